@@ -1,0 +1,71 @@
+// Leak checks: which threads are still alive that should not be.
+#pragma once
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "weft/options.hpp"
+#include "weft/snapshot.hpp"
+
+namespace weft {
+
+// Leaked threads that look the same: the same creation stack, creating test, state and stack. Two
+// hundred workers of one pool print once, as "200 threads".
+struct leak_group {
+  std::vector<thread_info> threads;  // never empty, in tid order; threads.front() stands for all
+};
+
+// The result of a leak check. Empty means no leak.
+class leak_report {
+ public:
+  leak_report() = default;
+  explicit leak_report(std::vector<leak_group> groups) : groups_(std::move(groups)) {}
+
+  [[nodiscard]] bool empty() const { return groups_.empty(); }
+  [[nodiscard]] std::size_t thread_count() const;
+  [[nodiscard]] const std::vector<leak_group>& groups() const { return groups_; }
+
+  // The human report, starting "weft: found N unexpected thread(s):". Empty when empty().
+  [[nodiscard]] std::string text() const;
+  // The same content as JSON, schema "weft.leak_report" version 1 (docs/json-schema.md).
+  [[nodiscard]] std::string json() const;
+
+ private:
+  std::vector<leak_group> groups_;
+};
+
+// Thrown by verify_none. what() is the report's text.
+class leak_error : public std::runtime_error {
+ public:
+  explicit leak_error(leak_report report);
+  [[nodiscard]] const leak_report& report() const { return report_; }
+
+ private:
+  leak_report report_;
+};
+
+// Waits until every unexpected thread has exited or the settle timeout passes, and returns the
+// survivors grouped. A thread is unexpected unless it is the caller, is covered by the baseline
+// (options::ignore_current), or matches an ignore rule (options, ignore_everywhere, WEFT_IGNORE, or
+// weft's defaults).
+//
+// Settling is event-driven: it returns the moment the last unexpected thread weft saw created has left
+// its start routine; threads weft did not see created are polled from /proc every few milliseconds.
+// Blocks at most settle_timeout plus one stack capture (snapshot_options::stack_timeout). Only the
+// threads still unexpected after settling are signalled for stacks, and, when stack-based ignore
+// rules are in play, the unexpected threads those rules must look at.
+// Call from the test's own thread after the code under test returns. Throws config_error for a
+// malformed WEFT_IGNORE or for options that carry a cleanup (only verify_none and verify_main run it).
+[[nodiscard]] leak_report find_leaks(const options& opts = {});
+
+// find_leaks, then the options' cleanup; throws leak_error when the report is not empty.
+void verify_none(const options& opts = {});
+
+// For the end of main(): checks like find_leaks, prints the report to stderr, runs the cleanup, and
+// returns the exit code to use: `exit_code` when there is no leak or it is already non-zero, 1 when it
+// was 0 and a thread leaked.  Usage: `return weft::verify_main(run_all_tests());`
+[[nodiscard]] int verify_main(int exit_code, const options& opts = {});
+
+}  // namespace weft

@@ -1,0 +1,82 @@
+// What a leak check treats as expected. An options value is an ordinary value: copy it, keep it as a
+// baseline, extend it:
+//
+//   auto baseline = weft::options().ignore_current();
+//   weft::verify_none(weft::options(baseline).settle_timeout(200ms).ignore_created_by("io_pool::*"));
+//
+// Patterns are globs matched against whole demangled names: `*` matches any run of characters
+// (including `::`), `?` one character, `[abc]` one of a set. "boost::asio::*" matches every function in
+// that namespace; "worker_loop*" matches "worker_loop()" and "worker_loop(int)".
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace weft {
+
+// Thrown when weft is configured wrongly: a malformed environment variable, a bad pattern, or an
+// option passed where it has no meaning. The message names the culprit and the value seen.
+class config_error : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+// One ignore rule: a glob applied to one property of a thread.
+struct ignore_rule {
+  enum class subject {
+    top_function,  // the innermost frame whose function is known
+    any_function,  // any frame of the thread's stack
+    created_by,    // any frame of the stack that called pthread_create
+    thread_name,   // the kernel's thread name
+  };
+  subject what;
+  std::string pattern;
+
+  friend bool operator==(const ignore_rule&, const ignore_rule&) = default;
+};
+
+namespace detail {
+struct baseline;  // the threads alive when ignore_current() was called; defined in src/leaks/
+}
+
+class options {
+ public:
+  options() = default;
+
+  // Ignore every thread alive now (the caller included), even if it is still alive at the check.
+  // Reads /proc/self/task once; later calls replace the earlier baseline.
+  options& ignore_current();
+  options& ignore_top_function(std::string pattern);
+  options& ignore_any_function(std::string pattern);
+  options& ignore_created_by(std::string pattern);
+  options& ignore_thread_name(std::string pattern);
+  // The one total deadline for unexpected threads to exit before they are reported. Default 500 ms;
+  // zero checks once without waiting. Negative durations are refused with config_error.
+  options& settle_timeout(std::chrono::milliseconds timeout);
+  // Called once after verify_none or verify_main has checked, with whether leaks were found, before
+  // verify_none throws or verify_main returns. find_leaks refuses options that carry a cleanup.
+  options& cleanup(std::function<void(bool leaks_found)> callback);
+
+  [[nodiscard]] const std::vector<ignore_rule>& rules() const { return rules_; }
+  [[nodiscard]] std::chrono::milliseconds settle_timeout() const { return settle_timeout_; }
+  [[nodiscard]] const std::function<void(bool)>& cleanup() const { return cleanup_; }
+  [[nodiscard]] const std::shared_ptr<const detail::baseline>& baseline() const { return baseline_; }
+
+ private:
+  std::vector<ignore_rule> rules_;
+  std::chrono::milliseconds settle_timeout_{500};
+  std::function<void(bool)> cleanup_;
+  std::shared_ptr<const detail::baseline> baseline_;
+};
+
+// Adds the rules of `rules` to the process-wide list every check applies, after weft's defaults
+// (sanitizer runtime threads) and the WEFT_IGNORE environment variable. Meant for libraries whose
+// background threads are meant to outlive tests. Thread-safe. Throws config_error if `rules` carries
+// anything but ignore rules (a baseline, a settle timeout or a cleanup).
+void ignore_everywhere(const options& rules);
+
+}  // namespace weft

@@ -1,0 +1,14 @@
+// Leaked threads that look the same are reported once.
+#pragma once
+
+#include <vector>
+
+#include "weft/leaks.hpp"
+
+namespace weft::leaks {
+
+// Groups threads with the same creation (origin, test, creation stack), state and stack. Names are
+// not part of the key: pool workers are often numbered. Groups come in the order of their first tid.
+[[nodiscard]] std::vector<leak_group> group_alike(std::vector<thread_info> threads);
+
+}  // namespace weft::leaks

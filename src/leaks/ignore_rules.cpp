@@ -1,0 +1,157 @@
+#include "leaks/ignore_rules.hpp"
+
+#include <fnmatch.h>
+
+#include <array>
+#include <cstdlib>
+#include <mutex>
+#include <string>
+
+#include "report/runtime_frames.hpp"
+
+namespace weft::leaks {
+namespace {
+
+// Threads that belong to tools rather than to the code under test. The sanitizer runtimes start
+// background threads (LeakSanitizer's and ThreadSanitizer's, for example) that live until exit.
+std::vector<ignore_rule> default_rules() {
+  std::vector<ignore_rule> rules;
+  for (const char* runtime : {"__sanitizer::*", "__asan::*", "__lsan::*", "__tsan::*", "__msan::*", "__hwasan::*"}) {
+    rules.push_back({ignore_rule::subject::any_function, runtime});
+  }
+  return rules;
+}
+
+std::mutex everywhere_mutex;
+std::vector<ignore_rule>& everywhere_rules() {
+  static auto* rules = new std::vector<ignore_rule>();  // never destroyed: checks may run at exit
+  return *rules;
+}
+
+// The name without its parameter list, cut at the first '(' outside template brackets:
+// "Pool::start() const" -> "Pool::start", "std::vector<int (*)()>::size()" -> "std::vector<int (*)()>::size".
+std::string_view without_parameters(std::string_view name) {
+  int angle_depth = 0;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    if (name[i] == '<') ++angle_depth;
+    if (name[i] == '>' && angle_depth > 0) --angle_depth;
+    // "operator()" names its parameter list after its own parentheses.
+    if (name[i] == '(' && angle_depth == 0 && !name.substr(0, i).ends_with("operator")) return name.substr(0, i);
+  }
+  return name;
+}
+
+bool glob_matches(const std::string& pattern, std::string_view name) {
+  return fnmatch(pattern.c_str(), std::string(name).c_str(), 0) == 0;
+}
+
+bool any_frame_matches(const std::string& pattern, const stack_trace& stack) {
+  for (const stack_frame& frame : stack.frames) {
+    if (!frame.function.empty() && matches(pattern, frame.function)) return true;
+  }
+  return false;
+}
+
+// "Top of the stack" is both the innermost named frame and the frame the report shows as on top (the
+// first outside the C and C++ runtimes), so a pattern copied from either place works.
+bool top_matches(const std::string& pattern, const stack_trace& stack) {
+  for (const stack_frame& frame : stack.frames) {
+    if (frame.function.empty()) continue;
+    if (matches(pattern, frame.function)) return true;
+    break;
+  }
+  const stack_frame* shown = report::first_user_frame(stack);
+  return shown != nullptr && !shown->function.empty() && matches(pattern, shown->function);
+}
+
+}  // namespace
+
+bool matches(std::string_view pattern, std::string_view name) {
+  const std::string glob(pattern);
+  if (glob_matches(glob, name)) return true;
+  std::string_view bare = without_parameters(name);
+  return bare.size() != name.size() && glob_matches(glob, bare);
+}
+
+std::vector<ignore_rule> parse_ignore_list(std::string_view text, std::string_view source) {
+  static constexpr std::array<std::pair<std::string_view, ignore_rule::subject>, 4> kinds{{
+      {"top:", ignore_rule::subject::top_function},
+      {"any:", ignore_rule::subject::any_function},
+      {"created_by:", ignore_rule::subject::created_by},
+      {"name:", ignore_rule::subject::thread_name},
+  }};
+  std::vector<ignore_rule> rules;
+  std::size_t number = 0;
+  while (!text.empty()) {
+    std::size_t end = text.find(';');
+    std::string_view entry = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    ++number;
+    if (entry.empty()) continue;
+    bool known = false;
+    for (const auto& [prefix, subject] : kinds) {
+      if (!entry.starts_with(prefix)) continue;
+      std::string_view pattern = entry.substr(prefix.size());
+      if (pattern.empty()) {
+        throw config_error("weft: " + std::string(source) + " entry " + std::to_string(number) + " \"" +
+                           std::string(entry) + "\" has no pattern after \"" + std::string(prefix) + "\"");
+      }
+      rules.push_back({subject, std::string(pattern)});
+      known = true;
+    }
+    if (!known) {
+      throw config_error("weft: " + std::string(source) + " entry " + std::to_string(number) + " \"" +
+                         std::string(entry) +
+                         "\" must start with top:, any:, created_by: or name: followed by a glob, "
+                         "for example \"name:io-worker*;top:boost::asio::*\"");
+    }
+  }
+  return rules;
+}
+
+rule_set::rule_set(const options& opts) : rules_(default_rules()) {
+  {
+    std::lock_guard lock(everywhere_mutex);
+    rules_.insert(rules_.end(), everywhere_rules().begin(), everywhere_rules().end());
+  }
+  if (const char* env = std::getenv("WEFT_IGNORE")) {
+    std::vector<ignore_rule> from_env = parse_ignore_list(env, "WEFT_IGNORE");
+    rules_.insert(rules_.end(), from_env.begin(), from_env.end());
+  }
+  rules_.insert(rules_.end(), opts.rules().begin(), opts.rules().end());
+  for (const ignore_rule& rule : rules_) {
+    needs_stacks_ |= rule.what == ignore_rule::subject::top_function || rule.what == ignore_rule::subject::any_function;
+  }
+}
+
+bool rule_set::ignores_by_identity(std::string_view name, const creation_record& created) const {
+  for (const ignore_rule& rule : rules_) {
+    if (rule.what == ignore_rule::subject::thread_name && glob_matches(rule.pattern, name)) return true;
+    if (rule.what == ignore_rule::subject::created_by && any_frame_matches(rule.pattern, created.stack)) return true;
+  }
+  return false;
+}
+
+bool rule_set::ignores_by_stack(const stack_trace& stack) const {
+  for (const ignore_rule& rule : rules_) {
+    if (rule.what == ignore_rule::subject::any_function && any_frame_matches(rule.pattern, stack)) return true;
+    if (rule.what == ignore_rule::subject::top_function && top_matches(rule.pattern, stack)) return true;
+  }
+  return false;
+}
+
+}  // namespace weft::leaks
+
+namespace weft {
+
+void ignore_everywhere(const options& rules) {
+  if (rules.baseline() || rules.cleanup() || rules.settle_timeout() != options().settle_timeout()) {
+    throw config_error(
+        "weft: ignore_everywhere takes only ignore_* rules; build its argument without ignore_current, "
+        "settle_timeout or cleanup");
+  }
+  std::lock_guard lock(leaks::everywhere_mutex);
+  leaks::everywhere_rules().insert(leaks::everywhere_rules().end(), rules.rules().begin(), rules.rules().end());
+}
+
+}  // namespace weft

@@ -1,0 +1,42 @@
+// Which threads a leak check expects: weft's defaults, ignore_everywhere, WEFT_IGNORE and the
+// options of one check, merged, and matched against a thread.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "weft/options.hpp"
+#include "weft/snapshot.hpp"
+
+namespace weft::leaks {
+
+class rule_set {
+ public:
+  // Defaults, then ignore_everywhere's rules, then WEFT_IGNORE, then `opts`. Throws config_error for
+  // a malformed WEFT_IGNORE.
+  explicit rule_set(const options& opts);
+
+  // Whether some rule needs the thread's own stack (top_function, any_function).
+  [[nodiscard]] bool needs_stacks() const { return needs_stacks_; }
+  // Rules that need no stack: thread name and creation stack.
+  [[nodiscard]] bool ignores_by_identity(std::string_view name, const creation_record& created) const;
+  // Rules that look at the thread's current stack.
+  [[nodiscard]] bool ignores_by_stack(const stack_trace& stack) const;
+  [[nodiscard]] bool ignores(const thread_info& thread) const {
+    return ignores_by_identity(thread.name, thread.created) || ignores_by_stack(thread.stack);
+  }
+
+ private:
+  std::vector<ignore_rule> rules_;
+  bool needs_stacks_ = false;
+};
+
+// Parses WEFT_IGNORE's syntax: entries separated by ';', each "top:", "any:", "created_by:" or
+// "name:" followed by a glob. Throws config_error naming the entry that is wrong.
+[[nodiscard]] std::vector<ignore_rule> parse_ignore_list(std::string_view text, std::string_view source);
+
+// Whether `name` matches glob `pattern`. A function name also matches when the pattern matches it
+// without its parameter list: "Pool::start" matches "Pool::start()".
+[[nodiscard]] bool matches(std::string_view pattern, std::string_view name);
+
+}  // namespace weft::leaks

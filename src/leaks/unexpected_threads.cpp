@@ -1,0 +1,93 @@
+#include "leaks/unexpected_threads.hpp"
+
+#include <algorithm>
+
+#include "leaks/baseline.hpp"
+#include "platform/threads.hpp"
+#include "registry/registry.hpp"
+#include "snapshot/describe_threads.hpp"
+
+namespace weft::leaks {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Threads weft did not see created send no exit event; they are looked at again this often.
+constexpr auto unseen_poll_interval = 5ms;
+// Stack-based ignore rules need a signal to the thread. Most threads a test leaves behind exit
+// within a few milliseconds; giving them this long first keeps them from being signalled at all,
+// while a thread that is ignored by its stack costs a check at most this much, not the settle timeout.
+constexpr auto stack_rule_grace = 20ms;
+
+}  // namespace
+
+unexpected_threads::unexpected_threads(const options& opts, const rule_set& rules)
+    : opts_(opts), rules_(rules), self_(platform::current_tid()), began_(std::chrono::steady_clock::now()) {}
+
+bool unexpected_threads::ignored_by_identity(int tid) {
+  auto [verdict, inserted] = identity_verdicts_.try_emplace(tid, false);
+  if (inserted) {
+    std::optional<platform::task_status> status = platform::read_task(tid);
+    verdict->second = status && rules_.ignores_by_identity(status->name, snapshots::creation_of(tid));
+  }
+  return verdict->second;
+}
+
+void unexpected_threads::drop_ignored_by_stack(std::vector<int>& unexpected) {
+  std::vector<int> unchecked;
+  for (int tid : unexpected) {
+    if (!stack_verdicts_.contains(tid)) unchecked.push_back(tid);
+  }
+  if (!unchecked.empty()) {
+    for (int tid : unchecked) stack_verdicts_[tid] = false;
+    for (const thread_info& thread : snapshots::describe_threads(unchecked, snapshot_options().stack_timeout)) {
+      stack_verdicts_[thread.id.tid] = rules_.ignores_by_stack(thread.stack);
+    }
+  }
+  std::erase_if(unexpected, [&](int tid) { return stack_verdicts_[tid]; });
+}
+
+survey unexpected_threads::look() {
+  survey found;
+  tids_.clear();
+  platform::list_threads(tids_);
+  const detail::baseline* baseline = opts_.baseline().get();
+  const std::uint64_t born_after = baseline != nullptr ? baseline->last_birth : 0;
+  const bool anything_new = registry::count_live_born_after(born_after) > 0;
+  bool any_unseen = false;
+
+  for (int tid : tids_) {
+    if (tid == self_) continue;
+    // The common no-leak teardown ends here for every thread: nothing was born since the baseline,
+    // so every recorded live thread is covered by it, and no copy of a record is made.
+    if (baseline != nullptr && !anything_new && (registry::is_live(tid) || baseline->covers(tid, std::nullopt))) {
+      continue;
+    }
+    std::optional<registry::thread_record> record = registry::find_live(tid);
+    std::optional<std::uint64_t> birth;
+    if (record) birth = record->birth;
+    if (baseline != nullptr && baseline->covers(tid, birth)) continue;
+    if (!record) any_unseen = true;
+    if (ignored_by_identity(tid)) continue;
+    found.unexpected.push_back(tid);
+  }
+
+  if (anything_new) {
+    std::vector<registry::thread_record> records;
+    registry::live_born_after(born_after, records);
+    found.not_started = std::count_if(records.begin(), records.end(), [](const auto& r) { return r.tid == 0; });
+  }
+
+  const auto now = std::chrono::steady_clock::now();
+  if (rules_.needs_stacks() && !found.unexpected.empty()) {
+    if (now - began_ >= stack_rule_grace || opts_.settle_timeout() < stack_rule_grace) {
+      drop_ignored_by_stack(found.unexpected);
+    } else {
+      found.look_again_at = began_ + stack_rule_grace;
+    }
+  }
+  if (any_unseen) found.look_again_at = std::min(found.look_again_at, now + unseen_poll_interval);
+  return found;
+}
+
+}  // namespace weft::leaks

@@ -1,0 +1,35 @@
+// One look at the process during a leak check: which threads must not be alive.
+#pragma once
+
+#include <chrono>
+#include <unordered_map>
+#include <vector>
+
+#include "leaks/ignore_rules.hpp"
+#include "leaks/settle.hpp"
+#include "weft/options.hpp"
+
+namespace weft::leaks {
+
+// Remembers, across the looks of one check, what it already decided about each thread, so a thread
+// is read from /proc, symbolized or signalled at most once per check while it settles.
+class unexpected_threads {
+ public:
+  unexpected_threads(const options& opts, const rule_set& rules);
+
+  [[nodiscard]] survey look();
+
+ private:
+  [[nodiscard]] bool ignored_by_identity(int tid);
+  void drop_ignored_by_stack(std::vector<int>& unexpected);
+
+  const options& opts_;
+  const rule_set& rules_;
+  const int self_;
+  const std::chrono::steady_clock::time_point began_;
+  std::unordered_map<int, bool> identity_verdicts_;
+  std::unordered_map<int, bool> stack_verdicts_;
+  std::vector<int> tids_;
+};
+
+}  // namespace weft::leaks

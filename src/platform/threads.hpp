@@ -1,0 +1,74 @@
+// The platform seam: everything weft needs from the operating system about threads. Only
+// src/platform/<os>/ implements it; nothing else in weft names /proc, syscalls or signals.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace weft::platform {
+
+[[nodiscard]] int current_tid();
+
+// Appends the tid of every live thread of this process, in ascending order. One directory read.
+// Returns false if the list cannot be read at all.
+bool list_threads(std::vector<int>& tids);
+
+// Whether `tid` is still a thread of this process. One syscall, no allocation.
+[[nodiscard]] bool thread_exists(int tid);
+
+// The blocking system call a thread sits in, in families weft can name.
+enum class blocking_call {
+  none,      // not in a blocking call (running, or stopped between calls)
+  futex,     // any futex wait: mutexes, condition variables, joins, semaphores
+  read, write, poll, epoll, select, sleep, accept, connect, receive, send, wait_child,
+  other,     // a call weft has no word for; syscall_name says which
+};
+
+struct task_status {
+  std::uint64_t start_time = 0;  // clock ticks since boot
+  std::string name;
+  char state = '?';              // the /proc state letter
+  bool running = false;          // on a CPU or runnable, not blocked in a call
+  blocking_call call = blocking_call::none;
+  std::string syscall_name;      // "futex", "read", ...; "syscall 123" for unknown numbers; empty for none
+  int fd = -1;                   // the file descriptor the call waits on, -1 if none
+  std::string fd_target;         // what fd refers to: "pipe:[12345]", "socket:[678]", "/tmp/x"
+  std::string wchan;             // kernel function the thread sleeps in; may be empty
+  std::uint64_t blocked_signals = 0;  // bit n-1 set when signal n is blocked
+};
+
+// Reads the status of one thread of this process. nullopt when the thread is gone.
+[[nodiscard]] std::optional<task_status> read_task(int tid);
+
+// The signal weft sends to capture stacks.
+[[nodiscard]] int stack_signal();
+
+struct captured_stack {
+  std::vector<std::uintptr_t> pcs;  // innermost first; pcs[0] is the interrupted pc, the rest return addresses
+  std::string unavailable_reason;   // set when pcs could not be captured
+  bool exited = false;              // the thread exited before it answered
+};
+
+// Captures the stacks of `tids` together: one real-time signal to each, unwound in the handler from
+// the signal context into a preallocated slot, then one wait bounded by `timeout`. Returns one result
+// per tid, in the same order. Never blocks past the timeout; a thread that blocks the signal is not
+// signalled at all. Serialized internally: concurrent callers take turns.
+[[nodiscard]] std::vector<captured_stack> capture_stacks(std::span<const int> tids,
+                                                         std::chrono::milliseconds timeout);
+
+// Unwinds the calling thread into `pcs` (innermost first), leaving out the `skip` innermost frames
+// above the caller of this function. Returns the number of pcs written. No allocation, no lock:
+// safe to call in pthread_create's interposer.
+int capture_current_stack(std::uintptr_t* pcs, int max, int skip);
+
+// Blocks while `word` still holds `seen`, until woken or `timeout` passes (spurious returns happen).
+void wait_for_change(const std::atomic<std::uint32_t>& word, std::uint32_t seen,
+                     std::chrono::nanoseconds timeout);
+void wake_all(const std::atomic<std::uint32_t>& word);
+
+}  // namespace weft::platform

@@ -1,0 +1,89 @@
+// The leak report as JSON, schema "weft.leak_report" version 1. docs/json-schema.md describes every
+// field; a change here that is not additive needs a new version there.
+#include <nlohmann/json.hpp>
+
+#include "report/frame_text.hpp"
+#include "report/runtime_frames.hpp"
+#include "weft/leaks.hpp"
+
+namespace weft {
+namespace {
+
+using nlohmann::json;
+
+json frame_json(const stack_frame& frame) {
+  return {
+      {"pc", report::hex_address(frame.pc)},
+      {"function", frame.function},
+      {"file", frame.file},
+      {"line", frame.line},
+      {"module", frame.module},
+      {"module_offset", report::hex_address(frame.module_offset)},
+  };
+}
+
+json stack_json(const stack_trace& stack) {
+  if (!stack.available()) return {{"available", false}, {"reason", stack.unavailable_reason}};
+  json frames = json::array();
+  for (const stack_frame& frame : stack.frames) frames.push_back(frame_json(frame));
+  return {{"available", true}, {"frames", std::move(frames)}};
+}
+
+const char* origin_name(creation_record::origin how) {
+  switch (how) {
+    case creation_record::origin::pthread_create:
+      return "pthread_create";
+    case creation_record::origin::before_weft_loaded:
+      return "before_weft_loaded";
+    case creation_record::origin::unseen:
+      return "unseen";
+  }
+  return "unseen";
+}
+
+json created_by_json(const creation_record& created) {
+  return {
+      {"origin", origin_name(created.how)},
+      {"test", created.test},
+      {"creator", report::is_empty_frame(created.creator) ? json(nullptr) : frame_json(created.creator)},
+      {"creator_tid", created.creator_tid},
+      {"stack", stack_json(created.stack)},
+  };
+}
+
+json group_json(const leak_group& group) {
+  const thread_info& first = group.threads.front();
+  json threads = json::array();
+  for (const thread_info& thread : group.threads) {
+    threads.push_back({{"tid", thread.id.tid}, {"start_time", thread.id.start_time}, {"name", thread.name}});
+  }
+  return {
+      {"count", group.threads.size()},
+      {"threads", std::move(threads)},
+      {"kernel_state", std::string(1, first.kernel_state)},
+      {"state", first.state},
+      {"top_function", report::top_function(first.stack)},
+      {"stack", stack_json(first.stack)},
+      {"created_by", created_by_json(first.created)},
+  };
+}
+
+}  // namespace
+
+std::string leak_report::json() const {
+  nlohmann::json groups = nlohmann::json::array();
+  for (const leak_group& group : groups_) {
+    if (!group.threads.empty()) groups.push_back(group_json(group));
+  }
+  const nlohmann::json document = {
+      {"schema", "weft.leak_report"},
+      {"version", 1},
+      {"thread_count", thread_count()},
+      {"groups", std::move(groups)},
+  };
+  // Thread names and paths come from the kernel and from ELF files as raw bytes; a name that is not
+  // UTF-8 is printed with U+FFFD instead of failing the whole report.
+  return document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace weft

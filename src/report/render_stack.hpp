@@ -1,0 +1,24 @@
+// The one renderer of stacks and threads in weft: leak reports, snapshots and, later, deadlock and
+// race reports all print frames through these functions, so every report reads the same.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "weft/snapshot.hpp"
+
+namespace weft::report {
+
+// Appends one line per frame, "<indent>#<i> <location>", innermost first. Past `max_frames` frames
+// the rest are summarized as "<indent>... <n> more frames". An unavailable stack is one line,
+// "<indent>stack unavailable: <reason>". An available stack without frames appends nothing.
+void render_stack(std::string& out, const stack_trace& stack, std::string_view indent = "  ",
+                  std::size_t max_frames = 64);
+
+// Appends the block that describes one thread: a title line naming it, its state and the function on
+// top of its stack, then the stack, then where the thread was created. `who` replaces the default
+// `Thread <tid> "<name>"` at the start of the title, for a line that speaks for a group of threads.
+void render_thread(std::string& out, const thread_info& thread, std::string_view who = {});
+
+}  // namespace weft::report

@@ -1,0 +1,88 @@
+#include "report/runtime_frames.hpp"
+
+#include <gtest/gtest.h>
+
+#include "sample_threads.hpp"
+
+namespace {
+
+using report_samples::frame;
+using weft::report::first_user_frame;
+using weft::report::is_runtime_frame;
+using weft::report::top_function;
+
+TEST(RuntimeFrames, CountsFramesOfRuntimeLibrariesAsRuntime) {
+  for (const char* module :
+       {"/usr/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30",
+        "/lib/x86_64-linux-gnu/libgcc_s.so.1", "/lib64/ld-linux-x86-64.so.2", "/lib/libpthread.so.0",
+        "/lib/libm.so.6", "/opt/weft/lib/libweft.so.0"}) {
+    EXPECT_TRUE(is_runtime_frame(frame(0x1000, "some_function", module, 0x10))) << module;
+  }
+}
+
+TEST(RuntimeFrames, CountsRuntimeFunctionsCompiledIntoTheProgramAsRuntime) {
+  for (const char* function : {"std::thread::join()", "__gnu_cxx::__verbose_terminate_handler()",
+                               "__cxxabiv1::__terminate(void (*)())", "__libc_start_main", "__pthread_once",
+                               "__futex_abstimed_wait_common", "__GI___poll", "_dl_start_user"}) {
+    EXPECT_TRUE(is_runtime_frame(frame(0x1000, function, "/build/app", 0x10))) << function;
+  }
+}
+
+TEST(RuntimeFrames, CountsRuntimeTemplatesDespiteTheirReturnType) {
+  for (const char* function :
+       {"void std::sort<int*>(int*, int*)",
+        "std::__invoke_result<Pool::start()::{lambda()#1}>::type "
+        "std::__invoke<Pool::start()::{lambda()#1}>(Pool::"
+        "start()::{lambda()#1}&&)",
+        "bool __gnu_cxx::__ops::_Iter_less_iter::operator()<int*, int*>(int*, int*) const",
+        "decltype (std::declval<F>()()) std::__invoke_impl<F>(F&&)"}) {
+    EXPECT_TRUE(is_runtime_frame(frame(0x1000, function, "/build/app", 0x10))) << function;
+  }
+  EXPECT_FALSE(
+      is_runtime_frame(frame(0x1000, "unsigned long app::call<std::string>(std::string)", "/build/app", 0)));
+}
+
+TEST(RuntimeFrames, LeavesNamesWithoutReturnTypeWhole) {
+  using weft::report::without_return_type;
+  EXPECT_EQ(without_return_type("void std::sort<int*>(int*, int*)"), "std::sort<int*>(int*, int*)");
+  EXPECT_EQ(without_return_type("std::vector<int, std::allocator<int> >::push_back(int const&)"),
+            "std::vector<int, std::allocator<int> >::push_back(int const&)");
+  EXPECT_EQ(without_return_type("(anonymous namespace)::worker(int)"), "(anonymous namespace)::worker(int)");
+  EXPECT_EQ(without_return_type("Pool::start()::{lambda()#1}::operator()() const"),
+            "Pool::start()::{lambda()#1}::operator()() const");
+  EXPECT_EQ(without_return_type("pthread_cond_wait"), "pthread_cond_wait");
+  EXPECT_EQ(without_return_type(""), "");
+}
+
+TEST(RuntimeFrames, CountsProgramFramesAsUserFrames) {
+  EXPECT_FALSE(is_runtime_frame(report_samples::pool_start()));
+  EXPECT_FALSE(is_runtime_frame(frame(0x1000, "", "/usr/lib/libcurl.so.4", 0x10)));
+  EXPECT_FALSE(is_runtime_frame(frame(0x1000, "", "", 0)));
+  EXPECT_FALSE(is_runtime_frame(frame(0x1000, "standard_deviation(double)", "/build/app", 0x10)));
+  EXPECT_FALSE(is_runtime_frame(frame(0x1000, "f", "/usr/lib/libcrypto.so.3", 0x10)));
+}
+
+TEST(RuntimeFrames, FirstUserFrameSkipsRuntimeFrames) {
+  const weft::stack_trace stack = report_samples::worker_stack();
+  ASSERT_EQ(first_user_frame(stack), &stack.frames[2]);
+  EXPECT_EQ(top_function(stack), "worker_loop()");
+}
+
+TEST(RuntimeFrames, FirstUserFrameIsNullWhenEveryFrameIsRuntime) {
+  const weft::stack_trace stack{{frame(0x10, "pthread_cond_wait", report_samples::libc, 0x10),
+                                 frame(0x20, "start_thread", report_samples::libc, 0x20)},
+                                {}};
+  EXPECT_EQ(first_user_frame(stack), nullptr);
+  EXPECT_EQ(top_function(stack), "pthread_cond_wait");
+  EXPECT_EQ(first_user_frame(weft::stack_trace{}), nullptr);
+}
+
+TEST(RuntimeFrames, TopFunctionNamesUnnamedFrameByItsLocation) {
+  const weft::stack_trace stack{{frame(0x10, "clock_nanosleep", report_samples::libc, 0x10),
+                                 frame(0x55d0c0a02000, "", "/build/app", 0x2000)},
+                                {}};
+  EXPECT_EQ(top_function(stack), "app+0x2000");
+  EXPECT_EQ(top_function(weft::stack_trace{}), "");
+}
+
+}  // namespace
