@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  cmake ninja-build g++ pkg-config
+  cmake ninja-build g++ pkg-config libc6-dbg
   libunwind-dev libdw-dev liblzma-dev elfutils
   googletest catch2 nlohmann-json3-dev libbenchmark-dev
   clang libclang-rt-14-dev

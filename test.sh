@@ -2,6 +2,7 @@
 # Installs what is missing, builds weft and runs every test.
 #   ./test.sh              RelWithDebInfo build in build/
 #   ./test.sh --sanitize   the same under AddressSanitizer + UndefinedBehaviorSanitizer, in build-asan/
+#   ./test.sh --clang      the same built with clang 14, in build-clang/
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -10,7 +11,8 @@ flags=()
 case "${1:-}" in
   "") ;;
   --sanitize) build=build-asan; flags=(-DWEFT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug) ;;
-  *) echo "test.sh: unknown option \"$1\"; expected nothing or --sanitize" >&2; exit 2 ;;
+  --clang) build=build-clang; flags=(-DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++) ;;
+  *) echo "test.sh: unknown option \"$1\"; expected nothing, --sanitize or --clang" >&2; exit 2 ;;
 esac
 
 ./setup.sh

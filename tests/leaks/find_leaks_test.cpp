@@ -1,4 +1,5 @@
 // find_leaks on each way a thread can be left behind, and on the correct code next to it.
+#include <dlfcn.h>
 #include <gtest/gtest.h>
 #include <pthread.h>
 #include <weft/weft.hpp>
@@ -203,6 +204,50 @@ TEST(FindLeaks, SnapshotLeavesOutTheCallerUnlessAsked) {
   weft::snapshot with = weft::take_snapshot({.include_caller = true});
   EXPECT_EQ(with.threads.size(), without.threads.size() + 1);
   EXPECT_NE(with.text().find("FindLeaks_SnapshotLeavesOutTheCallerUnlessAsked"), std::string::npos) << with.text();
+}
+
+}  // namespace
+
+namespace {
+
+TEST(CreationOrigin, MainThreadWasCreatedBeforeWeftWasLoaded) {
+  weft::leak_report report;
+  const int main_tid = gettid();
+  std::thread([&] { report = weft::find_leaks(weft::options().settle_timeout(0ms)); }).join();
+  ASSERT_EQ(report.thread_count(), 1u) << report.text();
+  const weft::thread_info& main_thread = report.groups()[0].threads[0];
+  EXPECT_EQ(main_thread.id.tid, main_tid);
+  EXPECT_EQ(main_thread.created.how, weft::creation_record::origin::before_weft_loaded);
+  EXPECT_NE(report.text().find("created before weft was loaded"), std::string::npos) << report.text();
+}
+
+void* wait_for_flag(void* flag) {
+  while (!static_cast<std::atomic<bool>*>(flag)->load()) std::this_thread::sleep_for(1ms);
+  return nullptr;
+}
+
+TEST(CreationOrigin, ThreadCreatedBehindWeftsBackIsUnseen) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "a thread AddressSanitizer did not see created crashes in its runtime";
+#endif
+  // libc's own pthread_create, reached through its handle rather than the global lookup that weft's
+  // interposer wins.
+  void* libc = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
+  ASSERT_NE(libc, nullptr);
+  using create_function = int (*)(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*);
+  auto real_create = reinterpret_cast<create_function>(dlsym(libc, "pthread_create"));
+  ASSERT_NE(real_create, nullptr);
+  std::atomic<bool> release{false};
+  pthread_t thread;
+  ASSERT_EQ(real_create(&thread, nullptr, wait_for_flag, &release), 0);
+  const auto began = std::chrono::steady_clock::now();
+  weft::leak_report report = weft::find_leaks(weft::options().settle_timeout(100ms));
+  EXPECT_GE(std::chrono::steady_clock::now() - began, 100ms) << "an unseen thread must be polled until the deadline";
+  ASSERT_EQ(report.thread_count(), 1u) << report.text();
+  EXPECT_EQ(report.groups()[0].threads[0].created.how, weft::creation_record::origin::unseen);
+  release = true;
+  pthread_join(thread, nullptr);
+  dlclose(libc);
 }
 
 }  // namespace
