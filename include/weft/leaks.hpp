@@ -68,4 +68,12 @@ void verify_none(const options& opts = {});
 // was 0 and a thread leaked.  Usage: `return weft::verify_main(run_all_tests());`
 [[nodiscard]] int verify_main(int exit_code, const options& opts = {});
 
+// What a test-framework integration does with a test's leaks, from the WEFT_LEAKS environment
+// variable: fail the test (the default), warn (print the report, let the test pass), or off (no check).
+enum class leak_policy { fail, warn, off };
+
+// Reads WEFT_LEAKS: unset, empty or "fail", "warn", "off". Throws config_error naming the variable
+// and the value seen for anything else.
+[[nodiscard]] leak_policy leak_policy_from_environment();
+
 }  // namespace weft

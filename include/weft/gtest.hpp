@@ -1,0 +1,46 @@
+// GoogleTest integration: every test checked for leaked threads. Link weft::gtest_main instead of
+// GTest::gtest_main and nothing else changes; or link weft::gtest and call install() yourself.
+//
+// For each test, in the order gtest fires its events:
+//   OnTestStart  the baseline is taken (threads alive now are never this test's leaks) and a
+//                weft::test_scope named "Suite.Test" opens, so threads are recorded as created in it;
+//   (SetUp, the body, TearDown and the fixture's destructor run)
+//   OnTestEnd    weft checks, before gtest prints the verdict; leaks become a failure of this test,
+//                located at the test's definition, whose message is the full report.
+// A thread leaked by one test is in every later test's baseline: the test that created it fails,
+// naming itself ("created in test A"); later tests do not.
+//
+// WEFT_LEAKS=fail (default) | warn (print the report, do not fail) | off (no check). A forked death
+// test child never checks.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include "weft/leaks.hpp"
+
+namespace weft::gtest {
+
+// Appends weft's leak listener to gtest's listeners, after the default result printer (gtest fires
+// OnTestEnd in reverse order, so weft's failure is recorded before the printer reports the test).
+// `opts` is the base of every test's check; its baseline, if any, is replaced per test. Call once,
+// after testing::InitGoogleTest and before RUN_ALL_TESTS; calling it again replaces the options.
+// Throws weft::config_error for a malformed WEFT_LEAKS. gtest owns the listener.
+void install(const weft::options& opts = {});
+
+// Call inside a test that leaks threads on purpose: its own check is skipped, and its threads join
+// the next tests' baselines like any other. Has no effect outside a test.
+void allow_leaks_in_this_test();
+
+// For users who turn the per-test check off: runs RUN_ALL_TESTS(), then checks the whole binary as
+// weft::verify_main does, against a baseline taken before the first test. Returns main's exit code.
+[[nodiscard]] int run_all_tests_and_verify(const weft::options& opts = {});
+
+// The result of a leak check as a gtest assertion result, for the macros below.
+[[nodiscard]] ::testing::AssertionResult no_leaks(const weft::options& opts = {});
+
+}  // namespace weft::gtest
+
+// Explicit checks inside a test: WEFT_EXPECT_NO_LEAKS(weft::options().ignore_current()) or with no
+// argument. The failure message is the full report.
+#define WEFT_EXPECT_NO_LEAKS(...) EXPECT_TRUE(::weft::gtest::no_leaks(__VA_ARGS__))
+#define WEFT_ASSERT_NO_LEAKS(...) ASSERT_TRUE(::weft::gtest::no_leaks(__VA_ARGS__))

@@ -1,0 +1,90 @@
+// The listener behind weft::gtest::install.
+#include <unistd.h>
+
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include "weft/gtest.hpp"
+#include "weft/test_scope.hpp"
+
+namespace weft::gtest {
+namespace {
+
+class leak_listener final : public ::testing::EmptyTestEventListener {
+ public:
+  leak_listener(weft::options opts, leak_policy policy) : opts_(std::move(opts)), policy_(policy) {}
+
+  void allow_leaks() { allowed_ = true; }
+
+  void OnTestStart(const ::testing::TestInfo& test) override {
+    allowed_ = false;
+    pid_ = getpid();
+    scope_.emplace(std::string(test.test_suite_name()) + "." + test.name());
+    baseline_ = weft::options(opts_).ignore_current();
+  }
+
+  void OnTestEnd(const ::testing::TestInfo& test) override {
+    if (!scope_) return;
+    // A death test's child that somehow reaches here is another process: the parent checks.
+    const bool checks = !allowed_ && getpid() == pid_;
+    leak_report report = checks ? find_leaks(baseline_) : leak_report();
+    scope_.reset();
+    if (report.empty()) return;
+    if (policy_ == leak_policy::warn) {
+      std::fprintf(stderr, "weft: warning (WEFT_LEAKS=warn), test %s.%s leaked:\n%s", test.test_suite_name(),
+                   test.name(), report.text().c_str());
+      return;
+    }
+    ADD_FAILURE_AT(test.file() != nullptr ? test.file() : "unknown file", test.line()) << report.text();
+  }
+
+ private:
+  const weft::options opts_;
+  const leak_policy policy_;
+  weft::options baseline_;
+  std::optional<test_scope> scope_;
+  bool allowed_ = false;
+  pid_t pid_ = 0;
+};
+
+leak_listener* installed = nullptr;  // owned by gtest's listener list
+
+bool is_death_test_child() { return !GTEST_FLAG_GET(internal_run_death_test).empty(); }
+
+}  // namespace
+
+void install(const weft::options& opts) {
+  if (opts.cleanup()) {
+    throw config_error("weft: weft::gtest::install runs a check per test and takes no cleanup; pass the "
+                       "cleanup to run_all_tests_and_verify or verify_main");
+  }
+  const leak_policy policy = leak_policy_from_environment();
+  ::testing::TestEventListeners& listeners = ::testing::UnitTest::GetInstance()->listeners();
+  if (installed != nullptr) {
+    delete listeners.Release(installed);
+    installed = nullptr;
+  }
+  if (policy == leak_policy::off || is_death_test_child()) return;
+  installed = new leak_listener(opts, policy);
+  listeners.Append(installed);
+}
+
+void allow_leaks_in_this_test() {
+  if (installed != nullptr) installed->allow_leaks();
+}
+
+int run_all_tests_and_verify(const weft::options& opts) {
+  const weft::options baseline = weft::options(opts).ignore_current();
+  const int exit_code = RUN_ALL_TESTS();
+  if (is_death_test_child()) return exit_code;
+  return verify_main(exit_code, baseline);
+}
+
+::testing::AssertionResult no_leaks(const weft::options& opts) {
+  leak_report report = find_leaks(opts);
+  if (report.empty()) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << report.text();
+}
+
+}  // namespace weft::gtest
