@@ -16,8 +16,10 @@
 #include <new>
 #include <span>
 
+#include "intercept/real_calls.hpp"
 #include "platform/threads.hpp"
 #include "registry/registry.hpp"
+#include "sched/controlled_calls.hpp"
 
 extern "C" {
 // Referenced by consumers of the static library (-Wl,--undefined=weft_interception_anchor) so that the
@@ -156,6 +158,11 @@ extern "C" __attribute__((visibility("default"))) int pthread_create(pthread_t* 
                                                                      void* (*start_routine)(void*),
                                                                      void* arg) noexcept {
   using namespace weft;
+  // A thread created by a thread of a controlled run joins that run: its routine is wrapped so that
+  // it waits for its turn first. Everything weft does here (unwinding, the registry's locks) is weft's
+  // own business, not the run's: none of it may become a scheduling point.
+  sched::managed_thread* creator = sched::managed_self();
+  sched::inside_weft internal;
   const intercept::interposition& interposition = intercept::interposition_in_use();
 
   std::uintptr_t pcs[intercept::captured_pcs];
@@ -163,6 +170,13 @@ extern "C" __attribute__((visibility("default"))) int pthread_create(pthread_t* 
   auto return_address = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
   auto creation_stack = intercept::callers_frames(std::span<const std::uintptr_t>(pcs, count), return_address,
                                                   interposition.interposer_ahead);
+
+  sched::managed_start* managed = nullptr;
+  if (creator != nullptr) {
+    managed = sched::begin_managed_create(*creator, start_routine, arg);
+    start_routine = &sched::managed_thread_main;
+    arg = managed;
+  }
 
   auto* block = new (std::nothrow) intercept::start_block{start_routine, arg, nullptr};
   if (block == nullptr) return EAGAIN;
@@ -178,5 +192,16 @@ extern "C" __attribute__((visibility("default"))) int pthread_create(pthread_t* 
     registry::creation_failed(record);
     delete block;
   }
+  if (creator != nullptr) sched::end_managed_create(*creator, managed, error, error == 0 ? *thread : pthread_t{});
   return error;
+}
+
+extern "C" __attribute__((visibility("default"))) int pthread_join(pthread_t thread, void** result) {
+  if (auto* me = weft::sched::managed_self()) return weft::sched::controlled_join(*me, thread, result);
+  return weft::intercept::real().join(thread, result);
+}
+
+extern "C" __attribute__((visibility("default"))) int pthread_detach(pthread_t thread) noexcept {
+  if (auto* me = weft::sched::managed_self()) return weft::sched::controlled_detach(*me, thread);
+  return weft::intercept::real().detach(thread);
 }

@@ -1,0 +1,110 @@
+// weft::atomic<T>: a drop-in for std::atomic<T> whose every operation is a scheduling point in a
+// controlled run (weft::explore), so interleavings between atomic operations are explored. Outside a
+// controlled run each operation is the std::atomic operation plus one relaxed load of a global flag.
+#pragma once
+
+#include <atomic>
+#include <type_traits>
+
+namespace weft {
+namespace detail {
+
+enum class atomic_access { load, store, read_modify_write };
+
+// Non-zero while any controlled run is in progress; the fast path reads it and nothing else.
+extern std::atomic<int> controlled_runs;
+
+// The scheduling point itself; does nothing for a thread outside the run.
+void atomic_point(atomic_access access, const void* object);
+
+inline void maybe_point(atomic_access access, const void* object) {
+  if (controlled_runs.load(std::memory_order_relaxed) != 0) atomic_point(access, object);
+}
+
+}  // namespace detail
+
+template <typename T>
+class atomic {
+ public:
+  static_assert(std::is_trivially_copyable_v<T>, "weft::atomic<T> needs a trivially copyable T, as std::atomic");
+  using value_type = T;
+
+  atomic() noexcept = default;
+  constexpr atomic(T desired) noexcept : value_(desired) {}  // NOLINT(google-explicit-constructor)
+  atomic(const atomic&) = delete;
+  atomic& operator=(const atomic&) = delete;
+
+  T load(std::memory_order order = std::memory_order_seq_cst) const noexcept {
+    detail::maybe_point(detail::atomic_access::load, this);
+    return value_.load(order);
+  }
+  void store(T desired, std::memory_order order = std::memory_order_seq_cst) noexcept {
+    detail::maybe_point(detail::atomic_access::store, this);
+    value_.store(desired, order);
+  }
+  operator T() const noexcept { return load(); }  // NOLINT(google-explicit-constructor)
+  T operator=(T desired) noexcept {
+    store(desired);
+    return desired;
+  }
+  T exchange(T desired, std::memory_order order = std::memory_order_seq_cst) noexcept {
+    detail::maybe_point(detail::atomic_access::read_modify_write, this);
+    return value_.exchange(desired, order);
+  }
+  bool compare_exchange_weak(T& expected, T desired, std::memory_order order = std::memory_order_seq_cst) noexcept {
+    detail::maybe_point(detail::atomic_access::read_modify_write, this);
+    return value_.compare_exchange_weak(expected, desired, order);
+  }
+  bool compare_exchange_strong(T& expected, T desired, std::memory_order order = std::memory_order_seq_cst) noexcept {
+    detail::maybe_point(detail::atomic_access::read_modify_write, this);
+    return value_.compare_exchange_strong(expected, desired, order);
+  }
+
+  // Arithmetic and bitwise operations, for the types std::atomic offers them for.
+  template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
+  T fetch_add(std::conditional_t<std::is_pointer_v<U>, std::ptrdiff_t, U> arg,
+              std::memory_order order = std::memory_order_seq_cst) noexcept {
+    detail::maybe_point(detail::atomic_access::read_modify_write, this);
+    return value_.fetch_add(arg, order);
+  }
+  template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
+  T fetch_sub(std::conditional_t<std::is_pointer_v<U>, std::ptrdiff_t, U> arg,
+              std::memory_order order = std::memory_order_seq_cst) noexcept {
+    detail::maybe_point(detail::atomic_access::read_modify_write, this);
+    return value_.fetch_sub(arg, order);
+  }
+  template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U>>>
+  T fetch_and(U arg, std::memory_order order = std::memory_order_seq_cst) noexcept {
+    detail::maybe_point(detail::atomic_access::read_modify_write, this);
+    return value_.fetch_and(arg, order);
+  }
+  template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U>>>
+  T fetch_or(U arg, std::memory_order order = std::memory_order_seq_cst) noexcept {
+    detail::maybe_point(detail::atomic_access::read_modify_write, this);
+    return value_.fetch_or(arg, order);
+  }
+  template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U>>>
+  T fetch_xor(U arg, std::memory_order order = std::memory_order_seq_cst) noexcept {
+    detail::maybe_point(detail::atomic_access::read_modify_write, this);
+    return value_.fetch_xor(arg, order);
+  }
+  template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
+  T operator++() noexcept { return fetch_add(1) + 1; }
+  template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
+  T operator++(int) noexcept { return fetch_add(1); }
+  template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
+  T operator--() noexcept { return fetch_sub(1) - 1; }
+  template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
+  T operator--(int) noexcept { return fetch_sub(1); }
+  template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U>>>
+  T operator+=(U arg) noexcept { return fetch_add(arg) + arg; }
+  template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U>>>
+  T operator-=(U arg) noexcept { return fetch_sub(arg) - arg; }
+
+  [[nodiscard]] bool is_lock_free() const noexcept { return value_.is_lock_free(); }
+
+ private:
+  std::atomic<T> value_;
+};
+
+}  // namespace weft

@@ -1,0 +1,99 @@
+// Controlled scheduling: run a test's threads one at a time, choose the interleaving at every
+// synchronization point, and replay any interleaving exactly.
+//
+//   weft::explore_result result = weft::explore([] { my_concurrent_test(); },
+//                                               weft::explore_options().strategy("pct").iterations(2000));
+//   if (result.failed()) std::puts(result.report.c_str());  // ends with "WEFT_REPLAY=w1...."
+//
+// What is a scheduling point: every pthread call weft intercepts (thread create/join/detach, mutex,
+// rwlock, condition variable, semaphore, barrier, sched_yield, sleeps), so std::thread, std::mutex,
+// std::shared_mutex, std::condition_variable and std::this_thread::* are covered; plus
+// weft::yield_point() and every operation of weft::atomic<T>. Sleeps and timed waits use virtual time.
+// Code weft does not see (a raw futex, std::atomic spin loops, blocking I/O) runs uncontrolled: a
+// watchdog releases a thread that reaches no scheduling point for a while, and the run is then marked
+// uncontrolled rather than hung.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace weft {
+
+class explore_options {
+ public:
+  // "random", "pct", "pos", "dfs", "bytes" or "portfolio" (the default: rotates random, pct and pos).
+  // An unknown name is refused by explore with config_error listing the allowed ones.
+  explore_options& strategy(std::string name);
+  explore_options& seed(std::uint64_t seed);                  // default 1: runs are reproducible
+  explore_options& iterations(std::size_t runs);              // default 1000
+  explore_options& time_budget(std::chrono::milliseconds t);  // default 60 s; whichever ends first
+  explore_options& pct_depth(int depth);                      // PCT's bug depth d; default 3
+  explore_options& preemption_bound(int bound);               // dfs; default 2
+  explore_options& max_steps(std::size_t steps);              // livelock bound per run; default 100,000
+  // A thread that reaches no scheduling point for this long is released (the run is uncontrolled).
+  explore_options& watchdog(std::chrono::milliseconds timeout);  // default 1 s
+  // Bytes that decide each choice, for the "bytes" strategy; copied.
+  explore_options& bytes(std::string_view decisions);
+  // Print nothing to stderr (by default a failure prints its report and the WEFT_REPLAY line).
+  explore_options& quiet(bool quiet = true);
+
+  std::string strategy_name = "portfolio";
+  std::uint64_t seed_value = 1;
+  std::size_t iteration_count = 1000;
+  std::chrono::milliseconds time_limit{60'000};
+  int pct_depth_value = 3;
+  int preemption_bound_value = 2;
+  std::size_t max_steps_value = 100'000;
+  std::chrono::milliseconds watchdog_timeout{1000};
+  std::string bytes_value;
+  bool quiet_value = false;
+};
+
+struct explore_result {
+  enum class failure {
+    none,
+    exception,   // the test function threw
+    deadlock,    // no thread could run
+    livelock,    // a run passed max_steps scheduling points
+    leak,        // threads were still blocked when the test function returned
+    user_check,  // weft::expect failed
+    hung,        // a run did not end even with the watchdog's help
+  };
+  failure kind = failure::none;
+  std::size_t schedules = 0;   // runs performed, the failing one included
+  std::string strategy;        // the strategy that chose the failing run
+  std::string replay;          // the schedule that reproduces the failure; empty when none
+  std::string report;          // what failed, with every involved thread's stack, and the replay line
+  bool space_covered = false;  // dfs tried every schedule within its bound
+  bool uncontrolled = false;   // some run needed the watchdog: results are not reproducible
+  bool diverged = false;       // (replay) the program took another path than the schedule recorded
+  std::string divergence;      // where and how it diverged
+
+  [[nodiscard]] bool failed() const { return kind != failure::none; }
+};
+
+// Runs `test` under controlled schedules until one fails or the budget (iterations, time) is spent.
+// `test` runs on a thread weft creates; threads it creates join the run. Blocks until done. If the
+// environment sets WEFT_REPLAY, replays that schedule only; WEFT_SEED, WEFT_ITERATIONS and
+// WEFT_STRATEGY override the options. Throws config_error for a malformed option or variable.
+// Threads of a failing run stay parked (blocked) for the rest of the process.
+[[nodiscard]] explore_result explore(std::function<void()> test, const explore_options& options = {});
+
+// Runs `test` once under exactly `schedule` (a replay string). Throws config_error naming what is
+// wrong with a malformed or foreign schedule. If the program takes another path than the schedule
+// recorded, the result says diverged instead of reporting a false verdict.
+[[nodiscard]] explore_result replay(std::string_view schedule, std::function<void()> test,
+                                    const explore_options& options = {});
+
+// A scheduling point for code whose interleaving matters but calls nothing weft intercepts. Does
+// nothing outside a controlled run.
+void yield_point();
+
+// In a controlled run, fails the run with `message` when `condition` is false (the calling thread
+// then stops). Outside a run, a false condition throws std::logic_error with the message.
+void expect(bool condition, std::string_view message);
+
+}  // namespace weft

@@ -1,0 +1,40 @@
+// Condition variables, as std::condition_variable uses them (wait_for and wait_until use clockwait).
+#include <pthread.h>
+
+#include "intercept/real_calls.hpp"
+#include "sched/controlled_calls.hpp"
+
+using weft::intercept::real;
+using weft::sched::managed_self;
+
+#define WEFT_INTERPOSER extern "C" __attribute__((visibility("default")))
+
+WEFT_INTERPOSER int pthread_cond_wait(pthread_cond_t* cond, pthread_mutex_t* mutex) noexcept {
+  if (auto* me = managed_self()) return weft::sched::controlled_cond_wait(*me, cond, mutex);
+  return real().cond_wait(cond, mutex);
+}
+
+WEFT_INTERPOSER int pthread_cond_timedwait(pthread_cond_t* cond, pthread_mutex_t* mutex, const timespec* at) noexcept {
+  if (auto* me = managed_self()) {
+    // The condition variable's clock attribute is not visible here; std::condition_variable never
+    // calls timedwait (it uses clockwait), and pthread's default clock is CLOCK_REALTIME.
+    return weft::sched::controlled_cond_wait(*me, cond, mutex, {CLOCK_REALTIME, at});
+  }
+  return real().cond_timedwait(cond, mutex, at);
+}
+
+WEFT_INTERPOSER int pthread_cond_clockwait(pthread_cond_t* cond, pthread_mutex_t* mutex, clockid_t clock,
+                                           const timespec* at) noexcept {
+  if (auto* me = managed_self()) return weft::sched::controlled_cond_wait(*me, cond, mutex, {clock, at});
+  return real().cond_clockwait(cond, mutex, clock, at);
+}
+
+WEFT_INTERPOSER int pthread_cond_signal(pthread_cond_t* cond) noexcept {
+  if (auto* me = managed_self()) return weft::sched::controlled_cond_wake(*me, cond, false);
+  return real().cond_signal(cond);
+}
+
+WEFT_INTERPOSER int pthread_cond_broadcast(pthread_cond_t* cond) noexcept {
+  if (auto* me = managed_self()) return weft::sched::controlled_cond_wake(*me, cond, true);
+  return real().cond_broadcast(cond);
+}

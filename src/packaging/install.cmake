@@ -1,0 +1,63 @@
+# `cmake --install` rules: headers, libweft.so and libweft.a, the test-framework integrations that were
+# built, a CMake package (find_package(weft)) and a pkg-config module (weft.pc).
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+# The libraries' installed include directory is spelled "include" in src/CMakeLists.txt.
+if(NOT CMAKE_INSTALL_INCLUDEDIR STREQUAL "include")
+  message(FATAL_ERROR "weft installs its headers under <prefix>/include, where its exported targets look "
+                      "for them; CMAKE_INSTALL_INCLUDEDIR must be include, got \"${CMAKE_INSTALL_INCLUDEDIR}\"")
+endif()
+
+set(WEFT_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/weft CACHE STRING
+    "Where weftConfig.cmake is installed, relative to the install prefix")
+
+install(TARGETS weft weft_static EXPORT weftTargets
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(EXPORT weftTargets NAMESPACE weft:: FILE weftTargets.cmake DESTINATION ${WEFT_INSTALL_CMAKEDIR})
+
+# Each integration gets its own targets file, so that weftConfig.cmake can load it only when the
+# consumer has the framework it links; a machine without GoogleTest can still use weft::weft.
+# The header of an integration that was not built is not installed either.
+set(weft_header_excludes)
+function(weft_install_integration name export_set)
+  if(NOT TARGET weft_${name})
+    set(weft_header_excludes ${weft_header_excludes} PATTERN ${name}.hpp EXCLUDE PARENT_SCOPE)
+    return()
+  endif()
+  set(targets weft_${name})
+  if(TARGET weft_${name}_main)
+    list(APPEND targets weft_${name}_main)
+  endif()
+  install(TARGETS ${targets} EXPORT ${export_set} ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  install(EXPORT ${export_set} NAMESPACE weft:: FILE ${export_set}.cmake DESTINATION ${WEFT_INSTALL_CMAKEDIR})
+endfunction()
+weft_install_integration(gtest weftGtestTargets)
+weft_install_integration(catch2 weftCatch2Targets)
+
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/weft DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+        FILES_MATCHING PATTERN *.hpp ${weft_header_excludes})
+
+configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/weftConfig.cmake.in
+                              ${PROJECT_BINARY_DIR}/packaging/weftConfig.cmake
+                              INSTALL_DESTINATION ${WEFT_INSTALL_CMAKEDIR})
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/packaging/weftConfigVersion.cmake
+                                 VERSION ${PROJECT_VERSION} COMPATIBILITY SameMajorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/packaging/weftConfig.cmake
+              ${PROJECT_BINARY_DIR}/packaging/weftConfigVersion.cmake
+        DESTINATION ${WEFT_INSTALL_CMAKEDIR})
+
+# weft.pc finds its prefix from its own location (${pcfiledir}), so it stays right when the prefix is
+# chosen at install time (`cmake --install --prefix`) or the tree is moved.
+if(IS_ABSOLUTE ${CMAKE_INSTALL_LIBDIR})
+  set(weft_pc_prefix ${CMAKE_INSTALL_PREFIX})
+  set(weft_pc_libdir ${CMAKE_INSTALL_LIBDIR})
+else()
+  file(RELATIVE_PATH weft_pc_up /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix)
+  string(REGEX REPLACE "/$" "" weft_pc_up ${weft_pc_up})
+  set(weft_pc_prefix "\${pcfiledir}/${weft_pc_up}")
+  set(weft_pc_libdir "\${prefix}/${CMAKE_INSTALL_LIBDIR}")
+endif()
+configure_file(${CMAKE_CURRENT_LIST_DIR}/weft.pc.in ${PROJECT_BINARY_DIR}/packaging/weft.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/packaging/weft.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

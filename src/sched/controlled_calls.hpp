@@ -1,0 +1,58 @@
+// What each intercepted call does when a managed thread makes it: a scheduling point, then the
+// modeled operation. A thread that would block is descheduled; the real primitive is only called when
+// it will not block. Each function has the contract of the pthread/libc call it stands for.
+#pragma once
+
+#include <pthread.h>
+#include <semaphore.h>
+#include <time.h>
+
+#include <cstdint>
+#include <optional>
+
+#include "sched/managed_thread.hpp"
+
+namespace weft::sched {
+
+// A deadline as given to a timed call: absolute on `clock`, or none.
+struct call_deadline {
+  clockid_t clock = CLOCK_REALTIME;
+  const timespec* at = nullptr;
+};
+
+int controlled_mutex_lock(managed_thread& me, pthread_mutex_t* mutex, bool try_only, call_deadline deadline = {});
+int controlled_mutex_unlock(managed_thread& me, pthread_mutex_t* mutex);
+
+int controlled_cond_wait(managed_thread& me, pthread_cond_t* cond, pthread_mutex_t* mutex,
+                         call_deadline deadline = {});
+int controlled_cond_wake(managed_thread& me, pthread_cond_t* cond, bool all);
+
+int controlled_rwlock_lock(managed_thread& me, pthread_rwlock_t* lock, bool exclusive, bool try_only,
+                           call_deadline deadline = {});
+int controlled_rwlock_unlock(managed_thread& me, pthread_rwlock_t* lock);
+
+// Return -1 with errno set, as the sem_ functions do.
+int controlled_sem_wait(managed_thread& me, sem_t* sem, bool try_only, call_deadline deadline = {});
+int controlled_sem_post(managed_thread& me, sem_t* sem);
+
+// Barrier counts come from pthread_barrier_init, which is intercepted for every thread.
+void remember_barrier(pthread_barrier_t* barrier, unsigned count);
+void forget_barrier(pthread_barrier_t* barrier);
+int controlled_barrier_wait(managed_thread& me, pthread_barrier_t* barrier);
+
+int controlled_join(managed_thread& me, pthread_t thread, void** result);
+int controlled_detach(managed_thread& me, pthread_t thread);
+void controlled_yield(managed_thread& me);
+
+// Sleeps in virtual time: relative when `absolute` is false.
+int controlled_sleep(managed_thread& me, clockid_t clock, const timespec& duration, bool absolute);
+// Fills `now` from the run's virtual clock; false for clocks that are not virtual (CPU-time clocks).
+bool controlled_clock(managed_thread& me, clockid_t clock, timespec& now);
+
+// Thread creation: begin_ wraps the routine so the new thread joins the run; end_ completes it.
+struct managed_start;
+[[nodiscard]] managed_start* begin_managed_create(managed_thread& me, void* (*routine)(void*), void* arg);
+void* managed_thread_main(void* start);
+void end_managed_create(managed_thread& me, managed_start* start, int result, pthread_t created);
+
+}  // namespace weft::sched

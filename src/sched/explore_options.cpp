@@ -1,0 +1,65 @@
+#include <string>
+
+#include "weft/options.hpp"
+#include "weft/sched.hpp"
+
+namespace weft {
+
+explore_options& explore_options::strategy(std::string name) {
+  strategy_name = std::move(name);
+  return *this;
+}
+
+explore_options& explore_options::seed(std::uint64_t seed) {
+  seed_value = seed;
+  return *this;
+}
+
+explore_options& explore_options::iterations(std::size_t runs) {
+  iteration_count = runs;
+  return *this;
+}
+
+explore_options& explore_options::time_budget(std::chrono::milliseconds t) {
+  if (t.count() < 0) throw config_error("weft: explore_options::time_budget must not be negative");
+  time_limit = t;
+  return *this;
+}
+
+explore_options& explore_options::pct_depth(int depth) {
+  if (depth < 1) throw config_error("weft: explore_options::pct_depth must be at least 1; got " + std::to_string(depth));
+  pct_depth_value = depth;
+  return *this;
+}
+
+explore_options& explore_options::preemption_bound(int bound) {
+  if (bound < 0) {
+    throw config_error("weft: explore_options::preemption_bound must not be negative; got " + std::to_string(bound));
+  }
+  preemption_bound_value = bound;
+  return *this;
+}
+
+explore_options& explore_options::max_steps(std::size_t steps) {
+  if (steps == 0) throw config_error("weft: explore_options::max_steps must be at least 1");
+  max_steps_value = steps;
+  return *this;
+}
+
+explore_options& explore_options::watchdog(std::chrono::milliseconds timeout) {
+  if (timeout.count() <= 0) throw config_error("weft: explore_options::watchdog must be positive");
+  watchdog_timeout = timeout;
+  return *this;
+}
+
+explore_options& explore_options::bytes(std::string_view decisions) {
+  bytes_value = decisions;
+  return *this;
+}
+
+explore_options& explore_options::quiet(bool quiet) {
+  quiet_value = quiet;
+  return *this;
+}
+
+}  // namespace weft

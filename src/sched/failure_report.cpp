@@ -1,0 +1,26 @@
+#include "sched/failure_report.hpp"
+
+#include "report/render_stack.hpp"
+#include "snapshot/describe_threads.hpp"
+
+namespace weft::sched {
+
+std::string render_failure(const run_outcome& outcome, std::string_view replay, std::size_t schedules,
+                           std::string_view strategy) {
+  std::string text = outcome.message;
+  text += "\n(found by " + std::string(strategy) + " after " + std::to_string(schedules) + " schedule" +
+          (schedules == 1 ? "" : "s") + ", " + std::to_string(outcome.steps) + " steps in the failing run";
+  if (outcome.uncontrolled) text += "; the run was uncontrolled, so the replay may not reproduce it";
+  text += ")\n";
+  if (!outcome.tids.empty()) {
+    // The threads are parked where they failed: their stacks show where each one waits.
+    for (const thread_info& thread : snapshots::describe_threads(outcome.tids, snapshot_options().stack_timeout)) {
+      text += "\n";
+      report::render_thread(text, thread);
+    }
+  }
+  text += "\nReproduce: WEFT_REPLAY=" + std::string(replay) + "\n";
+  return text;
+}
+
+}  // namespace weft::sched

@@ -1,0 +1,58 @@
+// A thread under a controlled run, and the one thread-local that says which one the caller is.
+#pragma once
+
+#include <pthread.h>
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+
+#include "sched/operation.hpp"
+
+namespace weft::sched {
+
+class run;
+
+// Thread states of a controlled run, and who moves a thread between them:
+//
+//   state      | may be chosen to run | left by
+//   -----------+----------------------+-------------------------------------------------------------
+//   runnable   | yes                  | being chosen (it keeps the state while it runs), block()
+//   blocked    | no                   | a wake on its object, or its virtual deadline passing
+//   finished   | no                   | never
+//   released   | no                   | never: the watchdog let it run free after it stopped
+//              |                      | reaching scheduling points; it is no longer controlled
+enum class thread_state : std::uint8_t { runnable, blocked, finished, released };
+
+struct managed_thread {
+  thread_id id = 0;
+  int tid = 0;  // the OS thread id, once the thread runs
+  pthread_t handle{};
+  class run* owner = nullptr;
+  // 1 while this thread may run. Exactly one managed thread of a run holds it at a time.
+  std::atomic<std::uint32_t> baton{0};
+
+  thread_state state = thread_state::runnable;
+  operation next{op_kind::start, 0};        // what it does when it runs next
+  operation waiting_for{};                  // while blocked: the object and the call
+  std::optional<std::int64_t> deadline_ns;  // while blocked in a timed call: virtual time it gives up
+  bool timed_out = false;                   // set when the deadline, not a wake, unblocked it
+  std::uint64_t woken_order = 0;            // FIFO order among threads blocked on one object
+};
+
+// The managed thread the caller is, or nullptr when it is not managed or is running weft's own code.
+// This is the one check every interposer makes before doing anything controlled.
+[[nodiscard]] managed_thread* managed_self();
+void set_managed_self(managed_thread* thread);
+
+// While alive, managed_self() returns nullptr on this thread: weft's own locks and allocations inside a
+// controlled call must not become scheduling points themselves.
+class inside_weft {
+ public:
+  inside_weft();
+  ~inside_weft();
+  inside_weft(const inside_weft&) = delete;
+  inside_weft& operator=(const inside_weft&) = delete;
+};
+
+}  // namespace weft::sched

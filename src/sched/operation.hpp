@@ -1,0 +1,53 @@
+// What a thread is about to do at a scheduling point. Strategies see it for every runnable thread.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace weft::sched {
+
+// Threads of one controlled run, numbered in creation order: 0 is the thread that runs the test.
+using thread_id = std::uint32_t;
+
+enum class op_kind : std::uint8_t {
+  start,          // a new thread's first step
+  create,         // pthread_create
+  join,           // pthread_join
+  exit,           // the thread's routine returned
+  mutex_lock,     // lock, timedlock; also rwlock write lock
+  mutex_trylock,
+  mutex_unlock,
+  read_lock,      // rwlock read lock
+  cond_wait,      // wait and timedwait
+  cond_signal,
+  cond_broadcast,
+  sem_wait,
+  sem_post,
+  barrier_wait,
+  sleep,          // nanosleep, clock_nanosleep, usleep, sleep
+  yield,          // sched_yield and weft::yield_point()
+  atomic_load,    // weft::atomic and, with [4/8], instrumented accesses
+  atomic_store,
+  atomic_rmw,
+  run_end,        // the test function returned
+};
+
+[[nodiscard]] std::string_view name_of(op_kind kind);
+
+// Whether two operations on the same object can be reordered without changing the outcome: false
+// for two reads (two atomic loads, two read locks), true otherwise. POS resets priorities of pending
+// operations that conflict with the one just executed.
+[[nodiscard]] bool conflicts(op_kind a, op_kind b);
+
+struct operation {
+  op_kind kind = op_kind::start;
+  std::uintptr_t object = 0;  // the mutex, condition variable, atomic... address; 0 when none
+};
+
+// One thread that can run now, and what it will do when it runs.
+struct candidate {
+  thread_id thread = 0;
+  operation next;
+};
+
+}  // namespace weft::sched

@@ -1,0 +1,416 @@
+#include "sched/run.hpp"
+
+#include <sched.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <exception>
+#include <thread>
+
+#include "platform/threads.hpp"
+#include "weft/atomic.hpp"
+
+namespace weft::sched {
+namespace {
+
+using namespace std::chrono_literals;
+
+// How often the controller looks at a run in progress: the watchdog's resolution.
+constexpr auto controller_slice = 10ms;
+
+// A lock for the model, built on the futex directly: a std::mutex would itself be intercepted.
+class model_guard {
+ public:
+  explicit model_guard(std::atomic<std::uint32_t>& word) : word_(word) {
+    while (word_.exchange(1, std::memory_order_acquire) != 0) platform::wait_for_change(word_, 1, 1ms);
+  }
+  ~model_guard() {
+    word_.store(0, std::memory_order_release);
+    platform::wake_all(word_);
+  }
+  model_guard(const model_guard&) = delete;
+  model_guard& operator=(const model_guard&) = delete;
+
+ private:
+  std::atomic<std::uint32_t>& word_;
+};
+
+// The CPU every managed thread of a run is pinned to: a hand-off between threads sharing a CPU costs
+// about 1.5 us, between CPUs about 30 us (measured on this project's machines).
+void pin_to(int cpu) {
+  if (cpu < 0) return;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  sched_setaffinity(0, sizeof set, &set);
+}
+
+int run_cpu = -1;
+
+}  // namespace
+
+run::run(strategy& chooser, run_limits limits) : chooser_(chooser), limits_(limits) {}
+
+run* current_run() {
+  managed_thread* self = managed_self();
+  return self != nullptr ? self->owner : nullptr;
+}
+
+managed_thread* run::find(pthread_t handle) {
+  for (managed_thread& thread : threads_) {
+    if (pthread_equal(thread.handle, handle)) return &thread;
+  }
+  return nullptr;
+}
+
+std::vector<candidate> run::candidates() const {
+  std::vector<candidate> runnable;
+  for (const managed_thread& thread : threads_) {
+    if (thread.state == thread_state::runnable) runnable.push_back({thread.id, thread.next});
+  }
+  return runnable;
+}
+
+void run::hand_baton_to(managed_thread& next) {
+  running_.store(&next, std::memory_order_release);
+  next.baton.store(1, std::memory_order_release);
+  platform::wake_all(next.baton);
+}
+
+void run::wait_for_baton(managed_thread& me) {
+  // Not bounded on purpose: a thread of a run that ended stays parked here, as it would stay blocked in
+  // the program without weft. Every thread that can still make progress gets the baton.
+  while (me.baton.load(std::memory_order_acquire) == 0) platform::wait_for_change(me.baton, 0, 1s);
+  me.baton.store(0, std::memory_order_relaxed);
+}
+
+void run::park(managed_thread& me) {
+  for (;;) wait_for_baton(me);
+}
+
+managed_thread& run::add_thread() {
+  managed_thread& added = threads_.emplace_back();
+  added.id = static_cast<thread_id>(threads_.size() - 1);
+  added.owner = this;
+  added.state = thread_state::runnable;
+  added.next = {op_kind::start, 0};
+  return added;
+}
+
+void run::end_run(run_end_kind kind, std::string message, std::vector<int> tids) {
+  if (ended_.load(std::memory_order_acquire) != 0) return;
+  outcome_.kind = kind;
+  outcome_.message = std::move(message);
+  outcome_.tids = std::move(tids);
+  outcome_.steps = steps_;
+  outcome_.uncontrolled = uncontrolled_;
+  running_.store(nullptr, std::memory_order_release);
+  ended_.store(1, std::memory_order_release);
+  platform::wake_all(ended_);
+}
+
+std::string run::describe_blocked() const {
+  std::string text;
+  for (const managed_thread& thread : threads_) {
+    if (thread.state != thread_state::blocked) continue;
+    text += "\n  thread " + std::to_string(thread.id) + " (tid " + std::to_string(thread.tid) + ") waits in " +
+            std::string(name_of(thread.waiting_for.kind));
+    if (thread.waiting_for.object != 0) {
+      char address[32];
+      std::snprintf(address, sizeof address, " on %#zx", static_cast<std::size_t>(thread.waiting_for.object));
+      text += address;
+    }
+  }
+  return text;
+}
+
+// The heart of a run: who runs next. Called with the model locked. Returns nullptr when nobody can
+// run now: the run ended (deadlock), every thread finished, or a thread the watchdog released must
+// make progress before the others can.
+managed_thread* run::choose_next(thread_id current) {
+  for (;;) {
+    std::vector<candidate> runnable = candidates();
+    if (!runnable.empty()) {
+      const std::size_t chosen = runnable.size() > 1 ? chooser_.choose(runnable, current) : 0;
+      return &threads_[runnable[std::min(chosen, runnable.size() - 1)].thread];
+    }
+    // Virtual time moves only when nothing can run: to the earliest deadline of a timed wait.
+    std::optional<std::int64_t> earliest;
+    for (const managed_thread& thread : threads_) {
+      if (thread.state == thread_state::blocked && thread.deadline_ns) {
+        earliest = earliest ? std::min(*earliest, *thread.deadline_ns) : *thread.deadline_ns;
+      }
+    }
+    if (earliest) {
+      now_ns_ = std::max(now_ns_, *earliest);
+      for (managed_thread& thread : threads_) {
+        if (thread.state == thread_state::blocked && thread.deadline_ns && *thread.deadline_ns <= now_ns_) {
+          thread.state = thread_state::runnable;
+          thread.timed_out = true;
+        }
+      }
+      continue;
+    }
+    // The test function returned and waits for the others: now they have all had their turns.
+    managed_thread& test_thread = threads_.front();
+    if (test_thread.state == thread_state::blocked && test_thread.waiting_for.kind == op_kind::run_end) {
+      test_thread.state = thread_state::runnable;
+      continue;
+    }
+    std::vector<int> tids;
+    for (const managed_thread& thread : threads_) {
+      if (thread.state == thread_state::released) return nullptr;
+      if (thread.state == thread_state::blocked) tids.push_back(thread.tid);
+    }
+    if (!tids.empty()) {
+      end_run(run_end_kind::deadlock,
+              "weft: deadlock after " + std::to_string(steps_) + " steps: all " + std::to_string(tids.size()) +
+                  " threads are blocked:" + describe_blocked(),
+              std::move(tids));
+    }
+    return nullptr;
+  }
+}
+
+void run::dispatch(managed_thread& me, bool me_waits) {
+  managed_thread* next = choose_next(me.id);
+  if (next == &me) return;  // me keeps the baton
+  if (next != nullptr) {
+    hand_baton_to(*next);
+  } else {
+    running_.store(nullptr, std::memory_order_release);
+  }
+  if (!me_waits) return;
+  model_lock_.store(0, std::memory_order_release);
+  platform::wake_all(model_lock_);
+  if (ended_.load(std::memory_order_acquire) != 0) park(me);
+  wait_for_baton(me);
+  while (model_lock_.exchange(1, std::memory_order_acquire) != 0) platform::wait_for_change(model_lock_, 1, 1ms);
+}
+
+// A released thread runs free: nobody hands it the baton, and when it wakes others or finishes while
+// nobody holds the baton, it starts the next turn itself.
+void run::resume_if_idle(thread_id current) {
+  if (running_.load(std::memory_order_acquire) != nullptr || ended_.load(std::memory_order_acquire) != 0) return;
+  if (managed_thread* next = choose_next(current)) hand_baton_to(*next);
+}
+
+void run::point(managed_thread& me, operation op) {
+  if (me.state == thread_state::released || ended_.load(std::memory_order_acquire) != 0) return;
+  model_guard guard(model_lock_);
+  progress_.fetch_add(1, std::memory_order_relaxed);
+  me.next = op;
+  if (++steps_ > limits_.max_steps) {
+    std::vector<int> tids;
+    for (const managed_thread& thread : threads_) {
+      if (thread.state != thread_state::finished) tids.push_back(thread.tid);
+    }
+    end_run(run_end_kind::livelock,
+            "weft: livelock: the run passed " + std::to_string(limits_.max_steps) +
+                " scheduling points without ending (a spin loop that waits for another thread?)",
+            std::move(tids));
+    model_lock_.store(0, std::memory_order_release);
+    platform::wake_all(model_lock_);
+    park(me);
+  }
+  dispatch(me, true);
+}
+
+bool run::block(managed_thread& me, operation on, std::optional<std::int64_t> deadline_ns) {
+  if (me.state == thread_state::released) {
+    // Outside control it cannot be descheduled; it polls, in real time, the condition its caller
+    // re-checks.
+    std::atomic<std::uint32_t> never{0};
+    platform::wait_for_change(never, 0, 1ms);
+    return true;
+  }
+  if (ended_.load(std::memory_order_acquire) != 0) return true;
+  model_guard guard(model_lock_);
+  progress_.fetch_add(1, std::memory_order_relaxed);
+  me.state = thread_state::blocked;
+  me.waiting_for = on;
+  me.next = on;
+  me.deadline_ns = deadline_ns;
+  me.timed_out = false;
+  me.woken_order = ++wake_counter_;
+  dispatch(me, true);
+  // dispatch returned: me was made runnable and chosen (or it ran out of others and woke itself).
+  if (me.state == thread_state::blocked) {
+    // Chosen while still blocked cannot happen; dispatch only hands the baton to runnable threads.
+    me.state = thread_state::runnable;
+  }
+  me.deadline_ns.reset();
+  return !me.timed_out;
+}
+
+std::size_t run::wake(std::uintptr_t object, std::size_t count) {
+  if (ended_.load(std::memory_order_acquire) != 0) return 0;
+  model_guard guard(model_lock_);
+  std::vector<managed_thread*> waiting;
+  for (managed_thread& thread : threads_) {
+    if (thread.state == thread_state::blocked && thread.waiting_for.object == object) waiting.push_back(&thread);
+  }
+  std::sort(waiting.begin(), waiting.end(),
+            [](const managed_thread* a, const managed_thread* b) { return a->woken_order < b->woken_order; });
+  std::size_t woken = 0;
+  for (managed_thread* thread : waiting) {
+    if (woken == count) break;
+    thread->state = thread_state::runnable;
+    ++woken;
+  }
+  if (woken > 0) resume_if_idle(0);
+  return woken;
+}
+
+void run::wait_for_first_turn(managed_thread& me) {
+  me.tid = platform::current_tid();
+  pin_to(run_cpu);
+  wait_for_baton(me);
+}
+
+void run::finish(managed_thread& me) {
+  if (ended_.load(std::memory_order_acquire) != 0) return;
+  model_guard guard(model_lock_);
+  progress_.fetch_add(1, std::memory_order_relaxed);
+  const bool was_released = me.state == thread_state::released;
+  me.state = thread_state::finished;
+  me.next = {op_kind::exit, 0};
+  // Joiners block on the thread's record.
+  for (managed_thread& thread : threads_) {
+    if (thread.state == thread_state::blocked && thread.waiting_for.kind == op_kind::join &&
+        thread.waiting_for.object == reinterpret_cast<std::uintptr_t>(&me)) {
+      thread.state = thread_state::runnable;
+    }
+  }
+  if (was_released) {
+    resume_if_idle(me.id);
+  } else {
+    dispatch(me, false);
+  }
+}
+
+void run::fail(managed_thread& me, run_end_kind kind, std::string message) {
+  {
+    model_guard guard(model_lock_);
+    end_run(kind, std::move(message), {me.tid});
+  }
+  if (me.id != 0) park(me);
+}
+
+// Thread 0: runs the test function, then waits for every other thread to finish or block for good.
+void* run_test_thread(void* raw_run) {
+  run& self = *static_cast<run*>(raw_run);
+  managed_thread& me = self.threads_.front();
+  set_managed_self(&me);
+  self.wait_for_first_turn(me);
+  std::string failure;
+  try {
+    (*self.test_)();
+  } catch (const run_stopped&) {
+    set_managed_self(nullptr);
+    self.test_thread_returned_.store(true, std::memory_order_release);
+    return nullptr;
+  } catch (const std::exception& error) {
+    failure = std::string("weft: the test threw ") + error.what();
+  } catch (...) {
+    failure = "weft: the test threw an exception that is not a std::exception";
+  }
+  if (!failure.empty()) {
+    inside_weft internal;
+    self.fail(me, run_end_kind::exception, std::move(failure));
+    set_managed_self(nullptr);
+    self.test_thread_returned_.store(true, std::memory_order_release);
+    return nullptr;
+  }
+  // The end of the test function is a scheduling decision too: the others get their turns first.
+  self.block(me, {op_kind::run_end, 0}, std::nullopt);
+  {
+    inside_weft internal;
+    model_guard guard(self.model_lock_);
+    std::vector<int> alive;
+    for (const managed_thread& thread : self.threads_) {
+      if (thread.id != 0 && thread.state != thread_state::finished) alive.push_back(thread.tid);
+    }
+    if (alive.empty()) {
+      self.end_run(run_end_kind::completed, "", {});
+    } else {
+      self.end_run(run_end_kind::leak,
+                   "weft: " + std::to_string(alive.size()) +
+                       " thread(s) were still blocked when the test function returned:" + self.describe_blocked(),
+                   alive);
+    }
+  }
+  set_managed_self(nullptr);
+  self.test_thread_returned_.store(true, std::memory_order_release);
+  return nullptr;
+}
+
+run_outcome run::execute(const std::function<void()>& test) {
+  inside_weft internal;
+  struct active_run {
+    active_run() { detail::controlled_runs.fetch_add(1, std::memory_order_relaxed); }
+    ~active_run() { detail::controlled_runs.fetch_sub(1, std::memory_order_relaxed); }
+  } active;
+  test_ = &test;
+  run_cpu = sched_getcpu();
+  managed_thread& test_thread = add_thread();
+  pthread_t handle;
+  // Through the ordinary pthread_create (the controller is not managed): sanitizers and weft's
+  // registry see the test's thread like any other.
+  if (pthread_create(&handle, nullptr, run_test_thread, this) != 0) {
+    outcome_.kind = run_end_kind::hung;
+    outcome_.message = "weft: could not start the test's thread";
+    return outcome_;
+  }
+  test_thread.handle = handle;
+  hand_baton_to(test_thread);
+  watch(std::chrono::steady_clock::now());
+  // The test's thread either returned (or is returning) and is reclaimed, or stays parked in a run
+  // that ended without it.
+  if (test_thread_returned_.load(std::memory_order_acquire)) {
+    pthread_join(handle, nullptr);
+  } else {
+    pthread_detach(handle);
+  }
+  return outcome_;
+}
+
+void run::watch(std::chrono::steady_clock::time_point started) {
+  std::uint64_t last_progress = progress_.load(std::memory_order_relaxed);
+  auto last_change = std::chrono::steady_clock::now();
+  while (ended_.load(std::memory_order_acquire) == 0) {
+    platform::wait_for_change(ended_, 0, controller_slice);
+    const auto now = std::chrono::steady_clock::now();
+    const std::uint64_t progress = progress_.load(std::memory_order_relaxed);
+    if (progress != last_progress) {
+      last_progress = progress;
+      last_change = now;
+      continue;
+    }
+    if (now - started > limits_.hard_timeout) {
+      model_guard guard(model_lock_);
+      std::vector<int> tids;
+      for (const managed_thread& thread : threads_) {
+        if (thread.state != thread_state::finished) tids.push_back(thread.tid);
+      }
+      end_run(run_end_kind::hung,
+              "weft: the run did not end within " + std::to_string(limits_.hard_timeout.count()) +
+                  " ms and was abandoned; its threads are left running",
+              std::move(tids));
+      return;
+    }
+    if (now - last_change < limits_.watchdog) continue;
+    // The running thread has not reached a scheduling point for a while: it runs code weft does not
+    // see (a raw futex, a blocking read, a spin loop). Let it run free and give the others their turns.
+    model_guard guard(model_lock_);
+    managed_thread* stuck = running_.load(std::memory_order_acquire);
+    if (stuck == nullptr || stuck->state != thread_state::runnable) continue;
+    stuck->state = thread_state::released;
+    uncontrolled_ = true;
+    last_change = now;
+    running_.store(nullptr, std::memory_order_release);
+    resume_if_idle(stuck->id);
+  }
+}
+
+}  // namespace weft::sched

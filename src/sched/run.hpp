@@ -1,0 +1,119 @@
+// One controlled execution of a test: its threads run one at a time, on one CPU, and a strategy picks
+// who runs at every scheduling point. The model of who holds and who waits for what lives here; the
+// interposers (src/intercept/) and controlled_calls.cpp translate each pthread call into it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "sched/managed_thread.hpp"
+#include "sched/strategies/strategy.hpp"
+
+namespace weft::sched {
+
+struct run_limits {
+  std::size_t max_steps = 100'000;                  // more scheduling points than this is a livelock
+  std::chrono::milliseconds watchdog{1000};         // a thread this long without a point is released
+  std::chrono::milliseconds hard_timeout{30'000};   // the run is abandoned as hung after this
+  std::int64_t realtime_base_ns = 0;                // CLOCK_REALTIME at virtual time zero
+  std::int64_t monotonic_base_ns = 0;               // CLOCK_MONOTONIC at virtual time zero
+};
+
+enum class run_end_kind { completed, deadlock, livelock, leak, exception, user_check, hung };
+
+// Thrown in the test's own thread to unwind the test function once its run has ended with a failure
+// (a failed weft::expect). Not a std::exception, so a test's catch (std::exception&) lets it pass.
+struct run_stopped {};
+
+struct run_outcome {
+  run_end_kind kind = run_end_kind::completed;
+  std::string message;           // what went wrong, in words, without stacks
+  std::vector<int> tids;         // threads the report should show stacks of
+  std::size_t steps = 0;
+  bool uncontrolled = false;     // the watchdog had to release a thread: not deterministic
+};
+
+class run {
+ public:
+  run(strategy& chooser, run_limits limits);
+  run(const run&) = delete;
+  run& operator=(const run&) = delete;
+
+  // Controller side: runs `test` on a new managed thread 0 and returns when the run ended. Blocks at
+  // most limits.hard_timeout. Threads of a run that failed stay parked.
+  [[nodiscard]] run_outcome execute(const std::function<void()>& test);
+
+  // ---- called by managed threads, each holding the baton ----
+
+  // `me` is about to perform `op`; returns when `me` is chosen to perform it.
+  void point(managed_thread& me, operation op);
+  // `me` cannot go on until `on.object` is woken or the virtual deadline passes. Returns true when
+  // woken, false when timed out; either way `me` holds the baton again.
+  bool block(managed_thread& me, operation on, std::optional<std::int64_t> deadline_ns);
+  // Makes up to `count` threads blocked on `object` runnable, oldest first. Returns how many.
+  std::size_t wake(std::uintptr_t object, std::size_t count);
+  // Records a thread about to be created by `creator`; it starts runnable with op start.
+  managed_thread& add_thread();
+  // In a new thread: waits for its first turn.
+  void wait_for_first_turn(managed_thread& me);
+  // The thread's routine returned: wakes its joiners and hands the baton on without waiting.
+  void finish(managed_thread& me);
+  // A user check failed in `me`: the run ends with that failure. Returns only for thread 0, which
+  // then unwinds the test function; any other thread stays parked.
+  void fail(managed_thread& me, run_end_kind kind, std::string message);
+
+  [[nodiscard]] std::int64_t now_ns() const { return now_ns_; }
+  [[nodiscard]] const run_limits& limits() const { return limits_; }
+  [[nodiscard]] managed_thread* find(pthread_t handle);
+  [[nodiscard]] std::size_t steps() const { return steps_; }
+
+  // Who holds each mutex, for deadlock reports and errorcheck mutexes: thread id and recursion depth.
+  struct holder {
+    thread_id thread = 0;
+    unsigned depth = 0;
+  };
+  std::unordered_map<std::uintptr_t, holder> mutex_holders;
+  // Barriers need their count, known only from pthread_barrier_init; and how many have arrived.
+  std::unordered_map<std::uintptr_t, unsigned> barrier_arrivals;
+
+ private:
+  friend void* run_test_thread(void*);
+  void end_run(run_end_kind kind, std::string message, std::vector<int> tids);
+  [[nodiscard]] managed_thread* choose_next(thread_id current);
+  // Chooses who runs next and hands them the baton; `me` waits for it unless `me_waits` is false.
+  void dispatch(managed_thread& me, bool me_waits);
+  void resume_if_idle(thread_id current);
+  [[nodiscard]] std::vector<candidate> candidates() const;
+  void park(managed_thread& me);
+  void hand_baton_to(managed_thread& next);
+  void wait_for_baton(managed_thread& me);
+  [[nodiscard]] std::string describe_blocked() const;
+  void watch(std::chrono::steady_clock::time_point started);
+
+  strategy& chooser_;
+  const run_limits limits_;
+  std::deque<managed_thread> threads_;  // stable addresses; index = thread id
+  std::size_t steps_ = 0;
+  std::uint64_t wake_counter_ = 0;
+  std::int64_t now_ns_ = 0;
+  bool uncontrolled_ = false;
+  const std::function<void()>* test_ = nullptr;
+
+  std::atomic<bool> test_thread_returned_{false};
+  std::atomic<std::uint32_t> ended_{0};     // 1 once the run has an outcome; the controller waits on it
+  std::atomic<std::uint64_t> progress_{0};  // bumped at every point, read by the watchdog
+  std::atomic<managed_thread*> running_{nullptr};
+  std::atomic<std::uint32_t> model_lock_{0};  // held while the model changes: managed threads vs watchdog
+  run_outcome outcome_;
+};
+
+// The run the caller's managed thread belongs to; nullptr outside controlled runs.
+[[nodiscard]] run* current_run();
+
+}  // namespace weft::sched

@@ -1,0 +1,64 @@
+#include <array>
+#include <string>
+#include <utility>
+#include <weft/options.hpp>
+
+#include "sched/strategies/bytes.hpp"
+#include "sched/strategies/dfs.hpp"
+#include "sched/strategies/pct.hpp"
+#include "sched/strategies/portfolio.hpp"
+#include "sched/strategies/pos.hpp"
+#include "sched/strategies/random.hpp"
+#include "sched/strategies/strategy.hpp"
+
+namespace weft::sched {
+namespace {
+
+constexpr std::array<std::pair<strategy_kind, std::string_view>, 6> names = {{
+    {strategy_kind::random, "random"},
+    {strategy_kind::pct, "pct"},
+    {strategy_kind::pos, "pos"},
+    {strategy_kind::dfs, "dfs"},
+    {strategy_kind::bytes, "bytes"},
+    {strategy_kind::portfolio, "portfolio"},
+}};
+
+}  // namespace
+
+std::unique_ptr<strategy> make_strategy(strategy_kind kind, const strategy_config& config) {
+  switch (kind) {
+    case strategy_kind::random:
+      return std::make_unique<random_strategy>(config.seed);
+    case strategy_kind::pct:
+      return std::make_unique<pct_strategy>(config.seed, config.pct_depth);
+    case strategy_kind::pos:
+      return std::make_unique<pos_strategy>(config.seed);
+    case strategy_kind::dfs:
+      return std::make_unique<dfs_strategy>(config.dfs_preemption_bound);
+    case strategy_kind::bytes:
+      return std::make_unique<bytes_strategy>(config.bytes, config.seed);
+    case strategy_kind::portfolio:
+      return std::make_unique<portfolio_strategy>(config.seed);
+  }
+  throw config_error("weft: make_strategy got strategy_kind " + std::to_string(static_cast<int>(kind)) +
+                     ", which is none of random, pct, pos, dfs, bytes, portfolio (a weft bug)");
+}
+
+std::string_view name_of(strategy_kind kind) {
+  for (const auto& [known, name] : names) {
+    if (known == kind) return name;
+  }
+  return "unknown";
+}
+
+bool parse_strategy(std::string_view text, strategy_kind& kind) {
+  for (const auto& [known, name] : names) {
+    if (name == text) {
+      kind = known;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace weft::sched

@@ -1,0 +1,53 @@
+// The one seam between a controlled run and the policy that picks who runs next. A new strategy is
+// one new file implementing this interface, plus one line in make_strategy.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "sched/operation.hpp"
+
+namespace weft::sched {
+
+class strategy {
+ public:
+  virtual ~strategy() = default;
+
+  // Called before each run, with 0 for the first. Returns false when the strategy has nothing left to
+  // try (dfs covered its space); the explorer then stops and says so.
+  [[nodiscard]] virtual bool begin_run(std::uint64_t run_index) = 0;
+
+  // Called at every scheduling point where more than one thread can run. `candidates` is never empty
+  // and has at least two entries, sorted by thread id, each with the operation it will perform next;
+  // `current` is the thread that reached the point (it is among the candidates unless it just
+  // blocked or exited). Returns an index into `candidates`.
+  [[nodiscard]] virtual std::size_t choose(std::span<const candidate> candidates, thread_id current) = 0;
+
+  // Called after each run with the number of scheduling points it had (including those with one
+  // candidate, which never reach choose).
+  virtual void end_run(std::size_t steps) { (void)steps; }
+
+  [[nodiscard]] virtual std::string_view name() const = 0;
+};
+
+enum class strategy_kind { random, pct, pos, dfs, bytes, portfolio };
+
+struct strategy_config {
+  std::uint64_t seed = 1;
+  int pct_depth = 3;                       // PCT's bug depth d: d - 1 priority change points per run
+  int dfs_preemption_bound = 2;            // dfs: at most this many preemptions per run
+  std::span<const std::uint8_t> bytes;     // bytes: the decisions; must outlive the strategy
+};
+
+[[nodiscard]] std::unique_ptr<strategy> make_strategy(strategy_kind kind, const strategy_config& config);
+
+// "random", "pct", ... as accepted by WEFT_STRATEGY; nullptr-like empty optional handled by caller.
+[[nodiscard]] std::string_view name_of(strategy_kind kind);
+// Parses a strategy name; returns false for an unknown one.
+[[nodiscard]] bool parse_strategy(std::string_view text, strategy_kind& kind);
+
+}  // namespace weft::sched

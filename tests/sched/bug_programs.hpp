@@ -1,0 +1,213 @@
+// Small concurrent programs with a known bug, each beside a correct twin. Every program is a
+// function a controlled run can execute; the bug shows as a failed weft::expect, a deadlock or a
+// leaked (forever blocked) thread.
+#pragma once
+
+#include <weft/atomic.hpp>
+#include <weft/sched.hpp>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace weft_test {
+
+// Two threads increment a counter with a read and a write separated by a scheduling point.
+inline void lost_update() {
+  int counter = 0;
+  auto increment = [&] {
+    const int seen = counter;
+    weft::yield_point();
+    counter = seen + 1;
+  };
+  std::thread a(increment), b(increment);
+  a.join();
+  b.join();
+  weft::expect(counter == 2, "lost update: counter is " + std::to_string(counter));
+}
+
+inline void lost_update_fixed() {
+  int counter = 0;
+  std::mutex mutex;
+  auto increment = [&] {
+    std::lock_guard lock(mutex);
+    const int seen = counter;
+    weft::yield_point();
+    counter = seen + 1;
+  };
+  std::thread a(increment), b(increment);
+  a.join();
+  b.join();
+  weft::expect(counter == 2, "lost update: counter is " + std::to_string(counter));
+}
+
+// Both threads see the flag clear and both claim the one slot.
+inline void check_then_act() {
+  weft::atomic<int> claimed{0};
+  int winners = 0;
+  auto claim = [&] {
+    if (claimed.load() == 0) {
+      claimed.store(1);
+      ++winners;
+    }
+  };
+  std::thread a(claim), b(claim);
+  a.join();
+  b.join();
+  weft::expect(winners == 1, "check-then-act: " + std::to_string(winners) + " winners");
+}
+
+inline void check_then_act_fixed() {
+  weft::atomic<int> claimed{0};
+  int winners = 0;
+  auto claim = [&] {
+    int expected = 0;
+    if (claimed.compare_exchange_strong(expected, 1)) ++winners;
+  };
+  std::thread a(claim), b(claim);
+  a.join();
+  b.join();
+  weft::expect(winners == 1, "check-then-act: " + std::to_string(winners) + " winners");
+}
+
+// The reader may run before the writer has published the configuration.
+inline void use_before_initialization() {
+  weft::atomic<const int*> config{nullptr};
+  static const int value = 42;
+  std::thread reader([&] { weft::expect(config.load() != nullptr, "read the configuration before it was set"); });
+  config.store(&value);
+  reader.join();
+}
+
+inline void use_before_initialization_fixed() {
+  weft::atomic<const int*> config{nullptr};
+  static const int value = 42;
+  config.store(&value);
+  std::thread reader([&] { weft::expect(config.load() != nullptr, "read the configuration before it was set"); });
+  reader.join();
+}
+
+// Two threads take two locks in opposite orders.
+inline void abba_deadlock() {
+  std::mutex first, second;
+  std::thread a([&] {
+    std::lock_guard hold_first(first);
+    std::lock_guard hold_second(second);
+  });
+  std::thread b([&] {
+    std::lock_guard hold_second(second);
+    std::lock_guard hold_first(first);
+  });
+  a.join();
+  b.join();
+}
+
+inline void abba_deadlock_fixed() {
+  std::mutex first, second;
+  auto both = [&] {
+    std::scoped_lock hold(first, second);
+  };
+  std::thread a(both), b(both);
+  a.join();
+  b.join();
+}
+
+// The signal may come before the wait, which has no predicate to notice it: the waiter sleeps forever.
+inline void lost_wakeup() {
+  std::mutex mutex;
+  std::condition_variable ready;
+  std::thread waiter([&] {
+    std::unique_lock lock(mutex);
+    ready.wait(lock);
+  });
+  {
+    std::lock_guard lock(mutex);
+  }
+  ready.notify_one();
+  waiter.join();
+}
+
+inline void lost_wakeup_fixed() {
+  std::mutex mutex;
+  std::condition_variable ready;
+  bool signalled = false;
+  std::thread waiter([&] {
+    std::unique_lock lock(mutex);
+    ready.wait(lock, [&] { return signalled; });
+  });
+  {
+    std::lock_guard lock(mutex);
+    signalled = true;
+  }
+  ready.notify_one();
+  waiter.join();
+}
+
+// A one-slot buffer whose consumers re-check the condition with `if`: after a wake, another consumer
+// may have taken the item already.
+template <bool use_while>
+void bounded_buffer() {
+  std::mutex mutex;
+  std::condition_variable changed;
+  int items = 0;
+  int consumed = 0;
+  auto consumer = [&] {
+    std::unique_lock lock(mutex);
+    if constexpr (use_while) {
+      while (items == 0) changed.wait(lock);
+    } else {
+      if (items == 0) changed.wait(lock);
+    }
+    weft::expect(items > 0, "a consumer took an item from an empty buffer");
+    --items;
+    ++consumed;
+    changed.notify_all();
+  };
+  auto producer = [&] {
+    for (int i = 0; i < 2; ++i) {
+      std::unique_lock lock(mutex);
+      while (items == 1) changed.wait(lock);
+      ++items;
+      changed.notify_all();
+    }
+  };
+  std::thread c1(consumer), c2(consumer), p(producer);
+  c1.join();
+  c2.join();
+  p.join();
+  weft::expect(consumed == 2, "consumed " + std::to_string(consumed));
+}
+
+inline void bounded_buffer_with_if() { bounded_buffer<false>(); }
+inline void bounded_buffer_with_while() { bounded_buffer<true>(); }
+
+// Fails only when three events happen in one order across threads: a before b before c, where the
+// natural order is the reverse.
+inline void needs_three_ordered_preemptions() {
+  weft::atomic<int> stage{0};
+  std::thread third([&] {
+    for (int i = 0; i < 3; ++i) weft::yield_point();
+    if (stage.load() == 2) stage.store(3);
+  });
+  std::thread second([&] {
+    for (int i = 0; i < 3; ++i) weft::yield_point();
+    if (stage.load() == 1) stage.store(2);
+  });
+  std::thread first([&] {
+    for (int i = 0; i < 3; ++i) weft::yield_point();
+    stage.store(1);
+  });
+  first.join();
+  second.join();
+  third.join();
+  weft::expect(stage.load() != 3, "the three stages ran in order");
+}
+
+inline void needs_three_ordered_preemptions_fixed() {
+  weft::atomic<int> stage{0};
+  std::thread first([&] { stage.store(1); });
+  first.join();
+  weft::expect(stage.load() == 1, "stage 1 ran");
+}
+
+}  // namespace weft_test

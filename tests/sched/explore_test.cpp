@@ -1,0 +1,209 @@
+// The controlled scheduler on bug programs with known answers: every bug is found within a stated
+// budget and replays identically; every correct twin passes every schedule.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <weft/options.hpp>
+#include <weft/sched.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <thread>
+
+#include "bug_programs.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using failure = weft::explore_result::failure;
+
+weft::explore_options with(const char* strategy, std::size_t runs) {
+  return weft::explore_options().strategy(strategy).iterations(runs).seed(7).quiet();
+}
+
+void expect_found_and_replayed(const std::function<void()>& program, failure kind, const char* strategy,
+                               std::size_t budget) {
+  weft::explore_result found = weft::explore(program, with(strategy, budget));
+  ASSERT_TRUE(found.failed()) << strategy << " did not find the bug in " << budget << " schedules";
+  EXPECT_EQ(found.kind, kind) << found.report;
+  EXPECT_FALSE(found.replay.empty());
+  EXPECT_NE(found.report.find("WEFT_REPLAY=" + found.replay), std::string::npos) << found.report;
+  const std::string first_line = found.report.substr(0, found.report.find('\n'));
+  for (int i = 0; i < 10; ++i) {
+    weft::explore_result again = weft::replay(found.replay, program, weft::explore_options().quiet());
+    ASSERT_FALSE(again.diverged) << again.divergence;
+    EXPECT_EQ(again.kind, kind) << "replay " << i << ":\n" << again.report;
+    EXPECT_EQ(again.report.substr(0, again.report.find('\n')), first_line);
+  }
+}
+
+void expect_every_schedule_passes(const std::function<void()>& program, const char* strategy, std::size_t runs) {
+  weft::explore_result result = weft::explore(program, with(strategy, runs));
+  EXPECT_FALSE(result.failed()) << result.report;
+  EXPECT_FALSE(result.uncontrolled);
+}
+
+TEST(LostUpdate, FoundByRandomAndReplayed) { expect_found_and_replayed(weft_test::lost_update, failure::user_check, "random", 200); }
+TEST(LostUpdate, FoundByPctAndReplayed) { expect_found_and_replayed(weft_test::lost_update, failure::user_check, "pct", 200); }
+TEST(LostUpdate, FoundByDfs) { expect_found_and_replayed(weft_test::lost_update, failure::user_check, "dfs", 200); }
+TEST(LostUpdate, FixedTwinPasses) { expect_every_schedule_passes(weft_test::lost_update_fixed, "random", 300); }
+
+TEST(CheckThenAct, FoundByRandomAndReplayed) {
+  expect_found_and_replayed(weft_test::check_then_act, failure::user_check, "random", 200);
+}
+TEST(CheckThenAct, FoundByPct) { expect_found_and_replayed(weft_test::check_then_act, failure::user_check, "pct", 200); }
+TEST(CheckThenAct, FoundByDfs) { expect_found_and_replayed(weft_test::check_then_act, failure::user_check, "dfs", 200); }
+TEST(CheckThenAct, FixedTwinPasses) { expect_every_schedule_passes(weft_test::check_then_act_fixed, "random", 300); }
+
+TEST(UseBeforeInitialization, FoundByRandomAndPct) {
+  expect_found_and_replayed(weft_test::use_before_initialization, failure::user_check, "random", 200);
+  expect_found_and_replayed(weft_test::use_before_initialization, failure::user_check, "pct", 200);
+}
+TEST(UseBeforeInitialization, FixedTwinPasses) {
+  expect_every_schedule_passes(weft_test::use_before_initialization_fixed, "random", 300);
+}
+
+TEST(AbbaDeadlock, FoundByRandomAndPctAndReported) {
+  expect_found_and_replayed(weft_test::abba_deadlock, failure::deadlock, "random", 300);
+  expect_found_and_replayed(weft_test::abba_deadlock, failure::deadlock, "pct", 300);
+  weft::explore_result found = weft::explore(weft_test::abba_deadlock, with("random", 300));
+  EXPECT_NE(found.report.find("weft: deadlock after"), std::string::npos) << found.report;
+  EXPECT_NE(found.report.find("waits in mutex_lock"), std::string::npos) << found.report;
+}
+TEST(AbbaDeadlock, FoundByDfs) { expect_found_and_replayed(weft_test::abba_deadlock, failure::deadlock, "dfs", 500); }
+TEST(AbbaDeadlock, FixedTwinPasses) { expect_every_schedule_passes(weft_test::abba_deadlock_fixed, "random", 300); }
+
+TEST(LostWakeup, FoundByRandomAndPct) {
+  expect_found_and_replayed(weft_test::lost_wakeup, failure::deadlock, "random", 200);
+  expect_found_and_replayed(weft_test::lost_wakeup, failure::deadlock, "pct", 200);
+}
+TEST(LostWakeup, FixedTwinPasses) { expect_every_schedule_passes(weft_test::lost_wakeup_fixed, "random", 300); }
+
+TEST(BoundedBuffer, IfInsteadOfWhileFoundByRandomAndPct) {
+  expect_found_and_replayed(weft_test::bounded_buffer_with_if, failure::user_check, "random", 1000);
+  expect_found_and_replayed(weft_test::bounded_buffer_with_if, failure::user_check, "pct", 1000);
+}
+TEST(BoundedBuffer, WhileTwinPasses) { expect_every_schedule_passes(weft_test::bounded_buffer_with_while, "random", 300); }
+
+TEST(DepthThree, FoundByPctAndRandom) {
+  expect_found_and_replayed(weft_test::needs_three_ordered_preemptions, failure::user_check, "pct", 2000);
+  expect_found_and_replayed(weft_test::needs_three_ordered_preemptions, failure::user_check, "random", 2000);
+}
+TEST(DepthThree, FixedTwinPasses) {
+  expect_every_schedule_passes(weft_test::needs_three_ordered_preemptions_fixed, "random", 100);
+}
+
+TEST(Dfs, CoversTheSpaceOfCorrectTwins) {
+  for (auto* program : {weft_test::lost_update_fixed, weft_test::check_then_act_fixed, weft_test::abba_deadlock_fixed,
+                        weft_test::lost_wakeup_fixed}) {
+    weft::explore_result result = weft::explore(program, with("dfs", 100'000));
+    EXPECT_FALSE(result.failed()) << result.report;
+    EXPECT_TRUE(result.space_covered) << "after " << result.schedules << " schedules";
+  }
+}
+
+TEST(VirtualTime, TenSecondSleepFinishesInstantly) {
+  const auto began = std::chrono::steady_clock::now();
+  weft::explore_result result = weft::explore(
+      [] {
+        std::thread sleeper([] { std::this_thread::sleep_for(10s); });
+        const auto before = std::chrono::steady_clock::now();
+        sleeper.join();
+        weft::expect(std::chrono::steady_clock::now() - before >= 10s, "virtual time moved by the sleep");
+      },
+      with("random", 3));
+  EXPECT_FALSE(result.failed()) << result.report;
+  EXPECT_LT(std::chrono::steady_clock::now() - began, 5s);
+}
+
+TEST(VirtualTime, TimedWaitTimesOutInVirtualTime) {
+  weft::explore_result result = weft::explore(
+      [] {
+        std::mutex mutex;
+        std::condition_variable never;
+        std::unique_lock lock(mutex);
+        const bool woken = never.wait_for(lock, 30s, [] { return false; });
+        weft::expect(!woken, "nobody signalled");
+      },
+      with("random", 3));
+  EXPECT_FALSE(result.failed()) << result.report;
+}
+
+TEST(Watchdog, UninstrumentedSpinLoopIsUncontrolledNotHung) {
+  weft::explore_result result = weft::explore(
+      [] {
+        std::atomic<bool> go{false};  // std::atomic: no scheduling point
+        std::thread spinner([&] {
+          while (!go.load()) {
+          }
+        });
+        // The sleep blocks the test's thread, so the spinner must run, and never reaches a point.
+        std::this_thread::sleep_for(1ms);
+        go.store(true);
+        spinner.join();
+      },
+      with("random", 5).watchdog(100ms));
+  EXPECT_FALSE(result.failed()) << result.report;
+  EXPECT_TRUE(result.uncontrolled);
+}
+
+TEST(Replay, MalformedScheduleIsAClearError) {
+  try {
+    (void)weft::replay("not-a-schedule", [] {});
+    FAIL() << "a malformed schedule was accepted";
+  } catch (const weft::config_error& error) {
+    EXPECT_NE(std::string(error.what()).find("not a weft schedule"), std::string::npos) << error.what();
+  }
+}
+
+TEST(Replay, DivergenceIsReportedInsteadOfAVerdict) {
+  weft::explore_result found = weft::explore(weft_test::lost_update, with("random", 200));
+  ASSERT_TRUE(found.failed());
+  weft::explore_result other = weft::replay(found.replay, weft_test::bounded_buffer_with_while, weft::explore_options().quiet());
+  EXPECT_TRUE(other.diverged);
+  EXPECT_FALSE(other.failed());
+}
+
+TEST(Environment, UnknownStrategyIsRefusedWithTheChoices) {
+  setenv("WEFT_STRATEGY", "pcts", 1);
+  try {
+    (void)weft::explore([] {}, weft::explore_options().quiet());
+    FAIL() << "WEFT_STRATEGY=pcts was accepted";
+  } catch (const weft::config_error& error) {
+    EXPECT_NE(std::string(error.what()).find("random, pct, pos, dfs, bytes, portfolio; got \"pcts\""), std::string::npos)
+        << error.what();
+  }
+  unsetenv("WEFT_STRATEGY");
+}
+
+TEST(Environment, WeftReplayReplaysThatScheduleOnly) {
+  weft::explore_result found = weft::explore(weft_test::lost_update, with("random", 200));
+  ASSERT_TRUE(found.failed());
+  setenv("WEFT_REPLAY", found.replay.c_str(), 1);
+  weft::explore_result replayed = weft::explore(weft_test::lost_update, with("random", 200));
+  unsetenv("WEFT_REPLAY");
+  EXPECT_EQ(replayed.schedules, 1u);
+  EXPECT_EQ(replayed.kind, failure::user_check);
+}
+
+TEST(Exceptions, ThrowingTestIsAFailure) {
+  weft::explore_result result = weft::explore([] { throw std::runtime_error("boom"); }, with("random", 2));
+  EXPECT_EQ(result.kind, failure::exception);
+  EXPECT_NE(result.report.find("boom"), std::string::npos);
+}
+
+TEST(Leaks, ThreadBlockedForeverAtTheEndIsALeakOfTheRun) {
+  weft::explore_result result = weft::explore(
+      [] {
+        static std::mutex mutex;
+        static std::condition_variable never;
+        std::thread([] {
+          std::unique_lock lock(mutex);
+          never.wait(lock, [] { return false; });
+        }).detach();
+      },
+      with("random", 2));
+  EXPECT_EQ(result.kind, failure::leak) << result.report;
+}
+
+}  // namespace
