@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds weft and runs it on the bundled example suite: a GoogleTest suite
-# of a small thread pool, linked with weft::gtest_main, where one test forgets to shut the pool down.
-# weft fails exactly that test and says which threads leaked, where they wait and where they were
-# created.
+# Installs what is missing, builds weft and runs its main jobs on the bundled examples:
+#  1. a GoogleTest suite of a small thread pool, linked with weft::gtest_main, where one test forgets
+#     to shut the pool down: weft fails exactly that test and shows the leaked threads;
+#  2. a bank account with a check-then-act race: weft::explore finds a failing interleaving, and the
+#     printed WEFT_REPLAY line reproduces it exactly.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 ./setup.sh
 cmake -S . -B build -G Ninja >/dev/null
-cmake --build build -j2 --target gtest_pool leaky_main
+cmake --build build -j2 --target gtest_pool leaky_main race_replay
 
 echo "== examples/gtest_pool: one test forgets to shut its thread pool down"
 set +e
@@ -21,3 +22,27 @@ if [ "$status" -eq 0 ] || ! grep -q '^\[  FAILED  \] ThreadPool.ForgetsToShutDow
   exit 1
 fi
 echo "== weft failed ThreadPool.ForgetsToShutDown and only it (exit code $status)"
+echo
+
+echo "== examples/race_replay: weft::explore searches the interleavings of two withdrawals"
+set +e
+./build/examples/race_replay/race_replay 2>&1 | tee build/demo-race.txt
+status=${PIPESTATUS[0]}
+set -e
+replay=$(grep -o 'WEFT_REPLAY=[A-Za-z0-9._-]*' build/demo-race.txt | head -n 1 || true)
+if [ "$status" -ne 1 ] || [ -z "$replay" ]; then
+  echo "demo: weft did not find the race" >&2
+  exit 1
+fi
+echo
+echo "== replaying: $replay ./build/examples/race_replay/race_replay"
+set +e
+env "$replay" ./build/examples/race_replay/race_replay 2>&1 | tee build/demo-replay.txt
+status=${PIPESTATUS[0]}
+set -e
+if [ "$status" -ne 1 ] || ! grep -q "after 1 schedule(s)" build/demo-replay.txt ||
+   [ "$(head -n 1 build/demo-race.txt)" != "$(head -n 1 build/demo-replay.txt)" ]; then
+  echo "demo: the replay did not reproduce the failure" >&2
+  exit 1
+fi
+echo "== the replay reproduced the same failure in one schedule"

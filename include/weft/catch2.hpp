@@ -30,6 +30,7 @@
 // installed.
 #pragma once
 
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -37,6 +38,7 @@
 
 #include "weft/leaks.hpp"
 #include "weft/options.hpp"
+#include "weft/sched.hpp"
 #include "weft/test_scope.hpp"
 
 #if !defined(CATCH_VERSION_MAJOR) && __has_include(<catch2/catch_version_macros.hpp>)
@@ -109,6 +111,23 @@ inline void check_no_leaks(Catch::AssertionHandler& handler, const options& opts
       handler.handleMessage(Catch::ResultWas::Ok, std::string("no leaked threads"));
     } else {
       handler.handleMessage(Catch::ResultWas::ExplicitFailure, report.text());
+    }
+  } catch (...) {
+    handler.handleUnexpectedInflightException();
+  }
+}
+
+// Runs `test` under weft::explore and records one assertion: its report, which ends with the
+// WEFT_REPLAY line, when a schedule failed. Use weft::expect inside `test` (Catch2 v2 assertions are
+// not safe from other threads).
+inline void check_schedules(Catch::AssertionHandler& handler, const std::function<void()>& test,
+                            const explore_options& options = {}) {
+  try {
+    const explore_result explored = explore(test, explore_options(options).quiet());
+    if (explored.failed()) {
+      handler.handleMessage(Catch::ResultWas::ExplicitFailure, explored.report);
+    } else {
+      handler.handleMessage(Catch::ResultWas::Ok, std::string("every schedule passed"));
     }
   } catch (...) {
     handler.handleUnexpectedInflightException();
@@ -218,4 +237,17 @@ inline const Catch::ListenerRegistrar<leak_listener> leak_listener_registrar;
                                                   ::Catch::StringRef(), disposition);                      \
     ::weft::catch2::detail::check_no_leaks(weft_catch2_handler, ::weft::options(__VA_ARGS__));             \
     INTERNAL_CATCH_REACT(weft_catch2_handler)                                                              \
+  } while (false)
+
+// Explores a callable under controlled schedules, with explore_options or none:
+//   WEFT_CHECK_SCHEDULES(transfer_test, weft::explore_options().strategy("pct").iterations(500));
+// One assertion; a failing schedule's report, with its WEFT_REPLAY line, is the failure message.
+// Variadic so that a lambda written in place may contain commas.
+#define WEFT_CHECK_SCHEDULES(...)                                                                    \
+  do {                                                                                               \
+    ::Catch::AssertionHandler weft_catch2_handler(::Catch::StringRef("WEFT_CHECK_SCHEDULES"),        \
+                                                  CATCH_INTERNAL_LINEINFO, ::Catch::StringRef(""),    \
+                                                  ::Catch::ResultDisposition::ContinueOnFailure);    \
+    ::weft::catch2::detail::check_schedules(weft_catch2_handler, __VA_ARGS__);                       \
+    INTERNAL_CATCH_REACT(weft_catch2_handler)                                                        \
   } while (false)

@@ -16,7 +16,10 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "weft/leaks.hpp"
+#include "weft/sched.hpp"
 
 namespace weft::gtest {
 
@@ -38,9 +41,19 @@ void allow_leaks_in_this_test();
 // The result of a leak check as a gtest assertion result, for the macros below.
 [[nodiscard]] ::testing::AssertionResult no_leaks(const weft::options& opts = {});
 
+// Runs `test` under weft::explore (quietly) and says whether every schedule passed; on failure the
+// message is the failing schedule's report, ending with its WEFT_REPLAY line. A GoogleTest assertion
+// that fails inside `test`, in any of its threads, fails that schedule too.
+[[nodiscard]] ::testing::AssertionResult schedules_ok(const std::function<void()>& test,
+                                                      const weft::explore_options& options = {});
+
 }  // namespace weft::gtest
 
 // Explicit checks inside a test: WEFT_EXPECT_NO_LEAKS(weft::options().ignore_current()) or with no
 // argument. The failure message is the full report.
 #define WEFT_EXPECT_NO_LEAKS(...) EXPECT_TRUE(::weft::gtest::no_leaks(__VA_ARGS__))
 #define WEFT_ASSERT_NO_LEAKS(...) ASSERT_TRUE(::weft::gtest::no_leaks(__VA_ARGS__))
+
+// Controlled scheduling inside a test: WEFT_EXPECT_SCHEDULES_OK(test) or (test, explore_options).
+// Variadic so that a lambda written in place may contain commas.
+#define WEFT_EXPECT_SCHEDULES_OK(...) EXPECT_TRUE(::weft::gtest::schedules_ok(__VA_ARGS__))

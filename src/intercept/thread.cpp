@@ -171,11 +171,11 @@ extern "C" __attribute__((visibility("default"))) int pthread_create(pthread_t* 
   auto creation_stack = intercept::callers_frames(std::span<const std::uintptr_t>(pcs, count), return_address,
                                                   interposition.interposer_ahead);
 
-  sched::managed_start* managed = nullptr;
+  sched::managed_creation managed;
   if (creator != nullptr) {
     managed = sched::begin_managed_create(*creator, start_routine, arg);
     start_routine = &sched::managed_thread_main;
-    arg = managed;
+    arg = managed.start;
   }
 
   auto* block = new (std::nothrow) intercept::start_block{start_routine, arg, nullptr};

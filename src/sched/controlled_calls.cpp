@@ -244,23 +244,24 @@ struct managed_start {
   managed_thread* thread;
 };
 
-managed_start* begin_managed_create(managed_thread& me, void* (*routine)(void*), void* arg) {
+managed_creation begin_managed_create(managed_thread& me, void* (*routine)(void*), void* arg) {
   inside_weft internal;
   run& current = *me.owner;
   current.point(me, {op_kind::create, 0});
-  return new managed_start{routine, arg, &current.add_thread()};
+  managed_thread& added = current.add_thread();
+  return {new managed_start{routine, arg, &added}, &added};
 }
 
-void end_managed_create(managed_thread& me, managed_start* start, int result, pthread_t created) {
+void end_managed_create(managed_thread& me, managed_creation creation, int result, pthread_t created) {
   inside_weft internal;
+  (void)me;
   if (result != 0) {
-    // The thread never existed: it must not be waited for.
-    start->thread->state = thread_state::finished;
-    delete start;
+    // The thread never existed: it must not be waited for, and its start block is still ours.
+    creation.thread->state = thread_state::finished;
+    delete creation.start;
     return;
   }
-  start->thread->handle = created;
-  (void)me;
+  creation.thread->handle = created;
 }
 
 namespace {

@@ -49,10 +49,15 @@ int controlled_sleep(managed_thread& me, clockid_t clock, const timespec& durati
 // Fills `now` from the run's virtual clock; false for clocks that are not virtual (CPU-time clocks).
 bool controlled_clock(managed_thread& me, clockid_t clock, timespec& now);
 
-// Thread creation: begin_ wraps the routine so the new thread joins the run; end_ completes it.
+// Thread creation: begin_ wraps the routine so the new thread joins the run; end_ completes it. The
+// start block belongs to the new thread once it runs, so end_ only touches it if creation failed.
 struct managed_start;
-[[nodiscard]] managed_start* begin_managed_create(managed_thread& me, void* (*routine)(void*), void* arg);
+struct managed_creation {
+  managed_start* start = nullptr;   // pass as the routine's argument, with managed_thread_main
+  managed_thread* thread = nullptr;  // the new thread's record in the run
+};
+[[nodiscard]] managed_creation begin_managed_create(managed_thread& me, void* (*routine)(void*), void* arg);
 void* managed_thread_main(void* start);
-void end_managed_create(managed_thread& me, managed_start* start, int result, pthread_t created);
+void end_managed_create(managed_thread& me, managed_creation creation, int result, pthread_t created);
 
 }  // namespace weft::sched

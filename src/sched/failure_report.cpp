@@ -2,6 +2,7 @@
 
 #include "report/render_stack.hpp"
 #include "snapshot/describe_threads.hpp"
+#include "symbolize/symbolizer.hpp"
 
 namespace weft::sched {
 
@@ -12,6 +13,12 @@ std::string render_failure(const run_outcome& outcome, std::string_view replay, 
           (schedules == 1 ? "" : "s") + ", " + std::to_string(outcome.steps) + " steps in the failing run";
   if (outcome.uncontrolled) text += "; the run was uncontrolled, so the replay may not reproduce it";
   text += ")\n";
+  if (!outcome.failure_pcs.empty()) {
+    stack_trace where;
+    where.frames = symbolize::frames(outcome.failure_pcs, /*first_is_exact=*/false);
+    text += "\nthread " + std::to_string(outcome.failing_thread) + " failed here:\n";
+    report::render_stack(text, where);
+  }
   if (!outcome.tids.empty()) {
     // The threads are parked where they failed: their stacks show where each one waits.
     for (const thread_info& thread : snapshots::describe_threads(outcome.tids, snapshot_options().stack_timeout)) {

@@ -290,9 +290,24 @@ void run::finish(managed_thread& me) {
 }
 
 void run::fail(managed_thread& me, run_end_kind kind, std::string message) {
+  // Where a check failed is worth showing; an exception's catch site in weft is not.
+  std::vector<std::uintptr_t> pcs;
+  if (kind == run_end_kind::user_check) {
+    pcs.resize(64);
+    pcs.resize(static_cast<std::size_t>(platform::capture_current_stack(pcs.data(), static_cast<int>(pcs.size()), 0)));
+  }
   {
     model_guard guard(model_lock_);
-    end_run(kind, std::move(message), {me.tid});
+    outcome_.failure_pcs = std::move(pcs);
+    outcome_.failing_thread = me.id;
+    // The failing thread itself is shown by failure_pcs; the others still alive by their stacks.
+    std::vector<int> others;
+    for (const managed_thread& thread : threads_) {
+      if (&thread != &me && (thread.state == thread_state::blocked || thread.state == thread_state::runnable)) {
+        others.push_back(thread.tid);
+      }
+    }
+    end_run(kind, std::move(message), std::move(others));
   }
   if (me.id != 0) park(me);
 }

@@ -37,6 +37,10 @@ struct run_outcome {
   std::vector<int> tids;         // threads the report should show stacks of
   std::size_t steps = 0;
   bool uncontrolled = false;     // the watchdog had to release a thread: not deterministic
+  // Where a failing check or exception was raised, captured in the failing thread before it unwound
+  // or parked: innermost first, return addresses.
+  std::vector<std::uintptr_t> failure_pcs;
+  thread_id failing_thread = 0;
 };
 
 class run {

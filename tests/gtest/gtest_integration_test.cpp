@@ -142,3 +142,14 @@ TEST(GtestIntegration, MalformedWeftLeaksIsAClearError) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(GtestIntegration, AssertionInsideExploredTestFailsWithTheReplayLine) {
+  weft_test::program_run run = run_program(WEFT_SCHEDULES_SUITE);
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_NE(run.output.find("a GoogleTest assertion failed in this schedule"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("WEFT_REPLAY=w1."), std::string::npos) << run.output;
+}
+
+}  // namespace

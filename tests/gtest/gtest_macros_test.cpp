@@ -3,6 +3,7 @@
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 #include <weft/gtest.hpp>
+#include <weft/sched.hpp>
 
 #include <chrono>
 #include <condition_variable>
@@ -45,6 +46,47 @@ TEST(LeakMacros, StaySilentOnCleanCode) {
   std::thread([] {}).join();
   WEFT_EXPECT_NO_LEAKS(quick());
   WEFT_ASSERT_NO_LEAKS(quick());
+}
+
+}  // namespace
+
+namespace {
+
+void lost_update() {
+  int counter = 0;
+  auto increment = [&] {
+    const int seen = counter;
+    weft::yield_point();
+    counter = seen + 1;
+  };
+  std::thread a(increment), b(increment);
+  a.join();
+  b.join();
+  weft::expect(counter == 2, "lost update");
+}
+
+void lost_update_fixed() {
+  int counter = 0;
+  std::mutex mutex;
+  auto increment = [&] {
+    std::lock_guard lock(mutex);
+    const int seen = counter;
+    weft::yield_point();
+    counter = seen + 1;
+  };
+  std::thread a(increment), b(increment);
+  a.join();
+  b.join();
+  EXPECT_EQ(counter, 2);
+}
+
+TEST(ScheduleMacros, ExpectSchedulesOkFiresWithTheReplayLine) {
+  EXPECT_NONFATAL_FAILURE(WEFT_EXPECT_SCHEDULES_OK(lost_update, weft::explore_options().strategy("random")),
+                          "WEFT_REPLAY=w1.");
+}
+
+TEST(ScheduleMacros, ExpectSchedulesOkStaysSilentOnTheFixedTwin) {
+  WEFT_EXPECT_SCHEDULES_OK(lost_update_fixed, weft::explore_options().iterations(200));
 }
 
 }  // namespace
