@@ -39,6 +39,10 @@ class explore_options {
   explore_options& bytes(std::string_view decisions);
   // Print nothing to stderr (by default a failure prints its report and the WEFT_REPLAY line).
   explore_options& quiet(bool quiet = true);
+  // Run every schedule in its own fork()ed child, so that exploring goes on past a crash and a failed
+  // run's parked threads die with the child. Strategies that learn across runs (pct's step count) see
+  // only what the parent passes on; dfs is refused in this mode with config_error.
+  explore_options& fork_each_run(bool fork = true);
 
   std::string strategy_name = "portfolio";
   std::uint64_t seed_value = 1;
@@ -50,6 +54,7 @@ class explore_options {
   std::chrono::milliseconds watchdog_timeout{1000};
   std::string bytes_value;
   bool quiet_value = false;
+  bool fork_value = false;
 };
 
 struct explore_result {
@@ -61,6 +66,7 @@ struct explore_result {
     leak,        // threads were still blocked when the test function returned
     user_check,  // weft::expect failed
     hung,        // a run did not end even with the watchdog's help
+    crash,       // a fatal signal (SIGSEGV, SIGABRT from assert or std::terminate, ...); with fork_each_run
   };
   failure kind = failure::none;
   std::size_t schedules = 0;   // runs performed, the failing one included

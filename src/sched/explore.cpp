@@ -1,5 +1,12 @@
 // The loop over runs (explore), one exact run (replay), and the environment's overrides.
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cerrno>
+#include <cstring>
+#include <iterator>
+#include <sstream>
+#include <system_error>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -8,6 +15,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "sched/crash_guard.hpp"
 #include "sched/failure_report.hpp"
 #include "sched/run.hpp"
 #include "sched/schedule_codec.hpp"
@@ -92,6 +100,85 @@ class retired_runs {
   std::deque<std::unique_ptr<run>> recent_;
 };
 
+// What a fork()ed run sends back: the outcome, or, if it died of a signal, its crash line.
+struct child_outcome {
+  explore_result::failure kind = explore_result::failure::none;
+  std::size_t steps = 0;
+  bool uncontrolled = false;
+  std::string replay;
+  std::string report;
+};
+
+void write_all(int fd, const std::string& text) {
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t written = write(fd, text.data() + done, text.size() - done);
+    if (written <= 0) return;
+    done += static_cast<std::size_t>(written);
+  }
+}
+
+child_outcome run_in_child(const std::function<void()>& test, sched::recording_strategy& recorder,
+                           const sched::run_limits& limits, std::size_t schedules) {
+  int channel[2];
+  if (pipe(channel) != 0) throw std::system_error(errno, std::generic_category(), "weft: pipe for a forked run");
+  const pid_t child = fork();
+  if (child < 0) throw std::system_error(errno, std::generic_category(), "weft: fork for a forked run");
+  if (child == 0) {
+    close(channel[0]);
+    sched::crash_guard::also_report_to(channel[1]);
+    auto current = std::make_unique<run>(recorder, limits);
+    const sched::run_outcome outcome = current->execute(test);
+    const std::string replay = sched::encode(recorder.recorded());
+    std::string message = std::to_string(static_cast<int>(failure_of(outcome.kind))) + "\n" +
+                          std::to_string(outcome.steps) + "\n" + (outcome.uncontrolled ? "1" : "0") + "\n" + replay +
+                          "\n";
+    if (outcome.kind != run_end_kind::completed) {
+      message += sched::render_failure(outcome, replay, schedules, recorder.name());
+    }
+    write_all(channel[1], message);
+    _exit(0);  // no destructors or atexit handlers of the parent's program run in the child
+  }
+  close(channel[1]);
+  std::string received;
+  char buffer[4096];
+  for (;;) {
+    const ssize_t got = read(channel[0], buffer, sizeof buffer);
+    if (got > 0) {
+      received.append(buffer, static_cast<std::size_t>(got));
+    } else if (got == 0 || errno != EINTR) {
+      break;
+    }
+  }
+  close(channel[0]);
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  child_outcome outcome;
+  if (WIFSIGNALED(status)) {
+    outcome.kind = explore_result::failure::crash;
+    const std::size_t at = received.find("WEFT_REPLAY=");
+    if (at != std::string::npos) {
+      outcome.replay = received.substr(at + 12, received.find_first_of(" \n", at + 12) - at - 12);
+    }
+    outcome.report = std::string("weft: the run died of ") + strsignal(WTERMSIG(status)) + received;
+    return outcome;
+  }
+  std::istringstream lines(received);
+  int kind = 0;
+  std::string uncontrolled;
+  lines >> kind >> outcome.steps >> uncontrolled >> outcome.replay;
+  lines.ignore(1);
+  outcome.kind = static_cast<explore_result::failure>(kind);
+  outcome.uncontrolled = uncontrolled == "1";
+  outcome.report.assign(std::istreambuf_iterator<char>(lines), std::istreambuf_iterator<char>());
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || outcome.replay.empty()) {
+    outcome.kind = explore_result::failure::crash;
+    outcome.report = "weft: a forked run ended without reporting (exit status " + std::to_string(status) + ")\n";
+  }
+  return outcome;
+}
+
 }  // namespace
 
 explore_result explore(std::function<void()> test, const explore_options& given) {
@@ -103,18 +190,37 @@ explore_result explore(std::function<void()> test, const explore_options& given)
   config.pct_depth = options.pct_depth_value;
   config.dfs_preemption_bound = options.preemption_bound_value;
   config.bytes = {reinterpret_cast<const std::uint8_t*>(options.bytes_value.data()), options.bytes_value.size()};
-  sched::recording_strategy recorder(
-      sched::make_strategy(strategy_named(options.strategy_name, "the strategy"), config));
+  const sched::strategy_kind kind = strategy_named(options.strategy_name, "the strategy");
+  if (options.fork_value && kind == sched::strategy_kind::dfs) {
+    throw config_error("weft: dfs cannot run with fork_each_run: its search state lives in each run's process");
+  }
+  sched::recording_strategy recorder(sched::make_strategy(kind, config));
   const sched::run_limits limits = limits_from(options);
   const auto give_up_at = std::chrono::steady_clock::now() + options.time_limit;
 
   explore_result result;
   retired_runs retired;
+  std::atomic<std::size_t> run_number{0};
+  const sched::crash_guard crash_report(recorder, run_number);
   for (std::size_t index = 0; index < options.iteration_count; ++index) {
     if (std::chrono::steady_clock::now() >= give_up_at) break;
+    run_number.store(index + 1);
     if (!recorder.begin_run(index)) {
       result.space_covered = true;
       break;
+    }
+    if (options.fork_value) {
+      const child_outcome outcome = run_in_child(test, recorder, limits, index + 1);
+      recorder.end_run(outcome.steps);
+      result.schedules = index + 1;
+      result.uncontrolled |= outcome.uncontrolled;
+      if (outcome.kind == explore_result::failure::none) continue;
+      result.kind = outcome.kind;
+      result.strategy = std::string(recorder.name());
+      result.replay = outcome.replay;
+      result.report = outcome.report;
+      if (!options.quiet_value) std::fputs(result.report.c_str(), stderr);
+      return result;
     }
     auto current = std::make_unique<run>(recorder, limits);
     const sched::run_outcome outcome = current->execute(test);

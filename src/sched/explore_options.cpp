@@ -57,6 +57,11 @@ explore_options& explore_options::bytes(std::string_view decisions) {
   return *this;
 }
 
+explore_options& explore_options::fork_each_run(bool fork) {
+  fork_value = fork;
+  return *this;
+}
+
 explore_options& explore_options::quiet(bool quiet) {
   quiet_value = quiet;
   return *this;

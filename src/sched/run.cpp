@@ -115,10 +115,20 @@ std::string run::describe_blocked() const {
     if (thread.state != thread_state::blocked) continue;
     text += "\n  thread " + std::to_string(thread.id) + " (tid " + std::to_string(thread.tid) + ") waits in " +
             std::string(name_of(thread.waiting_for.kind));
-    if (thread.waiting_for.object != 0) {
+    const std::uintptr_t object = thread.waiting_for.object;
+    if (thread.waiting_for.kind == op_kind::join) {
+      for (const managed_thread& target : threads_) {
+        if (reinterpret_cast<std::uintptr_t>(&target) == object) text += " for thread " + std::to_string(target.id);
+      }
+      continue;
+    }
+    if (object != 0) {
       char address[32];
-      std::snprintf(address, sizeof address, " on %#zx", static_cast<std::size_t>(thread.waiting_for.object));
+      std::snprintf(address, sizeof address, " on %#zx", static_cast<std::size_t>(object));
       text += address;
+    }
+    if (auto held = mutex_holders.find(object); held != mutex_holders.end() && held->second.depth > 0) {
+      text += " held by thread " + std::to_string(held->second.thread);
     }
   }
   return text;

@@ -207,3 +207,62 @@ TEST(Leaks, ThreadBlockedForeverAtTheEndIsALeakOfTheRun) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CrashDeathTest, CrashInAThreadPrintsTheReplayLineBeforeDying) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        (void)weft::explore(
+            [] {
+              weft::atomic<int*> target{nullptr};
+              // Dies (like a failed assert) unless the store ran first.
+              std::thread writer([&] {
+                if (target.load() == nullptr) std::abort();
+              });
+              static int cell = 0;
+              target.store(&cell);
+              writer.join();
+            },
+            weft::explore_options().strategy("random").iterations(200).quiet());
+        std::abort();  // no crash found: die anyway, without the line, so the test fails
+      },
+      "during schedule [0-9]+\\. Reproduce: WEFT_REPLAY=w1\\.");
+}
+
+}  // namespace
+
+namespace {
+
+void abort_unless_published() {
+  weft::atomic<int*> target{nullptr};
+  std::thread writer([&] {
+    if (target.load() == nullptr) std::abort();  // as a failed assert would
+  });
+  static int cell = 0;
+  target.store(&cell);
+  writer.join();
+}
+
+TEST(ForkEachRun, ReportsACrashWithItsReplayAndTheProcessGoesOn) {
+  weft::explore_result result =
+      weft::explore(abort_unless_published, with("random", 200).fork_each_run());
+  ASSERT_EQ(result.kind, failure::crash) << result.report;
+  EXPECT_EQ(result.replay.rfind("w1.", 0), 0u) << result.report;
+  EXPECT_NE(result.report.find("Aborted"), std::string::npos) << result.report;
+}
+
+TEST(ForkEachRun, FindsOrdinaryFailuresAndTheirReplayWorksInProcess) {
+  weft::explore_result found = weft::explore(weft_test::lost_update, with("random", 200).fork_each_run());
+  ASSERT_EQ(found.kind, failure::user_check) << found.report;
+  weft::explore_result again = weft::replay(found.replay, weft_test::lost_update, weft::explore_options().quiet());
+  EXPECT_FALSE(again.diverged) << again.divergence;
+  EXPECT_EQ(again.kind, failure::user_check);
+}
+
+TEST(ForkEachRun, RefusesDfs) {
+  EXPECT_THROW((void)weft::explore([] {}, with("dfs", 10).fork_each_run()), weft::config_error);
+}
+
+}  // namespace

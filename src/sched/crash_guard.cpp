@@ -1,0 +1,71 @@
+#include "sched/crash_guard.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "sched/schedule_codec.hpp"
+
+namespace weft::sched {
+namespace {
+
+constexpr std::array fatal_signals{SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+
+std::atomic<const recording_strategy*> guarded_recorder{nullptr};
+std::atomic<const std::atomic<std::size_t>*> guarded_run{nullptr};
+std::array<struct sigaction, fatal_signals.size()> previous{};
+std::atomic<bool> reported{false};
+std::atomic<int> extra_fd{-1};
+
+std::size_t index_of(int signal) {
+  for (std::size_t i = 0; i < fatal_signals.size(); ++i) {
+    if (fatal_signals[i] == signal) return i;
+  }
+  return 0;
+}
+
+void on_fatal_signal(int signal, siginfo_t*, void*) {
+  const recording_strategy* recorder = guarded_recorder.load();
+  const std::atomic<std::size_t>* run = guarded_run.load();
+  if (recorder != nullptr && run != nullptr && !reported.exchange(true)) {
+    // Encoding allocates, which a crash inside malloc could turn into a deadlock: the alarm bounds it,
+    // and the process dies of SIGALRM instead of hanging.
+    alarm(2);
+    const std::string replay = encode(recorder->recorded());
+    const std::string line = std::string("\nweft: ") + strsignal(signal) + " during schedule " +
+                             std::to_string(run->load()) + ". Reproduce: WEFT_REPLAY=" + replay + "\n";
+    [[maybe_unused]] ssize_t written = write(STDERR_FILENO, line.data(), line.size());
+    if (const int fd = extra_fd.load(); fd >= 0) written = write(fd, line.data(), line.size());
+    alarm(0);
+  }
+  // Die as the program would have: with the handler it had before weft.
+  sigaction(signal, &previous[index_of(signal)], nullptr);
+  raise(signal);
+}
+
+}  // namespace
+
+crash_guard::crash_guard(const recording_strategy& recorder, const std::atomic<std::size_t>& run_number) {
+  guarded_recorder.store(&recorder);
+  guarded_run.store(&run_number);
+  reported.store(false);
+  struct sigaction action {};
+  action.sa_sigaction = on_fatal_signal;
+  action.sa_flags = SA_SIGINFO | SA_NODEFER;
+  sigemptyset(&action.sa_mask);
+  for (std::size_t i = 0; i < fatal_signals.size(); ++i) sigaction(fatal_signals[i], &action, &previous[i]);
+}
+
+void crash_guard::also_report_to(int fd) { extra_fd.store(fd); }
+
+crash_guard::~crash_guard() {
+  for (std::size_t i = 0; i < fatal_signals.size(); ++i) sigaction(fatal_signals[i], &previous[i], nullptr);
+  guarded_recorder.store(nullptr);
+  guarded_run.store(nullptr);
+}
+
+}  // namespace weft::sched
