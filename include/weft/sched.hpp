@@ -20,6 +20,8 @@
 #include <string>
 #include <string_view>
 
+#include "weft/options.hpp"  // config_error
+
 namespace weft {
 
 class explore_options {
