@@ -7,6 +7,7 @@
 #include <iterator>
 #include <sstream>
 #include <system_error>
+#include <thread>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -86,15 +87,28 @@ explore_result::failure failure_of(run_end_kind kind) {
   return explore_result::failure::none;
 }
 
-// Runs whose threads may still be on their way out keep their memory until two later runs ended; a
-// failed run's threads stay parked on it for good.
+// A finished run's threads may still be on their way out (a thread that handed the baton on still
+// returns through weft's code), so a run is freed only once all its OS threads have exited. A failed
+// run's threads stay parked on it for good.
 class retired_runs {
  public:
   void retire(std::unique_ptr<run> finished) {
     recent_.push_back(std::move(finished));
-    if (recent_.size() > 2) recent_.pop_front();
+    std::erase_if(recent_, [](const std::unique_ptr<run>& retired) { return retired->threads_gone(); });
   }
   static void keep_forever(std::unique_ptr<run> failed) { (void)failed.release(); }
+
+  // The last runs' threads are usually gone within microseconds; one that is not after a second is
+  // stuck somewhere weft cannot see, and its run is kept rather than freed under it.
+  ~retired_runs() {
+    const auto give_up_at = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    for (std::unique_ptr<run>& retired : recent_) {
+      while (!retired->threads_gone() && std::chrono::steady_clock::now() < give_up_at) {
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+      }
+      if (!retired->threads_gone()) keep_forever(std::move(retired));
+    }
+  }
 
  private:
   std::deque<std::unique_ptr<run>> recent_;

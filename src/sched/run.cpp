@@ -332,6 +332,8 @@ void* run_test_thread(void* raw_run) {
   try {
     (*self.test_)();
   } catch (const run_stopped&) {
+    // weft::expect already ended the run; the controller may be deciding to join or detach right now
+    // and is told below, after which this thread touches the run no more.
     set_managed_self(nullptr);
     self.test_thread_returned_.store(true, std::memory_order_release);
     return nullptr;
@@ -342,13 +344,16 @@ void* run_test_thread(void* raw_run) {
   }
   if (!failure.empty()) {
     inside_weft internal;
+    self.test_thread_returned_.store(true, std::memory_order_release);
     self.fail(me, run_end_kind::exception, std::move(failure));
     set_managed_self(nullptr);
-    self.test_thread_returned_.store(true, std::memory_order_release);
     return nullptr;
   }
   // The end of the test function is a scheduling decision too: the others get their turns first.
   self.block(me, {op_kind::run_end, 0}, std::nullopt);
+  // Said before the outcome is published, so that the controller joins this thread, and with it waits
+  // for this function's last touch of the run, instead of detaching it.
+  self.test_thread_returned_.store(true, std::memory_order_release);
   {
     inside_weft internal;
     model_guard guard(self.model_lock_);
@@ -366,8 +371,14 @@ void* run_test_thread(void* raw_run) {
     }
   }
   set_managed_self(nullptr);
-  self.test_thread_returned_.store(true, std::memory_order_release);
   return nullptr;
+}
+
+bool run::threads_gone() const {
+  for (const managed_thread& thread : threads_) {
+    if (thread.tid != 0 && platform::thread_exists(thread.tid)) return false;
+  }
+  return true;
 }
 
 run_outcome run::execute(const std::function<void()>& test) {

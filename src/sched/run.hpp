@@ -76,6 +76,8 @@ class run {
   [[nodiscard]] const run_limits& limits() const { return limits_; }
   [[nodiscard]] managed_thread* find(pthread_t handle);
   [[nodiscard]] std::size_t steps() const { return steps_; }
+  // Whether every OS thread of the run has exited, so that nothing can touch the run any more.
+  [[nodiscard]] bool threads_gone() const;
 
   // Who holds each mutex, for deadlock reports and errorcheck mutexes: thread id and recursion depth.
   struct holder {
