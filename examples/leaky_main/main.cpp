@@ -1,11 +1,10 @@
 // A program that forgets to stop its worker: the worker waits for a job that never comes.
 // weft::verify_main finds it at the end of main and fails the run.
-#include <weft/weft.hpp>
-
 #include <condition_variable>
 #include <mutex>
 #include <queue>
 #include <thread>
+#include <weft/weft.hpp>
 
 namespace {
 

@@ -4,11 +4,10 @@
 //
 // weft::explore runs the test under controlled schedules until one fails, and prints a WEFT_REPLAY
 // line; running this program again with that variable set replays exactly the failing schedule.
-#include <weft/sched.hpp>
-
 #include <cstdio>
 #include <mutex>
 #include <thread>
+#include <weft/sched.hpp>
 
 namespace {
 
@@ -43,19 +42,22 @@ void two_withdrawals() {
   std::thread bob([&] { shared.withdraw(80); });
   alice.join();
   bob.join();
-  weft::expect(shared.balance() >= 0, "the account was overdrawn: balance " + std::to_string(shared.balance()));
+  weft::expect(shared.balance() >= 0,
+               "the account was overdrawn: balance " + std::to_string(shared.balance()));
 }
 
 }  // namespace
 
 int main() {
-  const weft::explore_result result = weft::explore(two_withdrawals, weft::explore_options().iterations(1000));
+  const weft::explore_result result =
+      weft::explore(two_withdrawals, weft::explore_options().iterations(1000));
   if (!result.failed()) {
     std::printf("no failing schedule in %zu schedules\n", result.schedules);
     return 0;
   }
   // The report (with every thread's stack and the WEFT_REPLAY line) went to stderr.
-  std::printf("%s after %zu schedule(s); replay: %s\n", result.replay.empty() ? "failure" : "found a failing schedule",
-              result.schedules, result.replay.c_str());
+  std::printf("%s after %zu schedule(s); replay: %s\n",
+              result.replay.empty() ? "failure" : "found a failing schedule", result.schedules,
+              result.replay.c_str());
   return 1;
 }

@@ -26,7 +26,8 @@ inline void maybe_point(atomic_access access, const void* object) {
 template <typename T>
 class atomic {
  public:
-  static_assert(std::is_trivially_copyable_v<T>, "weft::atomic<T> needs a trivially copyable T, as std::atomic");
+  static_assert(std::is_trivially_copyable_v<T>,
+                "weft::atomic<T> needs a trivially copyable T, as std::atomic");
   using value_type = T;
 
   atomic() noexcept = default;
@@ -51,11 +52,13 @@ class atomic {
     detail::maybe_point(detail::atomic_access::read_modify_write, this);
     return value_.exchange(desired, order);
   }
-  bool compare_exchange_weak(T& expected, T desired, std::memory_order order = std::memory_order_seq_cst) noexcept {
+  bool compare_exchange_weak(T& expected, T desired,
+                             std::memory_order order = std::memory_order_seq_cst) noexcept {
     detail::maybe_point(detail::atomic_access::read_modify_write, this);
     return value_.compare_exchange_weak(expected, desired, order);
   }
-  bool compare_exchange_strong(T& expected, T desired, std::memory_order order = std::memory_order_seq_cst) noexcept {
+  bool compare_exchange_strong(T& expected, T desired,
+                               std::memory_order order = std::memory_order_seq_cst) noexcept {
     detail::maybe_point(detail::atomic_access::read_modify_write, this);
     return value_.compare_exchange_strong(expected, desired, order);
   }
@@ -89,17 +92,29 @@ class atomic {
     return value_.fetch_xor(arg, order);
   }
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
-  T operator++() noexcept { return fetch_add(1) + 1; }
+  T operator++() noexcept {
+    return fetch_add(1) + 1;
+  }
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
-  T operator++(int) noexcept { return fetch_add(1); }
+  T operator++(int) noexcept {
+    return fetch_add(1);
+  }
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
-  T operator--() noexcept { return fetch_sub(1) - 1; }
+  T operator--() noexcept {
+    return fetch_sub(1) - 1;
+  }
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
-  T operator--(int) noexcept { return fetch_sub(1); }
+  T operator--(int) noexcept {
+    return fetch_sub(1);
+  }
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U>>>
-  T operator+=(U arg) noexcept { return fetch_add(arg) + arg; }
+  T operator+=(U arg) noexcept {
+    return fetch_add(arg) + arg;
+  }
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U>>>
-  T operator-=(U arg) noexcept { return fetch_sub(arg) - arg; }
+  T operator-=(U arg) noexcept {
+    return fetch_sub(arg) - arg;
+  }
 
   [[nodiscard]] bool is_lock_free() const noexcept { return value_.is_lock_free(); }
 

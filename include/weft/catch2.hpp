@@ -243,11 +243,11 @@ inline const Catch::ListenerRegistrar<leak_listener> leak_listener_registrar;
 //   WEFT_CHECK_SCHEDULES(transfer_test, weft::explore_options().strategy("pct").iterations(500));
 // One assertion; a failing schedule's report, with its WEFT_REPLAY line, is the failure message.
 // Variadic so that a lambda written in place may contain commas.
-#define WEFT_CHECK_SCHEDULES(...)                                                                    \
-  do {                                                                                               \
-    ::Catch::AssertionHandler weft_catch2_handler(::Catch::StringRef("WEFT_CHECK_SCHEDULES"),        \
-                                                  CATCH_INTERNAL_LINEINFO, ::Catch::StringRef(""),    \
-                                                  ::Catch::ResultDisposition::ContinueOnFailure);    \
-    ::weft::catch2::detail::check_schedules(weft_catch2_handler, __VA_ARGS__);                       \
-    INTERNAL_CATCH_REACT(weft_catch2_handler)                                                        \
+#define WEFT_CHECK_SCHEDULES(...)                                                                  \
+  do {                                                                                             \
+    ::Catch::AssertionHandler weft_catch2_handler(::Catch::StringRef("WEFT_CHECK_SCHEDULES"),      \
+                                                  CATCH_INTERNAL_LINEINFO, ::Catch::StringRef(""), \
+                                                  ::Catch::ResultDisposition::ContinueOnFailure);  \
+    ::weft::catch2::detail::check_schedules(weft_catch2_handler, __VA_ARGS__);                     \
+    INTERNAL_CATCH_REACT(weft_catch2_handler)                                                      \
   } while (false)

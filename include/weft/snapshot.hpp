@@ -45,21 +45,21 @@ struct thread_identity {
 // Where a thread came from.
 struct creation_record {
   enum class origin {
-    pthread_create,       // weft's pthread_create saw it; `stack` and `test` are known
-    before_weft_loaded,   // it was alive when weft was loaded
-    unseen,               // created later by a path weft does not intercept (raw clone, for example)
+    pthread_create,      // weft's pthread_create saw it; `stack` and `test` are known
+    before_weft_loaded,  // it was alive when weft was loaded
+    unseen,              // created later by a path weft does not intercept (raw clone, for example)
   };
   origin how = origin::unseen;
-  std::string test;        // the weft::test_scope active when it was created; empty outside any test
-  stack_trace stack;       // the pthread_create call, innermost first, with weft's own frames removed
-  stack_frame creator;     // the first frame of `stack` outside the C and C++ runtimes: "Pool::start()"
-  int creator_tid = 0;     // the thread that called pthread_create
+  std::string test;     // the weft::test_scope active when it was created; empty outside any test
+  stack_trace stack;    // the pthread_create call, innermost first, with weft's own frames removed
+  stack_frame creator;  // the first frame of `stack` outside the C and C++ runtimes: "Pool::start()"
+  int creator_tid = 0;  // the thread that called pthread_create
 };
 
 // One live thread as seen at snapshot time.
 struct thread_info {
   thread_identity id;
-  std::string name;     // the kernel's name for it (pthread_setname_np), at most 15 characters
+  std::string name;         // the kernel's name for it (pthread_setname_np), at most 15 characters
   char kernel_state = '?';  // /proc state letter: R running, S sleeping, D disk wait, T stopped, ...
   // What the thread is doing, in words: "running", "condition_variable wait", "mutex lock",
   // "futex wait", "sleep", "read(fd 7: pipe:[12345])", "poll", "epoll_wait", ...

@@ -50,14 +50,17 @@ class leak_listener final : public ::testing::EmptyTestEventListener {
 
 leak_listener* installed = nullptr;  // owned by gtest's listener list
 
-bool is_death_test_child() { return !GTEST_FLAG_GET(internal_run_death_test).empty(); }
+bool is_death_test_child() {
+  return !GTEST_FLAG_GET(internal_run_death_test).empty();
+}
 
 }  // namespace
 
 void install(const weft::options& opts) {
   if (opts.cleanup()) {
-    throw config_error("weft: weft::gtest::install runs a check per test and takes no cleanup; pass the "
-                       "cleanup to run_all_tests_and_verify or verify_main");
+    throw config_error(
+        "weft: weft::gtest::install runs a check per test and takes no cleanup; pass the "
+        "cleanup to run_all_tests_and_verify or verify_main");
   }
   const leak_policy policy = leak_policy_from_environment();
   ::testing::TestEventListeners& listeners = ::testing::UnitTest::GetInstance()->listeners();

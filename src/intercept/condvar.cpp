@@ -1,4 +1,5 @@
 // Condition variables, as std::condition_variable uses them (wait_for and wait_until use clockwait).
+// The waits are cancellation points, declared without noexcept by glibc; the others are noexcept.
 #include <pthread.h>
 
 #include "intercept/real_calls.hpp"
@@ -9,12 +10,13 @@ using weft::sched::managed_self;
 
 #define WEFT_INTERPOSER extern "C" __attribute__((visibility("default")))
 
-WEFT_INTERPOSER int pthread_cond_wait(pthread_cond_t* cond, pthread_mutex_t* mutex) noexcept {
+WEFT_INTERPOSER int pthread_cond_wait(pthread_cond_t* cond, pthread_mutex_t* mutex) {
   if (auto* me = managed_self()) return weft::sched::controlled_cond_wait(*me, cond, mutex);
   return real().cond_wait(cond, mutex);
 }
 
-WEFT_INTERPOSER int pthread_cond_timedwait(pthread_cond_t* cond, pthread_mutex_t* mutex, const timespec* at) noexcept {
+WEFT_INTERPOSER int pthread_cond_timedwait(pthread_cond_t* cond, pthread_mutex_t* mutex,
+                                           const timespec* at) {
   if (auto* me = managed_self()) {
     // The condition variable's clock attribute is not visible here; std::condition_variable never
     // calls timedwait (it uses clockwait), and pthread's default clock is CLOCK_REALTIME.
@@ -24,7 +26,7 @@ WEFT_INTERPOSER int pthread_cond_timedwait(pthread_cond_t* cond, pthread_mutex_t
 }
 
 WEFT_INTERPOSER int pthread_cond_clockwait(pthread_cond_t* cond, pthread_mutex_t* mutex, clockid_t clock,
-                                           const timespec* at) noexcept {
+                                           const timespec* at) {
   if (auto* me = managed_self()) return weft::sched::controlled_cond_wait(*me, cond, mutex, {clock, at});
   return real().cond_clockwait(cond, mutex, clock, at);
 }

@@ -22,11 +22,13 @@ WEFT_INTERPOSER int pthread_mutex_trylock(pthread_mutex_t* mutex) noexcept {
 }
 
 WEFT_INTERPOSER int pthread_mutex_timedlock(pthread_mutex_t* mutex, const timespec* at) noexcept {
-  if (auto* me = managed_self()) return weft::sched::controlled_mutex_lock(*me, mutex, false, {CLOCK_REALTIME, at});
+  if (auto* me = managed_self())
+    return weft::sched::controlled_mutex_lock(*me, mutex, false, {CLOCK_REALTIME, at});
   return real().mutex_timedlock(mutex, at);
 }
 
-WEFT_INTERPOSER int pthread_mutex_clocklock(pthread_mutex_t* mutex, clockid_t clock, const timespec* at) noexcept {
+WEFT_INTERPOSER int pthread_mutex_clocklock(pthread_mutex_t* mutex, clockid_t clock,
+                                            const timespec* at) noexcept {
   if (auto* me = managed_self()) return weft::sched::controlled_mutex_lock(*me, mutex, false, {clock, at});
   return real().mutex_clocklock(mutex, clock, at);
 }
@@ -53,8 +55,10 @@ WEFT_INTERPOSER int pthread_rwlock_timedrdlock(pthread_rwlock_t* lock, const tim
   return real().rwlock_timedrdlock(lock, at);
 }
 
-WEFT_INTERPOSER int pthread_rwlock_clockrdlock(pthread_rwlock_t* lock, clockid_t clock, const timespec* at) noexcept {
-  if (auto* me = managed_self()) return weft::sched::controlled_rwlock_lock(*me, lock, false, false, {clock, at});
+WEFT_INTERPOSER int pthread_rwlock_clockrdlock(pthread_rwlock_t* lock, clockid_t clock,
+                                               const timespec* at) noexcept {
+  if (auto* me = managed_self())
+    return weft::sched::controlled_rwlock_lock(*me, lock, false, false, {clock, at});
   return real().rwlock_clockrdlock(lock, clock, at);
 }
 
@@ -75,8 +79,10 @@ WEFT_INTERPOSER int pthread_rwlock_timedwrlock(pthread_rwlock_t* lock, const tim
   return real().rwlock_timedwrlock(lock, at);
 }
 
-WEFT_INTERPOSER int pthread_rwlock_clockwrlock(pthread_rwlock_t* lock, clockid_t clock, const timespec* at) noexcept {
-  if (auto* me = managed_self()) return weft::sched::controlled_rwlock_lock(*me, lock, true, false, {clock, at});
+WEFT_INTERPOSER int pthread_rwlock_clockwrlock(pthread_rwlock_t* lock, clockid_t clock,
+                                               const timespec* at) noexcept {
+  if (auto* me = managed_self())
+    return weft::sched::controlled_rwlock_lock(*me, lock, true, false, {clock, at});
   return real().rwlock_clockwrlock(lock, clock, at);
 }
 

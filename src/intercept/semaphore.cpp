@@ -21,7 +21,8 @@ WEFT_INTERPOSER int sem_trywait(sem_t* sem) noexcept {
 }
 
 WEFT_INTERPOSER int sem_timedwait(sem_t* sem, const timespec* at) {
-  if (auto* me = managed_self()) return weft::sched::controlled_sem_wait(*me, sem, false, {CLOCK_REALTIME, at});
+  if (auto* me = managed_self())
+    return weft::sched::controlled_sem_wait(*me, sem, false, {CLOCK_REALTIME, at});
   return real().sem_timedwait(sem, at);
 }
 

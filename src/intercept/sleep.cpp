@@ -22,7 +22,8 @@ WEFT_INTERPOSER int nanosleep(const timespec* duration, timespec* remaining) {
   return real().nanosleep(duration, remaining);
 }
 
-WEFT_INTERPOSER int clock_nanosleep(clockid_t clock, int flags, const timespec* duration, timespec* remaining) {
+WEFT_INTERPOSER int clock_nanosleep(clockid_t clock, int flags, const timespec* duration,
+                                    timespec* remaining) {
   if (auto* me = managed_self(); me != nullptr && duration != nullptr) {
     const timespec requested = *duration;
     if (remaining != nullptr) *remaining = {0, 0};
@@ -33,7 +34,8 @@ WEFT_INTERPOSER int clock_nanosleep(clockid_t clock, int flags, const timespec* 
 
 WEFT_INTERPOSER int usleep(useconds_t microseconds) {
   if (auto* me = managed_self()) {
-    const timespec duration{static_cast<time_t>(microseconds / 1'000'000), static_cast<long>(microseconds % 1'000'000) * 1000};
+    const timespec duration{static_cast<time_t>(microseconds / 1'000'000),
+                            static_cast<long>(microseconds % 1'000'000) * 1000};
     return weft::sched::controlled_sleep(*me, CLOCK_MONOTONIC, duration, false);
   }
   return real().usleep(microseconds);

@@ -192,7 +192,8 @@ extern "C" __attribute__((visibility("default"))) int pthread_create(pthread_t* 
     registry::creation_failed(record);
     delete block;
   }
-  if (creator != nullptr) sched::end_managed_create(*creator, managed, error, error == 0 ? *thread : pthread_t{});
+  if (creator != nullptr)
+    sched::end_managed_create(*creator, managed, error, error == 0 ? *thread : pthread_t{});
   return error;
 }
 

@@ -19,7 +19,8 @@ leak_report check(const options& opts) {
   if (last.unexpected.empty()) return {};
 
   // Only the survivors are signalled for their stacks, now that they had every chance to exit.
-  std::vector<thread_info> threads = snapshots::describe_threads(last.unexpected, snapshot_options().stack_timeout);
+  std::vector<thread_info> threads =
+      snapshots::describe_threads(last.unexpected, snapshot_options().stack_timeout);
   std::erase_if(threads, [&](const thread_info& thread) { return rules.ignores(thread); });
   return leak_report(leaks::group_alike(std::move(threads)));
 }
@@ -30,7 +31,8 @@ leak_error::leak_error(leak_report report) : std::runtime_error(report.text()), 
 
 leak_report find_leaks(const options& opts) {
   if (opts.cleanup()) {
-    throw config_error("weft: options::cleanup can only be passed to verify_none or verify_main, not find_leaks");
+    throw config_error(
+        "weft: options::cleanup can only be passed to verify_none or verify_main, not find_leaks");
   }
   return check(opts);
 }

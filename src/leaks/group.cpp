@@ -18,14 +18,16 @@ using group_key = std::tuple<int, std::string, std::vector<std::uintptr_t>, std:
                              std::vector<std::uintptr_t>>;
 
 group_key key_of(const thread_info& thread) {
-  return {static_cast<int>(thread.created.how), thread.created.test, pcs_of(thread.created.stack), thread.state,
-          thread.stack.unavailable_reason, pcs_of(thread.stack)};
+  return {static_cast<int>(thread.created.how), thread.created.test,
+          pcs_of(thread.created.stack),         thread.state,
+          thread.stack.unavailable_reason,      pcs_of(thread.stack)};
 }
 
 }  // namespace
 
 std::vector<leak_group> group_alike(std::vector<thread_info> threads) {
-  std::sort(threads.begin(), threads.end(), [](const thread_info& a, const thread_info& b) { return a.id.tid < b.id.tid; });
+  std::sort(threads.begin(), threads.end(),
+            [](const thread_info& a, const thread_info& b) { return a.id.tid < b.id.tid; });
   std::vector<leak_group> groups;
   std::map<group_key, std::size_t> index_of;
   for (thread_info& thread : threads) {

@@ -16,7 +16,8 @@ namespace {
 // background threads (LeakSanitizer's and ThreadSanitizer's, for example) that live until exit.
 std::vector<ignore_rule> default_rules() {
   std::vector<ignore_rule> rules;
-  for (const char* runtime : {"__sanitizer::*", "__asan::*", "__lsan::*", "__tsan::*", "__msan::*", "__hwasan::*"}) {
+  for (const char* runtime :
+       {"__sanitizer::*", "__asan::*", "__lsan::*", "__tsan::*", "__msan::*", "__hwasan::*"}) {
     rules.push_back({ignore_rule::subject::any_function, runtime});
   }
   return rules;
@@ -36,7 +37,8 @@ std::string_view without_parameters(std::string_view name) {
     if (name[i] == '<') ++angle_depth;
     if (name[i] == '>' && angle_depth > 0) --angle_depth;
     // "operator()" names its parameter list after its own parentheses.
-    if (name[i] == '(' && angle_depth == 0 && !name.substr(0, i).ends_with("operator")) return name.substr(0, i);
+    if (name[i] == '(' && angle_depth == 0 && !name.substr(0, i).ends_with("operator"))
+      return name.substr(0, i);
   }
   return name;
 }
@@ -120,21 +122,24 @@ rule_set::rule_set(const options& opts) : rules_(default_rules()) {
   }
   rules_.insert(rules_.end(), opts.rules().begin(), opts.rules().end());
   for (const ignore_rule& rule : rules_) {
-    needs_stacks_ |= rule.what == ignore_rule::subject::top_function || rule.what == ignore_rule::subject::any_function;
+    needs_stacks_ |=
+        rule.what == ignore_rule::subject::top_function || rule.what == ignore_rule::subject::any_function;
   }
 }
 
 bool rule_set::ignores_by_identity(std::string_view name, const creation_record& created) const {
   for (const ignore_rule& rule : rules_) {
     if (rule.what == ignore_rule::subject::thread_name && glob_matches(rule.pattern, name)) return true;
-    if (rule.what == ignore_rule::subject::created_by && any_frame_matches(rule.pattern, created.stack)) return true;
+    if (rule.what == ignore_rule::subject::created_by && any_frame_matches(rule.pattern, created.stack))
+      return true;
   }
   return false;
 }
 
 bool rule_set::ignores_by_stack(const stack_trace& stack) const {
   for (const ignore_rule& rule : rules_) {
-    if (rule.what == ignore_rule::subject::any_function && any_frame_matches(rule.pattern, stack)) return true;
+    if (rule.what == ignore_rule::subject::any_function && any_frame_matches(rule.pattern, stack))
+      return true;
     if (rule.what == ignore_rule::subject::top_function && top_matches(rule.pattern, stack)) return true;
   }
   return false;
@@ -151,7 +156,8 @@ void ignore_everywhere(const options& rules) {
         "settle_timeout or cleanup");
   }
   std::lock_guard lock(leaks::everywhere_mutex);
-  leaks::everywhere_rules().insert(leaks::everywhere_rules().end(), rules.rules().begin(), rules.rules().end());
+  leaks::everywhere_rules().insert(leaks::everywhere_rules().end(), rules.rules().begin(),
+                                   rules.rules().end());
 }
 
 }  // namespace weft

@@ -1,13 +1,14 @@
-#include <string>
-
 #include "weft/options.hpp"
+
+#include <string>
 
 namespace weft {
 namespace {
 
 ignore_rule checked(ignore_rule::subject what, std::string pattern, const char* option) {
   if (pattern.empty()) {
-    throw config_error(std::string("weft: options::") + option + " needs a non-empty pattern; \"*\" ignores every thread");
+    throw config_error(std::string("weft: options::") + option +
+                       " needs a non-empty pattern; \"*\" ignores every thread");
   }
   return {what, std::move(pattern)};
 }
@@ -36,8 +37,8 @@ options& options::ignore_thread_name(std::string pattern) {
 
 options& options::settle_timeout(std::chrono::milliseconds timeout) {
   if (timeout.count() < 0) {
-    throw config_error("weft: options::settle_timeout must not be negative; got " + std::to_string(timeout.count()) +
-                       " ms");
+    throw config_error("weft: options::settle_timeout must not be negative; got " +
+                       std::to_string(timeout.count()) + " ms");
   }
   settle_timeout_ = timeout;
   return *this;

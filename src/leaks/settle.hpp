@@ -21,6 +21,7 @@ struct survey {
 // Looks, then sleeps until a recorded thread exits (or look_again_at), and looks again, until a look
 // finds nothing unexpected or `deadline` passes. Returns the last look: empty when everything settled.
 // With a deadline already past, looks exactly once.
-[[nodiscard]] survey settle(std::chrono::steady_clock::time_point deadline, const std::function<survey()>& look);
+[[nodiscard]] survey settle(std::chrono::steady_clock::time_point deadline,
+                            const std::function<survey()>& look);
 
 }  // namespace weft::leaks

@@ -40,7 +40,8 @@ void unexpected_threads::drop_ignored_by_stack(std::vector<int>& unexpected) {
   }
   if (!unchecked.empty()) {
     for (int tid : unchecked) stack_verdicts_[tid] = false;
-    for (const thread_info& thread : snapshots::describe_threads(unchecked, snapshot_options().stack_timeout)) {
+    for (const thread_info& thread :
+         snapshots::describe_threads(unchecked, snapshot_options().stack_timeout)) {
       stack_verdicts_[thread.id.tid] = rules_.ignores_by_stack(thread.stack);
     }
   }
@@ -60,7 +61,8 @@ survey unexpected_threads::look() {
     if (tid == self_) continue;
     // The common no-leak teardown ends here for every thread: nothing was born since the baseline,
     // so every recorded live thread is covered by it, and no copy of a record is made.
-    if (baseline != nullptr && !anything_new && (registry::is_live(tid) || baseline->covers(tid, std::nullopt))) {
+    if (baseline != nullptr && !anything_new &&
+        (registry::is_live(tid) || baseline->covers(tid, std::nullopt))) {
       continue;
     }
     std::optional<registry::thread_record> record = registry::find_live(tid);
@@ -75,7 +77,8 @@ survey unexpected_threads::look() {
   if (anything_new) {
     std::vector<registry::thread_record> records;
     registry::live_born_after(born_after, records);
-    found.not_started = std::count_if(records.begin(), records.end(), [](const auto& r) { return r.tid == 0; });
+    found.not_started =
+        std::count_if(records.begin(), records.end(), [](const auto& r) { return r.tid == 0; });
   }
 
   const auto now = std::chrono::steady_clock::now();

@@ -23,22 +23,32 @@ bool list_threads(std::vector<int>& tids);
 
 // The blocking system call a thread sits in, in families weft can name.
 enum class blocking_call {
-  none,      // not in a blocking call (running, or stopped between calls)
-  futex,     // any futex wait: mutexes, condition variables, joins, semaphores
-  read, write, poll, epoll, select, sleep, accept, connect, receive, send, wait_child,
-  other,     // a call weft has no word for; syscall_name says which
+  none,   // not in a blocking call (running, or stopped between calls)
+  futex,  // any futex wait: mutexes, condition variables, joins, semaphores
+  read,
+  write,
+  poll,
+  epoll,
+  select,
+  sleep,
+  accept,
+  connect,
+  receive,
+  send,
+  wait_child,
+  other,  // a call weft has no word for; syscall_name says which
 };
 
 struct task_status {
   std::uint64_t start_time = 0;  // clock ticks since boot
   std::string name;
-  char state = '?';              // the /proc state letter
-  bool running = false;          // on a CPU or runnable, not blocked in a call
+  char state = '?';      // the /proc state letter
+  bool running = false;  // on a CPU or runnable, not blocked in a call
   blocking_call call = blocking_call::none;
-  std::string syscall_name;      // "futex", "read", ...; "syscall 123" for unknown numbers; empty for none
-  int fd = -1;                   // the file descriptor the call waits on, -1 if none
-  std::string fd_target;         // what fd refers to: "pipe:[12345]", "socket:[678]", "/tmp/x"
-  std::string wchan;             // kernel function the thread sleeps in; may be empty
+  std::string syscall_name;  // "futex", "read", ...; "syscall 123" for unknown numbers; empty for none
+  int fd = -1;               // the file descriptor the call waits on, -1 if none
+  std::string fd_target;     // what fd refers to: "pipe:[12345]", "socket:[678]", "/tmp/x"
+  std::string wchan;         // kernel function the thread sleeps in; may be empty
   std::uint64_t blocked_signals = 0;  // bit n-1 set when signal n is blocked
 };
 
@@ -49,9 +59,10 @@ struct task_status {
 [[nodiscard]] int stack_signal();
 
 struct captured_stack {
-  std::vector<std::uintptr_t> pcs;  // innermost first; pcs[0] is the interrupted pc, the rest return addresses
-  std::string unavailable_reason;   // set when pcs could not be captured
-  bool exited = false;              // the thread exited before it answered
+  std::vector<std::uintptr_t>
+      pcs;                         // innermost first; pcs[0] is the interrupted pc, the rest return addresses
+  std::string unavailable_reason;  // set when pcs could not be captured
+  bool exited = false;             // the thread exited before it answered
 };
 
 // Captures the stacks of `tids` together: one real-time signal to each, unwound in the handler from

@@ -13,8 +13,8 @@ namespace weft::registry {
 
 // A copy of one live record.
 struct thread_record {
-  std::uint64_t birth = 0;  // 1-based, increases in creation order
-  int tid = 0;              // 0 while the thread has not started running yet
+  std::uint64_t birth = 0;                   // 1-based, increases in creation order
+  int tid = 0;                               // 0 while the thread has not started running yet
   std::vector<std::uintptr_t> creation_pcs;  // innermost first, beginning at pthread_create's caller
   const char* test = nullptr;                // interned test name; nullptr outside any test
   int creator_tid = 0;
@@ -46,7 +46,8 @@ void wait_for_exit(std::uint32_t seen_epoch, std::chrono::steady_clock::time_poi
 struct pending_thread;  // a record between pthread_create and the thread's first instruction
 
 // Called in pthread_create before the real call. `pcs` is the creation stack.
-[[nodiscard]] pending_thread* begin_creation(std::span<const std::uintptr_t> pcs, std::uintptr_t start_routine);
+[[nodiscard]] pending_thread* begin_creation(std::span<const std::uintptr_t> pcs,
+                                             std::uintptr_t start_routine);
 // The real pthread_create failed: the record is dropped.
 void creation_failed(pending_thread* thread);
 // In the new thread, before its start routine.

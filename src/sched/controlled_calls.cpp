@@ -14,7 +14,9 @@ namespace {
 
 using intercept::real;
 
-std::uintptr_t address_of(const void* object) { return reinterpret_cast<std::uintptr_t>(object); }
+std::uintptr_t address_of(const void* object) {
+  return reinterpret_cast<std::uintptr_t>(object);
+}
 
 // glibc keeps a mutex's type in its first word's kind field; an error-checking mutex locked twice by
 // its owner must fail with EDEADLK instead of deadlocking.
@@ -52,7 +54,8 @@ int controlled_mutex_lock(managed_thread& me, pthread_mutex_t* mutex, bool try_o
     }
     if (result != EBUSY) return result;
     auto held = current.mutex_holders.find(object);
-    const bool mine = held != current.mutex_holders.end() && held->second.depth > 0 && held->second.thread == me.id;
+    const bool mine =
+        held != current.mutex_holders.end() && held->second.depth > 0 && held->second.thread == me.id;
     if (mine && is_error_checking(mutex)) return EDEADLK;
     if (try_only) return EBUSY;
     if (held == current.mutex_holders.end() || held->second.depth == 0) {
@@ -80,7 +83,8 @@ int controlled_mutex_unlock(managed_thread& me, pthread_mutex_t* mutex) {
   return 0;
 }
 
-int controlled_cond_wait(managed_thread& me, pthread_cond_t* cond, pthread_mutex_t* mutex, call_deadline deadline) {
+int controlled_cond_wait(managed_thread& me, pthread_cond_t* cond, pthread_mutex_t* mutex,
+                         call_deadline deadline) {
   inside_weft internal;
   run& current = *me.owner;
   const std::uintptr_t object = address_of(cond);
@@ -205,7 +209,8 @@ int controlled_join(managed_thread& me, pthread_t thread, void** result) {
     run& current = *me.owner;
     managed_thread* target = current.find(thread);
     current.point(me, {op_kind::join, address_of(target)});
-    if (target != nullptr && target->state != thread_state::finished && target->state != thread_state::released) {
+    if (target != nullptr && target->state != thread_state::finished &&
+        target->state != thread_state::released) {
       current.block(me, {op_kind::join, address_of(target)}, std::nullopt);
     }
   }
@@ -228,8 +233,9 @@ int controlled_sleep(managed_thread& me, clockid_t clock, const timespec& durati
   inside_weft internal;
   run& current = *me.owner;
   current.point(me, {op_kind::sleep, 0});
-  const std::int64_t wake_at =
-      absolute ? to_virtual(current, clock, duration) : current.now_ns() + duration.tv_sec * 1'000'000'000LL + duration.tv_nsec;
+  const std::int64_t wake_at = absolute
+                                   ? to_virtual(current, clock, duration)
+                                   : current.now_ns() + duration.tv_sec * 1'000'000'000LL + duration.tv_nsec;
   if (wake_at > current.now_ns()) current.block(me, {op_kind::sleep, 0}, wake_at);
   return 0;
 }

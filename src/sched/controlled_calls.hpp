@@ -20,7 +20,8 @@ struct call_deadline {
   const timespec* at = nullptr;
 };
 
-int controlled_mutex_lock(managed_thread& me, pthread_mutex_t* mutex, bool try_only, call_deadline deadline = {});
+int controlled_mutex_lock(managed_thread& me, pthread_mutex_t* mutex, bool try_only,
+                          call_deadline deadline = {});
 int controlled_mutex_unlock(managed_thread& me, pthread_mutex_t* mutex);
 
 int controlled_cond_wait(managed_thread& me, pthread_cond_t* cond, pthread_mutex_t* mutex,
@@ -53,7 +54,7 @@ bool controlled_clock(managed_thread& me, clockid_t clock, timespec& now);
 // start block belongs to the new thread once it runs, so end_ only touches it if creation failed.
 struct managed_start;
 struct managed_creation {
-  managed_start* start = nullptr;   // pass as the routine's argument, with managed_thread_main
+  managed_start* start = nullptr;    // pass as the routine's argument, with managed_thread_main
   managed_thread* thread = nullptr;  // the new thread's record in the run
 };
 [[nodiscard]] managed_creation begin_managed_create(managed_thread& me, void* (*routine)(void*), void* arg);

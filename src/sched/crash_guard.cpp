@@ -60,7 +60,9 @@ crash_guard::crash_guard(const recording_strategy& recorder, const std::atomic<s
   for (std::size_t i = 0; i < fatal_signals.size(); ++i) sigaction(fatal_signals[i], &action, &previous[i]);
 }
 
-void crash_guard::also_report_to(int fd) { extra_fd.store(fd); }
+void crash_guard::also_report_to(int fd) {
+  extra_fd.store(fd);
+}
 
 crash_guard::~crash_guard() {
   for (std::size_t i = 0; i < fatal_signals.size(); ++i) sigaction(fatal_signals[i], &previous[i], nullptr);

@@ -3,18 +3,18 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
-#include <iterator>
-#include <sstream>
-#include <system_error>
-#include <thread>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
+#include <iterator>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 #include <string>
+#include <system_error>
+#include <thread>
 
 #include "sched/crash_guard.hpp"
 #include "sched/failure_report.hpp"
@@ -36,14 +36,16 @@ std::uint64_t parse_number(const char* variable, const char* text) {
   errno = 0;
   const unsigned long long value = std::strtoull(text, &end, 10);
   if (errno != 0 || end == text || *end != '\0' || text[0] == '-') {
-    throw config_error(std::string("weft: ") + variable + " must be a non-negative integer; got \"" + text + "\"");
+    throw config_error(std::string("weft: ") + variable + " must be a non-negative integer; got \"" + text +
+                       "\"");
   }
   return value;
 }
 
 explore_options with_environment(explore_options options) {
   if (const char* seed = std::getenv("WEFT_SEED")) options.seed(parse_number("WEFT_SEED", seed));
-  if (const char* runs = std::getenv("WEFT_ITERATIONS")) options.iterations(parse_number("WEFT_ITERATIONS", runs));
+  if (const char* runs = std::getenv("WEFT_ITERATIONS"))
+    options.iterations(parse_number("WEFT_ITERATIONS", runs));
   if (const char* name = std::getenv("WEFT_STRATEGY")) options.strategy(name);
   return options;
 }
@@ -76,13 +78,20 @@ sched::run_limits limits_from(const explore_options& options) {
 
 explore_result::failure failure_of(run_end_kind kind) {
   switch (kind) {
-    case run_end_kind::completed: return explore_result::failure::none;
-    case run_end_kind::deadlock: return explore_result::failure::deadlock;
-    case run_end_kind::livelock: return explore_result::failure::livelock;
-    case run_end_kind::leak: return explore_result::failure::leak;
-    case run_end_kind::exception: return explore_result::failure::exception;
-    case run_end_kind::user_check: return explore_result::failure::user_check;
-    case run_end_kind::hung: return explore_result::failure::hung;
+    case run_end_kind::completed:
+      return explore_result::failure::none;
+    case run_end_kind::deadlock:
+      return explore_result::failure::deadlock;
+    case run_end_kind::livelock:
+      return explore_result::failure::livelock;
+    case run_end_kind::leak:
+      return explore_result::failure::leak;
+    case run_end_kind::exception:
+      return explore_result::failure::exception;
+    case run_end_kind::user_check:
+      return explore_result::failure::user_check;
+    case run_end_kind::hung:
+      return explore_result::failure::hung;
   }
   return explore_result::failure::none;
 }
@@ -135,7 +144,8 @@ void write_all(int fd, const std::string& text) {
 child_outcome run_in_child(const std::function<void()>& test, sched::recording_strategy& recorder,
                            const sched::run_limits& limits, std::size_t schedules) {
   int channel[2];
-  if (pipe(channel) != 0) throw std::system_error(errno, std::generic_category(), "weft: pipe for a forked run");
+  if (pipe(channel) != 0)
+    throw std::system_error(errno, std::generic_category(), "weft: pipe for a forked run");
   const pid_t child = fork();
   if (child < 0) throw std::system_error(errno, std::generic_category(), "weft: fork for a forked run");
   if (child == 0) {
@@ -145,8 +155,8 @@ child_outcome run_in_child(const std::function<void()>& test, sched::recording_s
     const sched::run_outcome outcome = current->execute(test);
     const std::string replay = sched::encode(recorder.recorded());
     std::string message = std::to_string(static_cast<int>(failure_of(outcome.kind))) + "\n" +
-                          std::to_string(outcome.steps) + "\n" + (outcome.uncontrolled ? "1" : "0") + "\n" + replay +
-                          "\n";
+                          std::to_string(outcome.steps) + "\n" + (outcome.uncontrolled ? "1" : "0") + "\n" +
+                          replay + "\n";
     if (outcome.kind != run_end_kind::completed) {
       message += sched::render_failure(outcome, replay, schedules, recorder.name());
     }
@@ -188,7 +198,8 @@ child_outcome run_in_child(const std::function<void()>& test, sched::recording_s
   outcome.report.assign(std::istreambuf_iterator<char>(lines), std::istreambuf_iterator<char>());
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || outcome.replay.empty()) {
     outcome.kind = explore_result::failure::crash;
-    outcome.report = "weft: a forked run ended without reporting (exit status " + std::to_string(status) + ")\n";
+    outcome.report =
+        "weft: a forked run ended without reporting (exit status " + std::to_string(status) + ")\n";
   }
   return outcome;
 }
@@ -203,10 +214,12 @@ explore_result explore(std::function<void()> test, const explore_options& given)
   config.seed = options.seed_value;
   config.pct_depth = options.pct_depth_value;
   config.dfs_preemption_bound = options.preemption_bound_value;
-  config.bytes = {reinterpret_cast<const std::uint8_t*>(options.bytes_value.data()), options.bytes_value.size()};
+  config.bytes = {reinterpret_cast<const std::uint8_t*>(options.bytes_value.data()),
+                  options.bytes_value.size()};
   const sched::strategy_kind kind = strategy_named(options.strategy_name, "the strategy");
   if (options.fork_value && kind == sched::strategy_kind::dfs) {
-    throw config_error("weft: dfs cannot run with fork_each_run: its search state lives in each run's process");
+    throw config_error(
+        "weft: dfs cannot run with fork_each_run: its search state lives in each run's process");
   }
   sched::recording_strategy recorder(sched::make_strategy(kind, config));
   const sched::run_limits limits = limits_from(options);

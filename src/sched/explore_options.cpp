@@ -27,14 +27,16 @@ explore_options& explore_options::time_budget(std::chrono::milliseconds t) {
 }
 
 explore_options& explore_options::pct_depth(int depth) {
-  if (depth < 1) throw config_error("weft: explore_options::pct_depth must be at least 1; got " + std::to_string(depth));
+  if (depth < 1)
+    throw config_error("weft: explore_options::pct_depth must be at least 1; got " + std::to_string(depth));
   pct_depth_value = depth;
   return *this;
 }
 
 explore_options& explore_options::preemption_bound(int bound) {
   if (bound < 0) {
-    throw config_error("weft: explore_options::preemption_bound must not be negative; got " + std::to_string(bound));
+    throw config_error("weft: explore_options::preemption_bound must not be negative; got " +
+                       std::to_string(bound));
   }
   preemption_bound_value = bound;
   return *this;

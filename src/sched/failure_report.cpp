@@ -21,7 +21,8 @@ std::string render_failure(const run_outcome& outcome, std::string_view replay, 
   }
   if (!outcome.tids.empty()) {
     // The threads are parked where they failed: their stacks show where each one waits.
-    for (const thread_info& thread : snapshots::describe_threads(outcome.tids, snapshot_options().stack_timeout)) {
+    for (const thread_info& thread :
+         snapshots::describe_threads(outcome.tids, snapshot_options().stack_timeout)) {
       text += "\n";
       report::render_thread(text, thread);
     }

@@ -9,7 +9,7 @@
 
 namespace weft::sched {
 
-[[nodiscard]] std::string render_failure(const run_outcome& outcome, std::string_view replay, std::size_t schedules,
-                                         std::string_view strategy);
+[[nodiscard]] std::string render_failure(const run_outcome& outcome, std::string_view replay,
+                                         std::size_t schedules, std::string_view strategy);
 
 }  // namespace weft::sched

@@ -9,10 +9,18 @@ thread_local int weft_depth = 0;
 
 }  // namespace
 
-managed_thread* managed_self() { return weft_depth == 0 ? self : nullptr; }
-void set_managed_self(managed_thread* thread) { self = thread; }
+managed_thread* managed_self() {
+  return weft_depth == 0 ? self : nullptr;
+}
+void set_managed_self(managed_thread* thread) {
+  self = thread;
+}
 
-inside_weft::inside_weft() { ++weft_depth; }
-inside_weft::~inside_weft() { --weft_depth; }
+inside_weft::inside_weft() {
+  ++weft_depth;
+}
+inside_weft::~inside_weft() {
+  --weft_depth;
+}
 
 }  // namespace weft::sched

@@ -10,26 +10,26 @@ namespace weft::sched {
 using thread_id = std::uint32_t;
 
 enum class op_kind : std::uint8_t {
-  start,          // a new thread's first step
-  create,         // pthread_create
-  join,           // pthread_join
-  exit,           // the thread's routine returned
-  mutex_lock,     // lock, timedlock; also rwlock write lock
+  start,       // a new thread's first step
+  create,      // pthread_create
+  join,        // pthread_join
+  exit,        // the thread's routine returned
+  mutex_lock,  // lock, timedlock; also rwlock write lock
   mutex_trylock,
   mutex_unlock,
-  read_lock,      // rwlock read lock
-  cond_wait,      // wait and timedwait
+  read_lock,  // rwlock read lock
+  cond_wait,  // wait and timedwait
   cond_signal,
   cond_broadcast,
   sem_wait,
   sem_post,
   barrier_wait,
-  sleep,          // nanosleep, clock_nanosleep, usleep, sleep
-  yield,          // sched_yield and weft::yield_point()
-  atomic_load,    // weft::atomic and, with [4/8], instrumented accesses
+  sleep,        // nanosleep, clock_nanosleep, usleep, sleep
+  yield,        // sched_yield and weft::yield_point()
+  atomic_load,  // weft::atomic and, with [4/8], instrumented accesses
   atomic_store,
   atomic_rmw,
-  run_end,        // the test function returned
+  run_end,  // the test function returned
 };
 
 [[nodiscard]] std::string_view name_of(op_kind kind);

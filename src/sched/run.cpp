@@ -113,12 +113,13 @@ std::string run::describe_blocked() const {
   std::string text;
   for (const managed_thread& thread : threads_) {
     if (thread.state != thread_state::blocked) continue;
-    text += "\n  thread " + std::to_string(thread.id) + " (tid " + std::to_string(thread.tid) + ") waits in " +
-            std::string(name_of(thread.waiting_for.kind));
+    text += "\n  thread " + std::to_string(thread.id) + " (tid " + std::to_string(thread.tid) +
+            ") waits in " + std::string(name_of(thread.waiting_for.kind));
     const std::uintptr_t object = thread.waiting_for.object;
     if (thread.waiting_for.kind == op_kind::join) {
       for (const managed_thread& target : threads_) {
-        if (reinterpret_cast<std::uintptr_t>(&target) == object) text += " for thread " + std::to_string(target.id);
+        if (reinterpret_cast<std::uintptr_t>(&target) == object)
+          text += " for thread " + std::to_string(target.id);
       }
       continue;
     }
@@ -174,8 +175,8 @@ managed_thread* run::choose_next(thread_id current) {
     }
     if (!tids.empty()) {
       end_run(run_end_kind::deadlock,
-              "weft: deadlock after " + std::to_string(steps_) + " steps: all " + std::to_string(tids.size()) +
-                  " threads are blocked:" + describe_blocked(),
+              "weft: deadlock after " + std::to_string(steps_) + " steps: all " +
+                  std::to_string(tids.size()) + " threads are blocked:" + describe_blocked(),
               std::move(tids));
     }
     return nullptr;
@@ -195,13 +196,15 @@ void run::dispatch(managed_thread& me, bool me_waits) {
   platform::wake_all(model_lock_);
   if (ended_.load(std::memory_order_acquire) != 0) park(me);
   wait_for_baton(me);
-  while (model_lock_.exchange(1, std::memory_order_acquire) != 0) platform::wait_for_change(model_lock_, 1, 1ms);
+  while (model_lock_.exchange(1, std::memory_order_acquire) != 0)
+    platform::wait_for_change(model_lock_, 1, 1ms);
 }
 
 // A released thread runs free: nobody hands it the baton, and when it wakes others or finishes while
 // nobody holds the baton, it starts the next turn itself.
 void run::resume_if_idle(thread_id current) {
-  if (running_.load(std::memory_order_acquire) != nullptr || ended_.load(std::memory_order_acquire) != 0) return;
+  if (running_.load(std::memory_order_acquire) != nullptr || ended_.load(std::memory_order_acquire) != 0)
+    return;
   if (managed_thread* next = choose_next(current)) hand_baton_to(*next);
 }
 
@@ -258,7 +261,8 @@ std::size_t run::wake(std::uintptr_t object, std::size_t count) {
   model_guard guard(model_lock_);
   std::vector<managed_thread*> waiting;
   for (managed_thread& thread : threads_) {
-    if (thread.state == thread_state::blocked && thread.waiting_for.object == object) waiting.push_back(&thread);
+    if (thread.state == thread_state::blocked && thread.waiting_for.object == object)
+      waiting.push_back(&thread);
   }
   std::sort(waiting.begin(), waiting.end(),
             [](const managed_thread* a, const managed_thread* b) { return a->woken_order < b->woken_order; });
@@ -304,7 +308,8 @@ void run::fail(managed_thread& me, run_end_kind kind, std::string message) {
   std::vector<std::uintptr_t> pcs;
   if (kind == run_end_kind::user_check) {
     pcs.resize(64);
-    pcs.resize(static_cast<std::size_t>(platform::capture_current_stack(pcs.data(), static_cast<int>(pcs.size()), 0)));
+    pcs.resize(static_cast<std::size_t>(
+        platform::capture_current_stack(pcs.data(), static_cast<int>(pcs.size()), 0)));
   }
   {
     model_guard guard(model_lock_);
@@ -313,7 +318,8 @@ void run::fail(managed_thread& me, run_end_kind kind, std::string message) {
     // The failing thread itself is shown by failure_pcs; the others still alive by their stacks.
     std::vector<int> others;
     for (const managed_thread& thread : threads_) {
-      if (&thread != &me && (thread.state == thread_state::blocked || thread.state == thread_state::runnable)) {
+      if (&thread != &me &&
+          (thread.state == thread_state::blocked || thread.state == thread_state::runnable)) {
         others.push_back(thread.tid);
       }
     }
@@ -364,10 +370,11 @@ void* run_test_thread(void* raw_run) {
     if (alive.empty()) {
       self.end_run(run_end_kind::completed, "", {});
     } else {
-      self.end_run(run_end_kind::leak,
-                   "weft: " + std::to_string(alive.size()) +
-                       " thread(s) were still blocked when the test function returned:" + self.describe_blocked(),
-                   alive);
+      self.end_run(
+          run_end_kind::leak,
+          "weft: " + std::to_string(alive.size()) +
+              " thread(s) were still blocked when the test function returned:" + self.describe_blocked(),
+          alive);
     }
   }
   set_managed_self(nullptr);

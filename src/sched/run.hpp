@@ -18,11 +18,11 @@
 namespace weft::sched {
 
 struct run_limits {
-  std::size_t max_steps = 100'000;                  // more scheduling points than this is a livelock
-  std::chrono::milliseconds watchdog{1000};         // a thread this long without a point is released
-  std::chrono::milliseconds hard_timeout{30'000};   // the run is abandoned as hung after this
-  std::int64_t realtime_base_ns = 0;                // CLOCK_REALTIME at virtual time zero
-  std::int64_t monotonic_base_ns = 0;               // CLOCK_MONOTONIC at virtual time zero
+  std::size_t max_steps = 100'000;                 // more scheduling points than this is a livelock
+  std::chrono::milliseconds watchdog{1000};        // a thread this long without a point is released
+  std::chrono::milliseconds hard_timeout{30'000};  // the run is abandoned as hung after this
+  std::int64_t realtime_base_ns = 0;               // CLOCK_REALTIME at virtual time zero
+  std::int64_t monotonic_base_ns = 0;              // CLOCK_MONOTONIC at virtual time zero
 };
 
 enum class run_end_kind { completed, deadlock, livelock, leak, exception, user_check, hung };
@@ -33,10 +33,10 @@ struct run_stopped {};
 
 struct run_outcome {
   run_end_kind kind = run_end_kind::completed;
-  std::string message;           // what went wrong, in words, without stacks
-  std::vector<int> tids;         // threads the report should show stacks of
+  std::string message;    // what went wrong, in words, without stacks
+  std::vector<int> tids;  // threads the report should show stacks of
   std::size_t steps = 0;
-  bool uncontrolled = false;     // the watchdog had to release a thread: not deterministic
+  bool uncontrolled = false;  // the watchdog had to release a thread: not deterministic
   // Where a failing check or exception was raised, captured in the failing thread before it unwound
   // or parked: innermost first, return addresses.
   std::vector<std::uintptr_t> failure_pcs;

@@ -20,7 +20,8 @@ creation_record creation_of(int tid) {
     created.test = record->test != nullptr ? record->test : "";
     created.creator_tid = record->creator_tid;
     created.stack.frames = symbolize::frames(record->creation_pcs, /*first_is_exact=*/false);
-    if (created.stack.frames.empty()) created.stack.unavailable_reason = "the creation stack could not be unwound";
+    if (created.stack.frames.empty())
+      created.stack.unavailable_reason = "the creation stack could not be unwound";
     if (const stack_frame* creator = report::first_user_frame(created.stack)) created.creator = *creator;
   } else if (registry::existed_at_load(tid)) {
     created.how = creation_record::origin::before_weft_loaded;
@@ -30,7 +31,8 @@ creation_record creation_of(int tid) {
   return created;
 }
 
-std::vector<thread_info> describe_threads(std::span<const int> tids, std::chrono::milliseconds stack_timeout) {
+std::vector<thread_info> describe_threads(std::span<const int> tids,
+                                          std::chrono::milliseconds stack_timeout) {
   std::vector<int> alive;
   std::vector<platform::task_status> statuses;
   alive.reserve(tids.size());
@@ -70,7 +72,8 @@ std::vector<thread_info> describe_threads(std::span<const int> tids, std::chrono
 snapshot take_snapshot(const snapshot_options& options) {
   std::vector<int> tids;
   if (!platform::list_threads(tids)) {
-    throw std::system_error(errno, std::generic_category(), "weft: cannot list the threads in /proc/self/task");
+    throw std::system_error(errno, std::generic_category(),
+                            "weft: cannot list the threads in /proc/self/task");
   }
   if (!options.include_caller) std::erase(tids, platform::current_tid());
   return snapshot{snapshots::describe_threads(tids, options.stack_timeout)};

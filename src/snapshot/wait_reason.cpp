@@ -70,30 +70,43 @@ std::string with_fd(std::string words, const platform::task_status& status) {
 
 std::string describe_wait(const platform::task_status& status, const stack_trace& stack) {
   switch (status.state) {
-    case 'T': return "stopped";
-    case 't': return "stopped by a debugger";
+    case 'T':
+      return "stopped";
+    case 't':
+      return "stopped by a debugger";
     case 'Z':
-    case 'X': return "exiting";
-    default: break;
+    case 'X':
+      return "exiting";
+    default:
+      break;
   }
   if (status.running) return "running";
   switch (status.call) {
-    case platform::blocking_call::futex: return std::string(futex_words(stack));
-    case platform::blocking_call::sleep: return "sleep";
-    case platform::blocking_call::poll: return with_fd("poll", status);
-    case platform::blocking_call::epoll: return with_fd("epoll_wait", status);
-    case platform::blocking_call::select: return "select";
-    case platform::blocking_call::wait_child: return "waiting for a child process";
+    case platform::blocking_call::futex:
+      return std::string(futex_words(stack));
+    case platform::blocking_call::sleep:
+      return "sleep";
+    case platform::blocking_call::poll:
+      return with_fd("poll", status);
+    case platform::blocking_call::epoll:
+      return with_fd("epoll_wait", status);
+    case platform::blocking_call::select:
+      return "select";
+    case platform::blocking_call::wait_child:
+      return "waiting for a child process";
     case platform::blocking_call::read:
     case platform::blocking_call::write:
     case platform::blocking_call::accept:
     case platform::blocking_call::connect:
     case platform::blocking_call::receive:
     case platform::blocking_call::send:
-    case platform::blocking_call::other: return with_fd(status.syscall_name, status);
-    case platform::blocking_call::none: break;
+    case platform::blocking_call::other:
+      return with_fd(status.syscall_name, status);
+    case platform::blocking_call::none:
+      break;
   }
-  if (status.state == 'D') return status.wchan.empty() ? "uninterruptible wait" : "uninterruptible wait in " + status.wchan;
+  if (status.state == 'D')
+    return status.wchan.empty() ? "uninterruptible wait" : "uninterruptible wait in " + status.wchan;
   return status.wchan.empty() || status.wchan == "0" ? "sleeping" : "sleeping in " + status.wchan;
 }
 

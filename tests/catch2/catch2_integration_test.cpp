@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "program_run.hpp"
+#include "support/run_program.hpp"
 
 namespace {
 

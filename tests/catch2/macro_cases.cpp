@@ -2,12 +2,12 @@
 // runs each test case on its own. Every leaked thread is released before its test case ends, so the
 // per-test-case check never adds a failure of its own.
 #include <chrono>
-#include <mutex>
 #include <cstdio>
 #include <thread>
 #include <weft/catch2.hpp>
 
 #include "parked_thread.hpp"
+#include "support/bug_programs.hpp"
 
 namespace {
 
@@ -45,40 +45,10 @@ TEST_CASE("the macros pass when every thread was joined") {
   WEFT_CHECK_NO_LEAKS();
 }
 
-namespace {
-
-void lost_update_fixed() {
-  int counter = 0;
-  std::mutex mutex;
-  auto increment = [&] {
-    std::lock_guard lock(mutex);
-    const int seen = counter;
-    weft::yield_point();
-    counter = seen + 1;
-  };
-  std::thread a(increment), b(increment);
-  a.join();
-  b.join();
-  weft::expect(counter == 2, "lost update");
-}
-
-}  // namespace
-
 TEST_CASE("WEFT_CHECK_SCHEDULES passes when every schedule does") {
-  WEFT_CHECK_SCHEDULES(lost_update_fixed, weft::explore_options().iterations(100));
+  WEFT_CHECK_SCHEDULES(weft_test::lost_update_fixed, weft::explore_options().iterations(100));
 }
 
 TEST_CASE("WEFT_CHECK_SCHEDULES fails with the replay line on a lost update") {
-  WEFT_CHECK_SCHEDULES([] {
-    int counter = 0;
-    auto increment = [&] {
-      const int seen = counter;
-      weft::yield_point();
-      counter = seen + 1;
-    };
-    std::thread a(increment), b(increment);
-    a.join();
-    b.join();
-    weft::expect(counter == 2, "lost update");
-  });
+  WEFT_CHECK_SCHEDULES([] { weft_test::lost_update(); });
 }

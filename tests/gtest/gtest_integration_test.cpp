@@ -8,7 +8,7 @@
 #include <sstream>
 #include <string>
 
-#include "run_program.hpp"
+#include "support/run_program.hpp"
 
 namespace {
 
@@ -17,7 +17,8 @@ using weft_test::run_program;
 
 const std::string suite = WEFT_LEAKY_SUITE;
 const std::set<std::string> leaking_tests = {"Pool.LeaksWorker", "Pool.LeaksDetachedSleeper",
-                                             "Blame.LeaksThreadThatOutlivesIt", "Leak/Params.LeaksWhenAsked/1"};
+                                             "Blame.LeaksThreadThatOutlivesIt",
+                                             "Leak/Params.LeaksWhenAsked/1"};
 
 // Names of the tests gtest's summary lists as failed ("[  FAILED  ] Suite.Name" lines without timing).
 std::set<std::string> failed_tests(const std::string& output) {
@@ -42,8 +43,8 @@ std::size_t verdict_lines(const std::string& output, const std::string& test) {
   std::istringstream lines(output);
   for (std::string line; std::getline(lines, line);) {
     const std::string start = "[  FAILED  ] " + test;
-    if (line.rfind(start, 0) == 0 && line.size() > start.size() && (line[start.size()] == ' ' || line[start.size()] == ',') &&
-        line.ends_with(" ms)")) {
+    if (line.rfind(start, 0) == 0 && line.size() > start.size() &&
+        (line[start.size()] == ' ' || line[start.size()] == ',') && line.ends_with(" ms)")) {
       ++count;
     }
   }
@@ -86,7 +87,8 @@ TEST(GtestIntegration, XmlReportAgreesWithTheConsole) {
       const std::size_t start = element.find(" " + name + "=\"") + name.size() + 3;
       return element.substr(start, element.find('"', start) - start);
     };
-    if (element.find("<failure") != std::string::npos) failed.insert(attribute("classname") + "." + attribute("name"));
+    if (element.find("<failure") != std::string::npos)
+      failed.insert(attribute("classname") + "." + attribute("name"));
     at = next;
   }
   EXPECT_EQ(failed, leaking_tests) << text;
@@ -124,7 +126,8 @@ TEST(GtestIntegration, WarnModePrintsTheReportButPasses) {
   weft_test::program_run run = run_program("WEFT_LEAKS=warn " + suite);
   EXPECT_EQ(run.exit_code, 0) << run.output;
   EXPECT_TRUE(failed_tests(run.output).empty()) << run.output;
-  EXPECT_NE(run.output.find("weft: warning (WEFT_LEAKS=warn), test Pool.LeaksWorker leaked"), std::string::npos)
+  EXPECT_NE(run.output.find("weft: warning (WEFT_LEAKS=warn), test Pool.LeaksWorker leaked"),
+            std::string::npos)
       << run.output;
 }
 
@@ -148,7 +151,8 @@ namespace {
 TEST(GtestIntegration, AssertionInsideExploredTestFailsWithTheReplayLine) {
   weft_test::program_run run = run_program(WEFT_SCHEDULES_SUITE);
   EXPECT_EQ(run.exit_code, 1) << run.output;
-  EXPECT_NE(run.output.find("a GoogleTest assertion failed in this schedule"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("a GoogleTest assertion failed in this schedule"), std::string::npos)
+      << run.output;
   EXPECT_NE(run.output.find("WEFT_REPLAY=w1."), std::string::npos) << run.output;
 }
 

@@ -2,13 +2,15 @@
 // clean code.
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
-#include <weft/gtest.hpp>
-#include <weft/sched.hpp>
 
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <weft/gtest.hpp>
+#include <weft/sched.hpp>
+
+#include "support/bug_programs.hpp"
 
 namespace {
 
@@ -30,7 +32,9 @@ struct waiting_thread {
   }
 };
 
-weft::options quick() { return weft::options().settle_timeout(std::chrono::milliseconds(20)); }
+weft::options quick() {
+  return weft::options().settle_timeout(std::chrono::milliseconds(20));
+}
 
 TEST(LeakMacros, ExpectFiresWithTheReport) {
   waiting_thread leaked;
@@ -52,41 +56,14 @@ TEST(LeakMacros, StaySilentOnCleanCode) {
 
 namespace {
 
-void lost_update() {
-  int counter = 0;
-  auto increment = [&] {
-    const int seen = counter;
-    weft::yield_point();
-    counter = seen + 1;
-  };
-  std::thread a(increment), b(increment);
-  a.join();
-  b.join();
-  weft::expect(counter == 2, "lost update");
-}
-
-void lost_update_fixed() {
-  int counter = 0;
-  std::mutex mutex;
-  auto increment = [&] {
-    std::lock_guard lock(mutex);
-    const int seen = counter;
-    weft::yield_point();
-    counter = seen + 1;
-  };
-  std::thread a(increment), b(increment);
-  a.join();
-  b.join();
-  EXPECT_EQ(counter, 2);
-}
-
 TEST(ScheduleMacros, ExpectSchedulesOkFiresWithTheReplayLine) {
-  EXPECT_NONFATAL_FAILURE(WEFT_EXPECT_SCHEDULES_OK(lost_update, weft::explore_options().strategy("random")),
-                          "WEFT_REPLAY=w1.");
+  EXPECT_NONFATAL_FAILURE(
+      WEFT_EXPECT_SCHEDULES_OK(weft_test::lost_update, weft::explore_options().strategy("random")),
+      "WEFT_REPLAY=w1.");
 }
 
 TEST(ScheduleMacros, ExpectSchedulesOkStaysSilentOnTheFixedTwin) {
-  WEFT_EXPECT_SCHEDULES_OK(lost_update_fixed, weft::explore_options().iterations(200));
+  WEFT_EXPECT_SCHEDULES_OK(weft_test::lost_update_fixed, weft::explore_options().iterations(200));
 }
 
 }  // namespace

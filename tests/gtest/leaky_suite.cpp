@@ -3,13 +3,13 @@
 // objects that are never destroyed, because destroying a condition variable with waiters blocks.
 #include <gtest/gtest.h>
 #include <unistd.h>
-#include <weft/gtest.hpp>
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
+#include <weft/gtest.hpp>
 
 namespace {
 
@@ -23,9 +23,13 @@ struct stuck_worker {
   }};
 };
 
-[[gnu::noinline]] void leak_stuck_worker() { (new stuck_worker)->thread.detach(); }
+[[gnu::noinline]] void leak_stuck_worker() {
+  (new stuck_worker)->thread.detach();
+}
 
-TEST(Pool, LeaksWorker) { leak_stuck_worker(); }
+TEST(Pool, LeaksWorker) {
+  leak_stuck_worker();
+}
 
 TEST(Pool, LeaksDetachedSleeper) {
   std::thread([] {
@@ -56,11 +60,17 @@ class JoiningFixture : public ::testing::Test {
   std::thread worker_;
 };
 
-TEST_F(JoiningFixture, JoinsInTearDown) { SUCCEED(); }
+TEST_F(JoiningFixture, JoinsInTearDown) {
+  SUCCEED();
+}
 
 // Blame: the thread this test leaks is still alive when the next test ends; only this test fails.
-TEST(Blame, LeaksThreadThatOutlivesIt) { leak_stuck_worker(); }
-TEST(Blame, LaterTestIsNotBlamed) { std::this_thread::sleep_for(std::chrono::milliseconds(10)); }
+TEST(Blame, LeaksThreadThatOutlivesIt) {
+  leak_stuck_worker();
+}
+TEST(Blame, LaterTestIsNotBlamed) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(10));
+}
 
 TEST(Death, DiesInChild) {
   EXPECT_DEATH(
@@ -79,7 +89,8 @@ TEST(OptOut, LeaksOnPurpose) {
 TEST(Macros, NoLeaksHelperSeesALeakAndSaysWhat) {
   weft::gtest::allow_leaks_in_this_test();
   leak_stuck_worker();
-  ::testing::AssertionResult result = weft::gtest::no_leaks(weft::options().settle_timeout(std::chrono::milliseconds(20)));
+  ::testing::AssertionResult result =
+      weft::gtest::no_leaks(weft::options().settle_timeout(std::chrono::milliseconds(20)));
   EXPECT_FALSE(result);
   EXPECT_NE(std::string(result.message()).find("unexpected thread"), std::string::npos) << result.message();
 }
@@ -102,7 +113,10 @@ class Typed : public ::testing::Test {};
 using typed_params = ::testing::Types<int, long>;
 TYPED_TEST_SUITE(Typed, typed_params);
 TYPED_TEST(Typed, JoinsItsThread) {
-  std::thread([] { TypeParam value{}; (void)value; }).join();
+  std::thread([] {
+    TypeParam value{};
+    (void)value;
+  }).join();
 }
 
 }  // namespace

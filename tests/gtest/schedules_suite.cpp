@@ -1,9 +1,9 @@
 // A GoogleTest assertion that fails inside an explored test fails that schedule: run as a subprocess
 // by gtest_integration_test.cpp, because the failure is real and ends the program with exit code 1.
 #include <gtest/gtest.h>
-#include <weft/gtest.hpp>
 
 #include <thread>
+#include <weft/gtest.hpp>
 
 TEST(Schedules, GtestAssertionInsideTheExploredTestFailsTheSchedule) {
   WEFT_EXPECT_SCHEDULES_OK(

@@ -147,9 +147,7 @@ class mutex_locker {
   }
 
  private:
-  [[gnu::noinline]] void lock_held_mutex() {
-    std::lock_guard lock(held_);
-  }
+  [[gnu::noinline]] void lock_held_mutex() { std::lock_guard lock(held_); }
   std::mutex held_;
   std::thread thread_;
 };

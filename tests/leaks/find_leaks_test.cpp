@@ -2,12 +2,12 @@
 #include <dlfcn.h>
 #include <gtest/gtest.h>
 #include <pthread.h>
-#include <weft/weft.hpp>
 
 #include <chrono>
 #include <csignal>
 #include <thread>
 #include <vector>
+#include <weft/weft.hpp>
 
 #include "blocked_threads.hpp"
 
@@ -27,7 +27,9 @@ const weft::thread_info& only_leak(const weft::leak_report& report) {
   return report.groups().at(0).threads.at(0);
 }
 
-weft::options quick() { return weft::options().settle_timeout(50ms); }
+weft::options quick() {
+  return weft::options().settle_timeout(50ms);
+}
 
 // The report once the one leaked thread has reached a state starting with `expected`: a thread just
 // started may not have blocked yet, and a napping thread is briefly running between naps. Gives up
@@ -117,7 +119,9 @@ TEST(FindLeaks, StaysSilentWhenThreadsAreJoined) {
   { weft_test::condvar_waiter waiter; }
   { weft_test::pipe_reader reader; }
   { weft_test::mutex_locker locker; }
-  { std::jthread worker([] {}); }
+  {
+    std::jthread worker([] {});
+  }
   weft::leak_report report = weft::find_leaks(weft::options().settle_timeout(0ms));
   EXPECT_TRUE(report.empty()) << report.text();
   EXPECT_EQ(report.text(), "");
@@ -184,7 +188,8 @@ TEST(FindLeaks, SurvivesThreadsExitingWhileItLooks) {
   std::thread churner([&] {
     while (!stop) {
       std::vector<std::thread> batch;
-      for (int i = 0; i < 8; ++i) batch.emplace_back([] { std::this_thread::sleep_for(std::chrono::microseconds(300)); });
+      for (int i = 0; i < 8; ++i)
+        batch.emplace_back([] { std::this_thread::sleep_for(std::chrono::microseconds(300)); });
       for (std::thread& thread : batch) thread.join();
     }
   });
@@ -203,7 +208,8 @@ TEST(FindLeaks, SnapshotLeavesOutTheCallerUnlessAsked) {
   weft::snapshot without = weft::take_snapshot();
   weft::snapshot with = weft::take_snapshot({.include_caller = true});
   EXPECT_EQ(with.threads.size(), without.threads.size() + 1);
-  EXPECT_NE(with.text().find("FindLeaks_SnapshotLeavesOutTheCallerUnlessAsked"), std::string::npos) << with.text();
+  EXPECT_NE(with.text().find("FindLeaks_SnapshotLeavesOutTheCallerUnlessAsked"), std::string::npos)
+      << with.text();
 }
 
 }  // namespace
@@ -242,7 +248,8 @@ TEST(CreationOrigin, ThreadCreatedBehindWeftsBackIsUnseen) {
   ASSERT_EQ(real_create(&thread, nullptr, wait_for_flag, &release), 0);
   const auto began = std::chrono::steady_clock::now();
   weft::leak_report report = weft::find_leaks(weft::options().settle_timeout(100ms));
-  EXPECT_GE(std::chrono::steady_clock::now() - began, 100ms) << "an unseen thread must be polled until the deadline";
+  EXPECT_GE(std::chrono::steady_clock::now() - began, 100ms)
+      << "an unseen thread must be polled until the deadline";
   ASSERT_EQ(report.thread_count(), 1u) << report.text();
   EXPECT_EQ(report.groups()[0].threads[0].created.how, weft::creation_record::origin::unseen);
   release = true;

@@ -1,8 +1,8 @@
 // The JSON report parses with a real JSON parser and carries what the text carries.
 #include <gtest/gtest.h>
-#include <weft/weft.hpp>
 
 #include <nlohmann/json.hpp>
+#include <weft/weft.hpp>
 
 #include "blocked_threads.hpp"
 

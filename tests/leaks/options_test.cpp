@@ -2,9 +2,9 @@
 #include <gtest/gtest.h>
 #include <pthread.h>
 #include <stdlib.h>
-#include <weft/weft.hpp>
 
 #include <chrono>
+#include <weft/weft.hpp>
 
 #include "blocked_threads.hpp"
 
@@ -12,7 +12,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-weft::options quick() { return weft::options().settle_timeout(30ms); }
+weft::options quick() {
+  return weft::options().settle_timeout(30ms);
+}
 
 [[gnu::noinline]] std::unique_ptr<weft_test::condvar_waiter> start_waiter_from_named_site() {
   return std::make_unique<weft_test::condvar_waiter>();
@@ -38,14 +40,18 @@ TEST(IgnoreOptions, IgnoreThreadNameHidesOnlyMatchingNames) {
 
 TEST(IgnoreOptions, IgnoreTopFunctionMatchesTheFunctionShownOnTop) {
   weft_test::condvar_waiter waiter;
-  EXPECT_TRUE(weft::find_leaks(weft::options(quick()).ignore_top_function("*condvar_waiter::wait_for_release")).empty());
+  EXPECT_TRUE(
+      weft::find_leaks(weft::options(quick()).ignore_top_function("*condvar_waiter::wait_for_release"))
+          .empty());
   EXPECT_EQ(weft::find_leaks(weft::options(quick()).ignore_top_function("main")).thread_count(), 1u);
 }
 
 TEST(IgnoreOptions, IgnoreAnyFunctionMatchesAnyFrame) {
   weft_test::sleeper sleeper;
-  EXPECT_TRUE(weft::find_leaks(weft::options(quick()).ignore_any_function("*sleeper::nap_until_released")).empty());
-  EXPECT_EQ(weft::find_leaks(weft::options(quick()).ignore_any_function("nothing::here*")).thread_count(), 1u);
+  EXPECT_TRUE(
+      weft::find_leaks(weft::options(quick()).ignore_any_function("*sleeper::nap_until_released")).empty());
+  EXPECT_EQ(weft::find_leaks(weft::options(quick()).ignore_any_function("nothing::here*")).thread_count(),
+            1u);
 }
 
 TEST(IgnoreOptions, IgnoreCreatedByMatchesTheCreationStack) {
@@ -118,7 +124,8 @@ TEST(IgnoreOptions, MalformedWeftIgnoreNamesTheEntry) {
     (void)weft::find_leaks(quick());
     FAIL() << "a malformed WEFT_IGNORE was accepted";
   } catch (const weft::config_error& error) {
-    EXPECT_NE(std::string(error.what()).find("WEFT_IGNORE entry 2 \"topp:foo\""), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("WEFT_IGNORE entry 2 \"topp:foo\""), std::string::npos)
+        << error.what();
   }
   unsetenv("WEFT_IGNORE");
 }

@@ -1,9 +1,8 @@
 // A main() that ends with weft::verify_main, for the exit-code tests. argv[1]: "clean" or "leak";
 // argv[2]: the exit code main would return without weft.
-#include <weft/weft.hpp>
-
 #include <cstdlib>
 #include <string>
+#include <weft/weft.hpp>
 
 #include "blocked_threads.hpp"
 
@@ -11,6 +10,7 @@ int main(int argc, char** argv) {
   if (argc != 3) return 64;
   static weft_test::condvar_waiter* leaked = nullptr;
   if (std::string(argv[1]) == "leak") leaked = new weft_test::condvar_waiter();
-  const int code = weft::verify_main(std::atoi(argv[2]), weft::options().settle_timeout(std::chrono::milliseconds(20)));
+  const int code =
+      weft::verify_main(std::atoi(argv[2]), weft::options().settle_timeout(std::chrono::milliseconds(20)));
   std::_Exit(code);  // the waiter is never released: exit without running its destructor
 }

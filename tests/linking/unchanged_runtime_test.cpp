@@ -4,12 +4,12 @@
 #include <dlfcn.h>
 #include <execinfo.h>
 #include <gtest/gtest.h>
-#include <weft/weft.hpp>
 
 #include <future>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <weft/weft.hpp>
 
 namespace {
 
@@ -33,11 +33,13 @@ constexpr const char* backtrace_owner = "libc.so";
 TEST(UnchangedRuntime, ExceptionUnwinderStillComesFromLibgcc) {
   EXPECT_NE(module_defining("_Unwind_RaiseException").find(unwinder_owner), std::string::npos)
       << module_defining("_Unwind_RaiseException");
-  EXPECT_NE(module_defining("_Unwind_Resume").find("libgcc_s"), std::string::npos) << module_defining("_Unwind_Resume");
+  EXPECT_NE(module_defining("_Unwind_Resume").find("libgcc_s"), std::string::npos)
+      << module_defining("_Unwind_Resume");
 }
 
 TEST(UnchangedRuntime, BacktraceStillComesFromLibc) {
-  EXPECT_NE(module_defining("backtrace").find(backtrace_owner), std::string::npos) << module_defining("backtrace");
+  EXPECT_NE(module_defining("backtrace").find(backtrace_owner), std::string::npos)
+      << module_defining("backtrace");
 }
 
 TEST(UnchangedRuntime, NoLibunwindSymbolIsVisible) {
@@ -52,7 +54,9 @@ TEST(UnchangedRuntime, NoLibunwindSymbolIsVisible) {
   return backtrace(frames, 64);
 }
 
-TEST(UnchangedRuntime, BacktraceStillWalksTheStack) { EXPECT_GE(frames_here(), 3); }
+TEST(UnchangedRuntime, BacktraceStillWalksTheStack) {
+  EXPECT_GE(frames_here(), 3);
+}
 
 [[gnu::noinline]] void throw_from_depth(int depth) {
   if (depth == 0) throw std::runtime_error("deep");

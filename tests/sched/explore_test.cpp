@@ -2,15 +2,15 @@
 // budget and replays identically; every correct twin passes every schedule.
 #include <gtest/gtest.h>
 #include <stdlib.h>
-#include <weft/options.hpp>
-#include <weft/sched.hpp>
 
 #include <atomic>
 #include <chrono>
 #include <functional>
 #include <thread>
+#include <weft/options.hpp>
+#include <weft/sched.hpp>
 
-#include "bug_programs.hpp"
+#include "support/bug_programs.hpp"
 
 namespace {
 
@@ -37,23 +37,38 @@ void expect_found_and_replayed(const std::function<void()>& program, failure kin
   }
 }
 
-void expect_every_schedule_passes(const std::function<void()>& program, const char* strategy, std::size_t runs) {
+void expect_every_schedule_passes(const std::function<void()>& program, const char* strategy,
+                                  std::size_t runs) {
   weft::explore_result result = weft::explore(program, with(strategy, runs));
   EXPECT_FALSE(result.failed()) << result.report;
   EXPECT_FALSE(result.uncontrolled);
 }
 
-TEST(LostUpdate, FoundByRandomAndReplayed) { expect_found_and_replayed(weft_test::lost_update, failure::user_check, "random", 200); }
-TEST(LostUpdate, FoundByPctAndReplayed) { expect_found_and_replayed(weft_test::lost_update, failure::user_check, "pct", 200); }
-TEST(LostUpdate, FoundByDfs) { expect_found_and_replayed(weft_test::lost_update, failure::user_check, "dfs", 200); }
-TEST(LostUpdate, FixedTwinPasses) { expect_every_schedule_passes(weft_test::lost_update_fixed, "random", 300); }
+TEST(LostUpdate, FoundByRandomAndReplayed) {
+  expect_found_and_replayed(weft_test::lost_update, failure::user_check, "random", 200);
+}
+TEST(LostUpdate, FoundByPctAndReplayed) {
+  expect_found_and_replayed(weft_test::lost_update, failure::user_check, "pct", 200);
+}
+TEST(LostUpdate, FoundByDfs) {
+  expect_found_and_replayed(weft_test::lost_update, failure::user_check, "dfs", 200);
+}
+TEST(LostUpdate, FixedTwinPasses) {
+  expect_every_schedule_passes(weft_test::lost_update_fixed, "random", 300);
+}
 
 TEST(CheckThenAct, FoundByRandomAndReplayed) {
   expect_found_and_replayed(weft_test::check_then_act, failure::user_check, "random", 200);
 }
-TEST(CheckThenAct, FoundByPct) { expect_found_and_replayed(weft_test::check_then_act, failure::user_check, "pct", 200); }
-TEST(CheckThenAct, FoundByDfs) { expect_found_and_replayed(weft_test::check_then_act, failure::user_check, "dfs", 200); }
-TEST(CheckThenAct, FixedTwinPasses) { expect_every_schedule_passes(weft_test::check_then_act_fixed, "random", 300); }
+TEST(CheckThenAct, FoundByPct) {
+  expect_found_and_replayed(weft_test::check_then_act, failure::user_check, "pct", 200);
+}
+TEST(CheckThenAct, FoundByDfs) {
+  expect_found_and_replayed(weft_test::check_then_act, failure::user_check, "dfs", 200);
+}
+TEST(CheckThenAct, FixedTwinPasses) {
+  expect_every_schedule_passes(weft_test::check_then_act_fixed, "random", 300);
+}
 
 TEST(UseBeforeInitialization, FoundByRandomAndPct) {
   expect_found_and_replayed(weft_test::use_before_initialization, failure::user_check, "random", 200);
@@ -70,20 +85,28 @@ TEST(AbbaDeadlock, FoundByRandomAndPctAndReported) {
   EXPECT_NE(found.report.find("weft: deadlock after"), std::string::npos) << found.report;
   EXPECT_NE(found.report.find("waits in mutex_lock"), std::string::npos) << found.report;
 }
-TEST(AbbaDeadlock, FoundByDfs) { expect_found_and_replayed(weft_test::abba_deadlock, failure::deadlock, "dfs", 500); }
-TEST(AbbaDeadlock, FixedTwinPasses) { expect_every_schedule_passes(weft_test::abba_deadlock_fixed, "random", 300); }
+TEST(AbbaDeadlock, FoundByDfs) {
+  expect_found_and_replayed(weft_test::abba_deadlock, failure::deadlock, "dfs", 500);
+}
+TEST(AbbaDeadlock, FixedTwinPasses) {
+  expect_every_schedule_passes(weft_test::abba_deadlock_fixed, "random", 300);
+}
 
 TEST(LostWakeup, FoundByRandomAndPct) {
   expect_found_and_replayed(weft_test::lost_wakeup, failure::deadlock, "random", 200);
   expect_found_and_replayed(weft_test::lost_wakeup, failure::deadlock, "pct", 200);
 }
-TEST(LostWakeup, FixedTwinPasses) { expect_every_schedule_passes(weft_test::lost_wakeup_fixed, "random", 300); }
+TEST(LostWakeup, FixedTwinPasses) {
+  expect_every_schedule_passes(weft_test::lost_wakeup_fixed, "random", 300);
+}
 
 TEST(BoundedBuffer, IfInsteadOfWhileFoundByRandomAndPct) {
   expect_found_and_replayed(weft_test::bounded_buffer_with_if, failure::user_check, "random", 1000);
   expect_found_and_replayed(weft_test::bounded_buffer_with_if, failure::user_check, "pct", 1000);
 }
-TEST(BoundedBuffer, WhileTwinPasses) { expect_every_schedule_passes(weft_test::bounded_buffer_with_while, "random", 300); }
+TEST(BoundedBuffer, WhileTwinPasses) {
+  expect_every_schedule_passes(weft_test::bounded_buffer_with_while, "random", 300);
+}
 
 TEST(DepthThree, FoundByPctAndRandom) {
   expect_found_and_replayed(weft_test::needs_three_ordered_preemptions, failure::user_check, "pct", 2000);
@@ -94,8 +117,8 @@ TEST(DepthThree, FixedTwinPasses) {
 }
 
 TEST(Dfs, CoversTheSpaceOfCorrectTwins) {
-  for (auto* program : {weft_test::lost_update_fixed, weft_test::check_then_act_fixed, weft_test::abba_deadlock_fixed,
-                        weft_test::lost_wakeup_fixed}) {
+  for (auto* program : {weft_test::lost_update_fixed, weft_test::check_then_act_fixed,
+                        weft_test::abba_deadlock_fixed, weft_test::lost_wakeup_fixed}) {
     weft::explore_result result = weft::explore(program, with("dfs", 100'000));
     EXPECT_FALSE(result.failed()) << result.report;
     EXPECT_TRUE(result.space_covered) << "after " << result.schedules << " schedules";
@@ -159,7 +182,8 @@ TEST(Replay, MalformedScheduleIsAClearError) {
 TEST(Replay, DivergenceIsReportedInsteadOfAVerdict) {
   weft::explore_result found = weft::explore(weft_test::lost_update, with("random", 200));
   ASSERT_TRUE(found.failed());
-  weft::explore_result other = weft::replay(found.replay, weft_test::bounded_buffer_with_while, weft::explore_options().quiet());
+  weft::explore_result other =
+      weft::replay(found.replay, weft_test::bounded_buffer_with_while, weft::explore_options().quiet());
   EXPECT_TRUE(other.diverged);
   EXPECT_FALSE(other.failed());
 }
@@ -170,7 +194,8 @@ TEST(Environment, UnknownStrategyIsRefusedWithTheChoices) {
     (void)weft::explore([] {}, weft::explore_options().quiet());
     FAIL() << "WEFT_STRATEGY=pcts was accepted";
   } catch (const weft::config_error& error) {
-    EXPECT_NE(std::string(error.what()).find("random, pct, pos, dfs, bytes, portfolio; got \"pcts\""), std::string::npos)
+    EXPECT_NE(std::string(error.what()).find("random, pct, pos, dfs, bytes, portfolio; got \"pcts\""),
+              std::string::npos)
         << error.what();
   }
   unsetenv("WEFT_STRATEGY");
@@ -246,8 +271,7 @@ void abort_unless_published() {
 }
 
 TEST(ForkEachRun, ReportsACrashWithItsReplayAndTheProcessGoesOn) {
-  weft::explore_result result =
-      weft::explore(abort_unless_published, with("random", 200).fork_each_run());
+  weft::explore_result result = weft::explore(abort_unless_published, with("random", 200).fork_each_run());
   ASSERT_EQ(result.kind, failure::crash) << result.report;
   EXPECT_EQ(result.replay.rfind("w1.", 0), 0u) << result.report;
   EXPECT_NE(result.report.find("Aborted"), std::string::npos) << result.report;
@@ -256,7 +280,8 @@ TEST(ForkEachRun, ReportsACrashWithItsReplayAndTheProcessGoesOn) {
 TEST(ForkEachRun, FindsOrdinaryFailuresAndTheirReplayWorksInProcess) {
   weft::explore_result found = weft::explore(weft_test::lost_update, with("random", 200).fork_each_run());
   ASSERT_EQ(found.kind, failure::user_check) << found.report;
-  weft::explore_result again = weft::replay(found.replay, weft_test::lost_update, weft::explore_options().quiet());
+  weft::explore_result again =
+      weft::replay(found.replay, weft_test::lost_update, weft::explore_options().quiet());
   EXPECT_FALSE(again.diverged) << again.divergence;
   EXPECT_EQ(again.kind, failure::user_check);
 }

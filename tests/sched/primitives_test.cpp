@@ -4,13 +4,13 @@
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdlib.h>
-#include <weft/atomic.hpp>
-#include <weft/sched.hpp>
 
 #include <chrono>
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
+#include <weft/atomic.hpp>
+#include <weft/sched.hpp>
 
 namespace {
 

@@ -33,7 +33,8 @@ std::once_flag load_once;
 template <typename function>
 bool resolve(void* library, const char* name, function& out) {
   out = reinterpret_cast<function>(dlsym(library, name));
-  if (out == nullptr) std::snprintf(load_error, sizeof load_error, "%s has no symbol %s", WEFT_LIBUNWIND_SONAME, name);
+  if (out == nullptr)
+    std::snprintf(load_error, sizeof load_error, "%s has no symbol %s", WEFT_LIBUNWIND_SONAME, name);
   return out != nullptr;
 }
 
@@ -47,7 +48,8 @@ void load() {
   if (!resolve(library, "_Ux86_64_getcontext", found.getcontext) ||
       !resolve(library, "_ULx86_64_init_local", found.init_local) ||
       !resolve(library, "_ULx86_64_init_local2", found.init_local2) ||
-      !resolve(library, "_ULx86_64_step", found.step) || !resolve(library, "_ULx86_64_get_reg", found.get_reg)) {
+      !resolve(library, "_ULx86_64_step", found.step) ||
+      !resolve(library, "_ULx86_64_get_reg", found.get_reg)) {
     return;
   }
   loaded_api = found;
@@ -89,7 +91,8 @@ extern "C" int weft_unwind_signal_context(void* ucontext, std::uintptr_t* pcs, i
   unw_cursor_t cursor;
   // On x86-64 unw_context_t is ucontext_t; UNW_INIT_SIGNAL_FRAME says the pc is exact, not a return
   // address, so the first step does not subtract one from it.
-  if (unwind->init_local2(&cursor, static_cast<unw_context_t*>(ucontext), UNW_INIT_SIGNAL_FRAME) < 0) return 0;
+  if (unwind->init_local2(&cursor, static_cast<unw_context_t*>(ucontext), UNW_INIT_SIGNAL_FRAME) < 0)
+    return 0;
   return walk(*unwind, cursor, pcs, max, 0);
 }
 

@@ -38,9 +38,9 @@ enum class strategy_kind { random, pct, pos, dfs, bytes, portfolio };
 
 struct strategy_config {
   std::uint64_t seed = 1;
-  int pct_depth = 3;                       // PCT's bug depth d: d - 1 priority change points per run
-  int dfs_preemption_bound = 2;            // dfs: at most this many preemptions per run
-  std::span<const std::uint8_t> bytes;     // bytes: the decisions; must outlive the strategy
+  int pct_depth = 3;                    // PCT's bug depth d: d - 1 priority change points per run
+  int dfs_preemption_bound = 2;         // dfs: at most this many preemptions per run
+  std::span<const std::uint8_t> bytes;  // bytes: the decisions; must outlive the strategy
 };
 
 [[nodiscard]] std::unique_ptr<strategy> make_strategy(strategy_kind kind, const strategy_config& config);

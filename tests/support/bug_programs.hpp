@@ -3,12 +3,11 @@
 // leaked (forever blocked) thread.
 #pragma once
 
-#include <weft/atomic.hpp>
-#include <weft/sched.hpp>
-
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <weft/atomic.hpp>
+#include <weft/sched.hpp>
 
 namespace weft_test {
 
@@ -74,7 +73,8 @@ inline void check_then_act_fixed() {
 inline void use_before_initialization() {
   weft::atomic<const int*> config{nullptr};
   static const int value = 42;
-  std::thread reader([&] { weft::expect(config.load() != nullptr, "read the configuration before it was set"); });
+  std::thread reader(
+      [&] { weft::expect(config.load() != nullptr, "read the configuration before it was set"); });
   config.store(&value);
   reader.join();
 }
@@ -83,7 +83,8 @@ inline void use_before_initialization_fixed() {
   weft::atomic<const int*> config{nullptr};
   static const int value = 42;
   config.store(&value);
-  std::thread reader([&] { weft::expect(config.load() != nullptr, "read the configuration before it was set"); });
+  std::thread reader(
+      [&] { weft::expect(config.load() != nullptr, "read the configuration before it was set"); });
   reader.join();
 }
 
@@ -104,9 +105,7 @@ inline void abba_deadlock() {
 
 inline void abba_deadlock_fixed() {
   std::mutex first, second;
-  auto both = [&] {
-    std::scoped_lock hold(first, second);
-  };
+  auto both = [&] { std::scoped_lock hold(first, second); };
   std::thread a(both), b(both);
   a.join();
   b.join();
@@ -120,9 +119,7 @@ inline void lost_wakeup() {
     std::unique_lock lock(mutex);
     ready.wait(lock);
   });
-  {
-    std::lock_guard lock(mutex);
-  }
+  { std::lock_guard lock(mutex); }
   ready.notify_one();
   waiter.join();
 }
@@ -178,8 +175,12 @@ void bounded_buffer() {
   weft::expect(consumed == 2, "consumed " + std::to_string(consumed));
 }
 
-inline void bounded_buffer_with_if() { bounded_buffer<false>(); }
-inline void bounded_buffer_with_while() { bounded_buffer<true>(); }
+inline void bounded_buffer_with_if() {
+  bounded_buffer<false>();
+}
+inline void bounded_buffer_with_while() {
+  bounded_buffer<true>();
+}
 
 // Fails only when three events happen in one order across threads: a before b before c, where the
 // natural order is the reverse.
