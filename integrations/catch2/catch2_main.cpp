@@ -3,7 +3,7 @@
 // linking weft::catch2_main must not define CATCH_CONFIG_MAIN or CATCH_CONFIG_RUNNER itself.
 #define CATCH_CONFIG_RUNNER
 // Catch2 wraps messages at 80 columns by default, which breaks every frame of a leak report in two.
-#define CATCH_CONFIG_CONSOLE_WIDTH 200
+#define CATCH_CONFIG_CONSOLE_WIDTH 120
 
 #include <cstdio>
 

@@ -48,6 +48,19 @@ class leak_listener final : public ::testing::EmptyTestEventListener {
   pid_t pid_ = 0;
 };
 
+// Only names the running test, so that a whole-binary check at exit can still say which test created
+// each thread it finds.
+class test_naming_listener final : public ::testing::EmptyTestEventListener {
+ public:
+  void OnTestStart(const ::testing::TestInfo& test) override {
+    scope_.emplace(std::string(test.test_suite_name()) + "." + test.name());
+  }
+  void OnTestEnd(const ::testing::TestInfo&) override { scope_.reset(); }
+
+ private:
+  std::optional<test_scope> scope_;
+};
+
 leak_listener* installed = nullptr;  // owned by gtest's listener list
 
 bool is_death_test_child() {
@@ -78,6 +91,7 @@ void allow_leaks_in_this_test() {
 }
 
 int run_all_tests_and_verify(const weft::options& opts) {
+  if (installed == nullptr) ::testing::UnitTest::GetInstance()->listeners().Append(new test_naming_listener);
   const weft::options baseline = weft::options(opts).ignore_current();
   const int exit_code = RUN_ALL_TESTS();
   if (is_death_test_child()) return exit_code;

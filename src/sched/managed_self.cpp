@@ -1,11 +1,18 @@
+#include <pthread.h>
+
 #include "sched/managed_thread.hpp"
 
 namespace weft::sched {
 namespace {
 
-// The only thread-locals of the scheduler.
-thread_local managed_thread* self = nullptr;
-thread_local int weft_depth = 0;
+// The only thread-locals of the scheduler. Every intercepted call of every thread reads them, so they
+// use the initial-exec model: a plain offset from the thread pointer, no __tls_get_addr call.
+[[gnu::tls_model("initial-exec")]] thread_local managed_thread* self = nullptr;
+[[gnu::tls_model("initial-exec")]] thread_local int weft_depth = 0;
+
+// A fork()ed child of a thread in a controlled run has none of the run's other threads to hand the
+// baton to: it runs uncontrolled.
+[[maybe_unused]] const int forget_run_in_child = pthread_atfork(nullptr, nullptr, [] { self = nullptr; });
 
 }  // namespace
 

@@ -157,3 +157,15 @@ TEST(GtestIntegration, AssertionInsideExploredTestFailsWithTheReplayLine) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(GtestIntegration, WholeBinaryCheckAtExitFailsTheRunAfterPassingTests) {
+  weft_test::program_run run = run_program(WEFT_VERIFY_AT_EXIT_SUITE);
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_NE(run.output.find("[  PASSED  ] 1 test."), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("weft: found 1 unexpected thread:"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("in test AtExit.LeavesAWorkerBehind"), std::string::npos) << run.output;
+}
+
+}  // namespace

@@ -4,6 +4,8 @@
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <mutex>
@@ -138,6 +140,29 @@ TEST(Environment, MalformedIterationsIsAClearError) {
         << error.what();
   }
   unsetenv("WEFT_ITERATIONS");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Fork, ChildOfAControlledThreadRunsUncontrolled) {
+  weft::explore_result result = weft::explore(
+      [] {
+        const pid_t child = fork();
+        if (child == 0) {
+          // Would hang handing the baton to threads the child does not have, were it still controlled.
+          std::mutex mutex;
+          std::thread([&] { std::lock_guard lock(mutex); }).join();
+          std::this_thread::sleep_for(1ms);
+          _exit(0);
+        }
+        int status = -1;
+        waitpid(child, &status, 0);
+        weft::expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child ended normally");
+      },
+      weft::explore_options().strategy("random").iterations(3).quiet());
+  EXPECT_FALSE(result.failed()) << result.report;
 }
 
 }  // namespace
