@@ -40,23 +40,36 @@ class explore_options {
   // Bytes that decide each choice, for the "bytes" strategy; copied.
   explore_options& bytes(std::string_view decisions);
   // Print nothing to stderr (by default a failure prints its report and the WEFT_REPLAY line).
-  explore_options& quiet(bool quiet = true);
+  explore_options& quiet(bool enabled = true);
   // Run every schedule in its own fork()ed child, so that exploring goes on past a crash and a failed
   // run's parked threads die with the child. Strategies that learn across runs (pct's step count) see
   // only what the parent passes on; dfs is refused in this mode with config_error.
-  explore_options& fork_each_run(bool fork = true);
+  explore_options& fork_each_run(bool enabled = true);
 
-  std::string strategy_name = "portfolio";
-  std::uint64_t seed_value = 1;
-  std::size_t iteration_count = 1000;
-  std::chrono::milliseconds time_limit{60'000};
-  int pct_depth_value = 3;
-  int preemption_bound_value = 2;
-  std::size_t max_steps_value = 100'000;
-  std::chrono::milliseconds watchdog_timeout{1000};
-  std::string bytes_value;
-  bool quiet_value = false;
-  bool fork_value = false;
+  [[nodiscard]] const std::string& strategy() const { return strategy_; }
+  [[nodiscard]] std::uint64_t seed() const { return seed_; }
+  [[nodiscard]] std::size_t iterations() const { return iterations_; }
+  [[nodiscard]] std::chrono::milliseconds time_budget() const { return time_budget_; }
+  [[nodiscard]] int pct_depth() const { return pct_depth_; }
+  [[nodiscard]] int preemption_bound() const { return preemption_bound_; }
+  [[nodiscard]] std::size_t max_steps() const { return max_steps_; }
+  [[nodiscard]] std::chrono::milliseconds watchdog() const { return watchdog_; }
+  [[nodiscard]] const std::string& bytes() const { return bytes_; }
+  [[nodiscard]] bool quiet() const { return quiet_; }
+  [[nodiscard]] bool fork_each_run() const { return fork_each_run_; }
+
+ private:
+  std::string strategy_ = "portfolio";
+  std::uint64_t seed_ = 1;
+  std::size_t iterations_ = 1000;
+  std::chrono::milliseconds time_budget_{60'000};
+  int pct_depth_ = 3;
+  int preemption_bound_ = 2;
+  std::size_t max_steps_ = 100'000;
+  std::chrono::milliseconds watchdog_{1000};
+  std::string bytes_;
+  bool quiet_ = false;
+  bool fork_each_run_ = false;
 };
 
 struct explore_result {

@@ -67,9 +67,9 @@ std::int64_t clock_ns(clockid_t clock) {
 
 sched::run_limits limits_from(const explore_options& options) {
   sched::run_limits limits;
-  limits.max_steps = options.max_steps_value;
-  limits.watchdog = options.watchdog_timeout;
-  limits.hard_timeout = std::max(std::chrono::milliseconds(30'000), options.watchdog_timeout * 30);
+  limits.max_steps = options.max_steps();
+  limits.watchdog = options.watchdog();
+  limits.hard_timeout = std::max(std::chrono::milliseconds(30'000), options.watchdog() * 30);
   // Fixed once per exploration, so every run sees the same virtual times.
   limits.realtime_base_ns = clock_ns(CLOCK_REALTIME);
   limits.monotonic_base_ns = clock_ns(CLOCK_MONOTONIC);
@@ -211,32 +211,32 @@ explore_result explore(std::function<void()> test, const explore_options& given)
   if (const char* schedule = std::getenv("WEFT_REPLAY")) return replay(schedule, std::move(test), options);
 
   sched::strategy_config config;
-  config.seed = options.seed_value;
-  config.pct_depth = options.pct_depth_value;
-  config.dfs_preemption_bound = options.preemption_bound_value;
-  config.bytes = {reinterpret_cast<const std::uint8_t*>(options.bytes_value.data()),
-                  options.bytes_value.size()};
-  const sched::strategy_kind kind = strategy_named(options.strategy_name, "the strategy");
-  if (options.fork_value && kind == sched::strategy_kind::dfs) {
+  config.seed = options.seed();
+  config.pct_depth = options.pct_depth();
+  config.dfs_preemption_bound = options.preemption_bound();
+  config.bytes = {reinterpret_cast<const std::uint8_t*>(options.bytes().data()),
+                  options.bytes().size()};
+  const sched::strategy_kind kind = strategy_named(options.strategy(), "the strategy");
+  if (options.fork_each_run() && kind == sched::strategy_kind::dfs) {
     throw config_error(
         "weft: dfs cannot run with fork_each_run: its search state lives in each run's process");
   }
   sched::recording_strategy recorder(sched::make_strategy(kind, config));
   const sched::run_limits limits = limits_from(options);
-  const auto give_up_at = std::chrono::steady_clock::now() + options.time_limit;
+  const auto give_up_at = std::chrono::steady_clock::now() + options.time_budget();
 
   explore_result result;
   retired_runs retired;
   std::atomic<std::size_t> run_number{0};
   const sched::crash_guard crash_report(recorder, run_number);
-  for (std::size_t index = 0; index < options.iteration_count; ++index) {
+  for (std::size_t index = 0; index < options.iterations(); ++index) {
     if (std::chrono::steady_clock::now() >= give_up_at) break;
     run_number.store(index + 1);
     if (!recorder.begin_run(index)) {
       result.space_covered = true;
       break;
     }
-    if (options.fork_value) {
+    if (options.fork_each_run()) {
       const child_outcome outcome = run_in_child(test, recorder, limits, index + 1);
       recorder.end_run(outcome.steps);
       result.schedules = index + 1;
@@ -246,7 +246,7 @@ explore_result explore(std::function<void()> test, const explore_options& given)
       result.strategy = std::string(recorder.name());
       result.replay = outcome.replay;
       result.report = outcome.report;
-      if (!options.quiet_value) std::fputs(result.report.c_str(), stderr);
+      if (!options.quiet()) std::fputs(result.report.c_str(), stderr);
       return result;
     }
     auto current = std::make_unique<run>(recorder, limits);
@@ -263,7 +263,7 @@ explore_result explore(std::function<void()> test, const explore_options& given)
     result.replay = sched::encode(recorder.recorded());
     result.report = sched::render_failure(outcome, result.replay, result.schedules, result.strategy);
     retired_runs::keep_forever(std::move(current));
-    if (!options.quiet_value) std::fputs(result.report.c_str(), stderr);
+    if (!options.quiet()) std::fputs(result.report.c_str(), stderr);
     return result;
   }
   return result;
@@ -296,7 +296,7 @@ explore_result replay(std::string_view schedule, std::function<void()> test, con
   } else {
     retired_runs::keep_forever(std::move(current));
   }
-  if (!options.quiet_value && !result.report.empty()) std::fputs(result.report.c_str(), stderr);
+  if (!options.quiet() && !result.report.empty()) std::fputs(result.report.c_str(), stderr);
   return result;
 }
 

@@ -6,30 +6,30 @@
 namespace weft {
 
 explore_options& explore_options::strategy(std::string name) {
-  strategy_name = std::move(name);
+  strategy_ = std::move(name);
   return *this;
 }
 
 explore_options& explore_options::seed(std::uint64_t seed) {
-  seed_value = seed;
+  seed_ = seed;
   return *this;
 }
 
 explore_options& explore_options::iterations(std::size_t runs) {
-  iteration_count = runs;
+  iterations_ = runs;
   return *this;
 }
 
 explore_options& explore_options::time_budget(std::chrono::milliseconds t) {
   if (t.count() < 0) throw config_error("weft: explore_options::time_budget must not be negative");
-  time_limit = t;
+  time_budget_ = t;
   return *this;
 }
 
 explore_options& explore_options::pct_depth(int depth) {
   if (depth < 1)
     throw config_error("weft: explore_options::pct_depth must be at least 1; got " + std::to_string(depth));
-  pct_depth_value = depth;
+  pct_depth_ = depth;
   return *this;
 }
 
@@ -38,34 +38,34 @@ explore_options& explore_options::preemption_bound(int bound) {
     throw config_error("weft: explore_options::preemption_bound must not be negative; got " +
                        std::to_string(bound));
   }
-  preemption_bound_value = bound;
+  preemption_bound_ = bound;
   return *this;
 }
 
 explore_options& explore_options::max_steps(std::size_t steps) {
   if (steps == 0) throw config_error("weft: explore_options::max_steps must be at least 1");
-  max_steps_value = steps;
+  max_steps_ = steps;
   return *this;
 }
 
 explore_options& explore_options::watchdog(std::chrono::milliseconds timeout) {
   if (timeout.count() <= 0) throw config_error("weft: explore_options::watchdog must be positive");
-  watchdog_timeout = timeout;
+  watchdog_ = timeout;
   return *this;
 }
 
 explore_options& explore_options::bytes(std::string_view decisions) {
-  bytes_value = decisions;
+  bytes_ = decisions;
   return *this;
 }
 
-explore_options& explore_options::fork_each_run(bool fork) {
-  fork_value = fork;
+explore_options& explore_options::fork_each_run(bool enabled) {
+  fork_each_run_ = enabled;
   return *this;
 }
 
-explore_options& explore_options::quiet(bool quiet) {
-  quiet_value = quiet;
+explore_options& explore_options::quiet(bool enabled) {
+  quiet_ = enabled;
   return *this;
 }
 
