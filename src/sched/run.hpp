@@ -78,6 +78,9 @@ class run {
   [[nodiscard]] std::size_t steps() const { return steps_; }
   // Whether every OS thread of the run has exited, so that nothing can touch the run any more.
   [[nodiscard]] bool threads_gone() const;
+  // Whether the run has its outcome. Threads of an ended run may still be unwinding (a failed
+  // weft::expect) while the next run starts; instrumentation must not mistake them for it.
+  [[nodiscard]] bool ended() const { return ended_.load(std::memory_order_acquire) != 0; }
 
   // Who holds each mutex, for deadlock reports and errorcheck mutexes: thread id and recursion depth.
   struct holder {
