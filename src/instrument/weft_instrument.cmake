@@ -4,6 +4,9 @@
 #
 # Only the compile gets the flag: the link must not pull in libtsan, whose hooks would replace
 # weft's. Targets that link <target> are not instrumented themselves.
+#
+# Included by weft's top-level CMakeLists.txt and, installed, by weftConfig.cmake: the same function
+# for weft's own tests and for find_package(weft) users.
 function(weft_instrument target)
   if(NOT TARGET ${target})
     message(FATAL_ERROR "weft_instrument: no target named \"${target}\"")

@@ -36,6 +36,13 @@ endfunction()
 weft_install_integration(gtest weftGtestTargets)
 weft_install_integration(catch2 weftCatch2Targets)
 
+# weft::instrument and weft_instrument() ship in their own files: weftConfig.cmake includes both, and the
+# function finds the imported target under the same name it has in weft's build.
+install(TARGETS weft_instrument EXPORT weftInstrumentTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(EXPORT weftInstrumentTargets NAMESPACE weft:: FILE weftInstrumentTargets.cmake
+        DESTINATION ${WEFT_INSTALL_CMAKEDIR})
+install(FILES ${PROJECT_SOURCE_DIR}/src/instrument/weft_instrument.cmake DESTINATION ${WEFT_INSTALL_CMAKEDIR})
+
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/weft DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
         FILES_MATCHING PATTERN *.hpp ${weft_header_excludes})
 
@@ -60,4 +67,22 @@ else()
   set(weft_pc_libdir "\${prefix}/${CMAKE_INSTALL_LIBDIR}")
 endif()
 configure_file(${CMAKE_CURRENT_LIST_DIR}/weft.pc.in ${PROJECT_BINARY_DIR}/packaging/weft.pc @ONLY)
-install(FILES ${PROJECT_BINARY_DIR}/packaging/weft.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+# weft-instrument.pc's Libs: the archive, then the plain libraries weft::instrument links by name
+# (libatomic); weft::weft comes from Requires: weft.
+set(weft_instrument_pc_libs "-lweft_instrument")
+get_target_property(weft_instrument_links weft_instrument INTERFACE_LINK_LIBRARIES)
+foreach(lib IN LISTS weft_instrument_links)
+  if(lib MATCHES "BUILD_INTERFACE")
+    continue()  # weft's own build settings, which are not installed
+  elseif(lib MATCHES "^[A-Za-z0-9_+.-]+$" AND NOT TARGET ${lib})
+    string(APPEND weft_instrument_pc_libs " -l${lib}")
+  elseif(NOT lib STREQUAL "weft::weft")
+    message(FATAL_ERROR "weft-instrument.pc cannot express weft_instrument's link dependency \"${lib}\"; "
+                        "add it to src/packaging/install.cmake")
+  endif()
+endforeach()
+configure_file(${CMAKE_CURRENT_LIST_DIR}/weft-instrument.pc.in ${PROJECT_BINARY_DIR}/packaging/weft-instrument.pc
+               @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/packaging/weft.pc ${PROJECT_BINARY_DIR}/packaging/weft-instrument.pc
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
