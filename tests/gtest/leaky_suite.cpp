@@ -11,17 +11,11 @@
 #include <thread>
 #include <weft/gtest.hpp>
 
+#include "support/stuck_worker.hpp"
+
 namespace {
 
-// Waits forever on a condition variable nobody signals.
-struct stuck_worker {
-  std::mutex mutex;
-  std::condition_variable never;
-  std::thread thread{[this] {
-    std::unique_lock lock(mutex);
-    never.wait(lock, [] { return false; });
-  }};
-};
+using weft_test::stuck_worker;
 
 [[gnu::noinline]] void leak_stuck_worker() {
   (new stuck_worker)->thread.detach();

@@ -8,16 +8,11 @@
 #include <thread>
 #include <weft/gtest.hpp>
 
+#include "support/stuck_worker.hpp"
+
 namespace {
 
-struct stuck_worker {
-  std::mutex mutex;
-  std::condition_variable never;
-  std::thread thread{[this] {
-    std::unique_lock lock(mutex);
-    never.wait(lock, [] { return false; });
-  }};
-};
+using weft_test::stuck_worker;
 
 TEST(AtExit, LeavesAWorkerBehind) {
   (new stuck_worker)->thread.detach();
