@@ -14,13 +14,17 @@ namespace {
 
 // Threads that belong to tools rather than to the code under test. The sanitizer runtimes start
 // background threads (LeakSanitizer's and ThreadSanitizer's, for example) that live until exit.
-std::vector<ignore_rule> default_rules() {
-  std::vector<ignore_rule> rules;
-  for (const char* runtime :
-       {"__sanitizer::*", "__asan::*", "__lsan::*", "__tsan::*", "__msan::*", "__hwasan::*"}) {
-    rules.push_back({ignore_rule::subject::any_function, runtime});
-  }
-  return rules;
+// Built once: every check, the no-leak teardown of each test included, starts from these.
+const std::vector<ignore_rule>& default_rules() {
+  static const auto* rules = [] {
+    auto* built = new std::vector<ignore_rule>();  // never destroyed: checks may run at exit
+    for (const char* runtime :
+         {"__sanitizer::*", "__asan::*", "__lsan::*", "__tsan::*", "__msan::*", "__hwasan::*"}) {
+      built->push_back({ignore_rule::subject::any_function, runtime});
+    }
+    return built;
+  }();
+  return *rules;
 }
 
 std::mutex everywhere_mutex;
