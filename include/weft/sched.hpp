@@ -45,6 +45,12 @@ class explore_options {
   // run's parked threads die with the child. Strategies that learn across runs (pct's step count) see
   // only what the parent passes on; dfs is refused in this mode with config_error.
   explore_options& fork_each_run(bool enabled = true);
+  // Report data races on plain memory that a run exhibits (code built with weft_instrument only):
+  // two accesses to the same bytes from different threads, at least one a write, not ordered by
+  // happens-before through the synchronization weft sees (locks, condition variables, semaphores,
+  // barriers, thread create/join, and atomics with their memory orders). On by default; a run with a
+  // race then fails with failure::race unless it failed otherwise first.
+  explore_options& report_races(bool enabled = true);
 
   [[nodiscard]] const std::string& strategy() const { return strategy_; }
   [[nodiscard]] std::uint64_t seed() const { return seed_; }
@@ -57,6 +63,7 @@ class explore_options {
   [[nodiscard]] const std::string& bytes() const { return bytes_; }
   [[nodiscard]] bool quiet() const { return quiet_; }
   [[nodiscard]] bool fork_each_run() const { return fork_each_run_; }
+  [[nodiscard]] bool report_races() const { return report_races_; }
 
  private:
   std::string strategy_ = "portfolio";
@@ -70,6 +77,7 @@ class explore_options {
   std::string bytes_;
   bool quiet_ = false;
   bool fork_each_run_ = false;
+  bool report_races_ = true;
 };
 
 struct explore_result {
@@ -82,6 +90,7 @@ struct explore_result {
     user_check,  // weft::expect failed
     hung,        // a run did not end even with the watchdog's help
     crash,       // a fatal signal (SIGSEGV, SIGABRT from assert or std::terminate, ...); with fork_each_run
+    race,        // a data race on plain memory (weft_instrument code), with both accesses' stacks
   };
   failure kind = failure::none;
   std::size_t schedules = 0;   // runs performed, the failing one included

@@ -64,6 +64,11 @@ explore_options& explore_options::fork_each_run(bool enabled) {
   return *this;
 }
 
+explore_options& explore_options::report_races(bool enabled) {
+  report_races_ = enabled;
+  return *this;
+}
+
 explore_options& explore_options::quiet(bool enabled) {
   quiet_ = enabled;
   return *this;
