@@ -7,19 +7,19 @@
 #include "sched/controlled_calls.hpp"
 
 using weft::intercept::real;
-using weft::sched::managed_self;
+using weft::sched::managed_self_at;
 
 #define WEFT_INTERPOSER extern "C" __attribute__((visibility("default")))
 
 WEFT_INTERPOSER int clock_gettime(clockid_t clock, timespec* now) noexcept {
-  if (auto* me = managed_self()) {
+  if (auto* me = managed_self_at(__builtin_return_address(0))) {
     if (weft::sched::controlled_clock(*me, clock, *now)) return 0;
   }
   return real().clock_gettime(clock, now);
 }
 
 WEFT_INTERPOSER int gettimeofday(timeval* now, void* zone) noexcept {
-  if (auto* me = managed_self()) {
+  if (auto* me = managed_self_at(__builtin_return_address(0))) {
     timespec virtual_now;
     if (weft::sched::controlled_clock(*me, CLOCK_REALTIME, virtual_now)) {
       now->tv_sec = virtual_now.tv_sec;
@@ -31,7 +31,7 @@ WEFT_INTERPOSER int gettimeofday(timeval* now, void* zone) noexcept {
 }
 
 WEFT_INTERPOSER time_t time(time_t* now) noexcept {
-  if (auto* me = managed_self()) {
+  if (auto* me = managed_self_at(__builtin_return_address(0))) {
     timespec virtual_now;
     if (weft::sched::controlled_clock(*me, CLOCK_REALTIME, virtual_now)) {
       if (now != nullptr) *now = virtual_now.tv_sec;

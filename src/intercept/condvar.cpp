@@ -6,18 +6,18 @@
 #include "sched/controlled_calls.hpp"
 
 using weft::intercept::real;
-using weft::sched::managed_self;
+using weft::sched::managed_self_at;
 
 #define WEFT_INTERPOSER extern "C" __attribute__((visibility("default")))
 
 WEFT_INTERPOSER int pthread_cond_wait(pthread_cond_t* cond, pthread_mutex_t* mutex) {
-  if (auto* me = managed_self()) return weft::sched::controlled_cond_wait(*me, cond, mutex);
+  if (auto* me = managed_self_at(__builtin_return_address(0)))
+    return weft::sched::controlled_cond_wait(*me, cond, mutex);
   return real().cond_wait(cond, mutex);
 }
 
-WEFT_INTERPOSER int pthread_cond_timedwait(pthread_cond_t* cond, pthread_mutex_t* mutex,
-                                           const timespec* at) {
-  if (auto* me = managed_self()) {
+WEFT_INTERPOSER int pthread_cond_timedwait(pthread_cond_t* cond, pthread_mutex_t* mutex, const timespec* at) {
+  if (auto* me = managed_self_at(__builtin_return_address(0))) {
     // The condition variable's clock attribute is not visible here; std::condition_variable never
     // calls timedwait (it uses clockwait), and pthread's default clock is CLOCK_REALTIME.
     return weft::sched::controlled_cond_wait(*me, cond, mutex, {CLOCK_REALTIME, at});
@@ -27,16 +27,19 @@ WEFT_INTERPOSER int pthread_cond_timedwait(pthread_cond_t* cond, pthread_mutex_t
 
 WEFT_INTERPOSER int pthread_cond_clockwait(pthread_cond_t* cond, pthread_mutex_t* mutex, clockid_t clock,
                                            const timespec* at) {
-  if (auto* me = managed_self()) return weft::sched::controlled_cond_wait(*me, cond, mutex, {clock, at});
+  if (auto* me = managed_self_at(__builtin_return_address(0)))
+    return weft::sched::controlled_cond_wait(*me, cond, mutex, {clock, at});
   return real().cond_clockwait(cond, mutex, clock, at);
 }
 
 WEFT_INTERPOSER int pthread_cond_signal(pthread_cond_t* cond) noexcept {
-  if (auto* me = managed_self()) return weft::sched::controlled_cond_wake(*me, cond, false);
+  if (auto* me = managed_self_at(__builtin_return_address(0)))
+    return weft::sched::controlled_cond_wake(*me, cond, false);
   return real().cond_signal(cond);
 }
 
 WEFT_INTERPOSER int pthread_cond_broadcast(pthread_cond_t* cond) noexcept {
-  if (auto* me = managed_self()) return weft::sched::controlled_cond_wake(*me, cond, true);
+  if (auto* me = managed_self_at(__builtin_return_address(0)))
+    return weft::sched::controlled_cond_wake(*me, cond, true);
   return real().cond_broadcast(cond);
 }

@@ -6,33 +6,37 @@
 #include "sched/controlled_calls.hpp"
 
 using weft::intercept::real;
-using weft::sched::managed_self;
+using weft::sched::managed_self_at;
 
 #define WEFT_INTERPOSER extern "C" __attribute__((visibility("default")))
 
 WEFT_INTERPOSER int sem_wait(sem_t* sem) {
-  if (auto* me = managed_self()) return weft::sched::controlled_sem_wait(*me, sem, false);
+  if (auto* me = managed_self_at(__builtin_return_address(0)))
+    return weft::sched::controlled_sem_wait(*me, sem, false);
   return real().sem_wait(sem);
 }
 
 WEFT_INTERPOSER int sem_trywait(sem_t* sem) noexcept {
-  if (auto* me = managed_self()) return weft::sched::controlled_sem_wait(*me, sem, true);
+  if (auto* me = managed_self_at(__builtin_return_address(0)))
+    return weft::sched::controlled_sem_wait(*me, sem, true);
   return real().sem_trywait(sem);
 }
 
 WEFT_INTERPOSER int sem_timedwait(sem_t* sem, const timespec* at) {
-  if (auto* me = managed_self())
+  if (auto* me = managed_self_at(__builtin_return_address(0)))
     return weft::sched::controlled_sem_wait(*me, sem, false, {CLOCK_REALTIME, at});
   return real().sem_timedwait(sem, at);
 }
 
 WEFT_INTERPOSER int sem_clockwait(sem_t* sem, clockid_t clock, const timespec* at) {
-  if (auto* me = managed_self()) return weft::sched::controlled_sem_wait(*me, sem, false, {clock, at});
+  if (auto* me = managed_self_at(__builtin_return_address(0)))
+    return weft::sched::controlled_sem_wait(*me, sem, false, {clock, at});
   return real().sem_clockwait(sem, clock, at);
 }
 
 WEFT_INTERPOSER int sem_post(sem_t* sem) noexcept {
-  if (auto* me = managed_self()) return weft::sched::controlled_sem_post(*me, sem);
+  if (auto* me = managed_self_at(__builtin_return_address(0)))
+    return weft::sched::controlled_sem_post(*me, sem);
   return real().sem_post(sem);
 }
 
@@ -49,6 +53,7 @@ WEFT_INTERPOSER int pthread_barrier_destroy(pthread_barrier_t* barrier) noexcept
 }
 
 WEFT_INTERPOSER int pthread_barrier_wait(pthread_barrier_t* barrier) noexcept {
-  if (auto* me = managed_self()) return weft::sched::controlled_barrier_wait(*me, barrier);
+  if (auto* me = managed_self_at(__builtin_return_address(0)))
+    return weft::sched::controlled_barrier_wait(*me, barrier);
   return real().barrier_wait(barrier);
 }

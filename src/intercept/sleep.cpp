@@ -8,12 +8,12 @@
 #include "sched/controlled_calls.hpp"
 
 using weft::intercept::real;
-using weft::sched::managed_self;
+using weft::sched::managed_self_at;
 
 #define WEFT_INTERPOSER extern "C" __attribute__((visibility("default")))
 
 WEFT_INTERPOSER int nanosleep(const timespec* duration, timespec* remaining) {
-  if (auto* me = managed_self(); me != nullptr && duration != nullptr) {
+  if (auto* me = managed_self_at(__builtin_return_address(0)); me != nullptr && duration != nullptr) {
     // Copied first: std::this_thread::sleep_for passes the same timespec as duration and remainder.
     const timespec requested = *duration;
     if (remaining != nullptr) *remaining = {0, 0};
@@ -24,7 +24,7 @@ WEFT_INTERPOSER int nanosleep(const timespec* duration, timespec* remaining) {
 
 WEFT_INTERPOSER int clock_nanosleep(clockid_t clock, int flags, const timespec* duration,
                                     timespec* remaining) {
-  if (auto* me = managed_self(); me != nullptr && duration != nullptr) {
+  if (auto* me = managed_self_at(__builtin_return_address(0)); me != nullptr && duration != nullptr) {
     const timespec requested = *duration;
     if (remaining != nullptr) *remaining = {0, 0};
     return weft::sched::controlled_sleep(*me, clock, requested, (flags & TIMER_ABSTIME) != 0);
@@ -33,7 +33,7 @@ WEFT_INTERPOSER int clock_nanosleep(clockid_t clock, int flags, const timespec* 
 }
 
 WEFT_INTERPOSER int usleep(useconds_t microseconds) {
-  if (auto* me = managed_self()) {
+  if (auto* me = managed_self_at(__builtin_return_address(0))) {
     const timespec duration{static_cast<time_t>(microseconds / 1'000'000),
                             static_cast<long>(microseconds % 1'000'000) * 1000};
     return weft::sched::controlled_sleep(*me, CLOCK_MONOTONIC, duration, false);
@@ -42,7 +42,7 @@ WEFT_INTERPOSER int usleep(useconds_t microseconds) {
 }
 
 WEFT_INTERPOSER unsigned sleep(unsigned seconds) {
-  if (auto* me = managed_self()) {
+  if (auto* me = managed_self_at(__builtin_return_address(0))) {
     weft::sched::controlled_sleep(*me, CLOCK_MONOTONIC, {static_cast<time_t>(seconds), 0}, false);
     return 0;
   }
@@ -50,7 +50,7 @@ WEFT_INTERPOSER unsigned sleep(unsigned seconds) {
 }
 
 WEFT_INTERPOSER int sched_yield() noexcept {
-  if (auto* me = managed_self()) {
+  if (auto* me = managed_self_at(__builtin_return_address(0))) {
     weft::sched::controlled_yield(*me);
     return 0;
   }

@@ -161,7 +161,7 @@ extern "C" __attribute__((visibility("default"))) int pthread_create(pthread_t* 
   // A thread created by a thread of a controlled run joins that run: its routine is wrapped so that
   // it waits for its turn first. Everything weft does here (unwinding, the registry's locks) is weft's
   // own business, not the run's: none of it may become a scheduling point.
-  sched::managed_thread* creator = sched::managed_self();
+  sched::managed_thread* creator = sched::managed_self_at(__builtin_return_address(0));
   sched::inside_weft internal;
   const intercept::interposition& interposition = intercept::interposition_in_use();
 
@@ -198,11 +198,13 @@ extern "C" __attribute__((visibility("default"))) int pthread_create(pthread_t* 
 }
 
 extern "C" __attribute__((visibility("default"))) int pthread_join(pthread_t thread, void** result) {
-  if (auto* me = weft::sched::managed_self()) return weft::sched::controlled_join(*me, thread, result);
+  if (auto* me = weft::sched::managed_self_at(__builtin_return_address(0)))
+    return weft::sched::controlled_join(*me, thread, result);
   return weft::intercept::real().join(thread, result);
 }
 
 extern "C" __attribute__((visibility("default"))) int pthread_detach(pthread_t thread) noexcept {
-  if (auto* me = weft::sched::managed_self()) return weft::sched::controlled_detach(*me, thread);
+  if (auto* me = weft::sched::managed_self_at(__builtin_return_address(0)))
+    return weft::sched::controlled_detach(*me, thread);
   return weft::intercept::real().detach(thread);
 }

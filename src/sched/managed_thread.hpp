@@ -38,11 +38,19 @@ struct managed_thread {
   std::optional<std::int64_t> deadline_ns;  // while blocked in a timed call: virtual time it gives up
   bool timed_out = false;                   // set when the deadline, not a wake, unblocked it
   std::uint64_t woken_order = 0;            // FIFO order among threads blocked on one object
+  std::uintptr_t call_site = 0;             // the intercepted call in progress was made from here
 };
 
 // The managed thread the caller is, or nullptr when it is not managed or is running weft's own code.
 // This is the one check every interposer makes before doing anything controlled.
 [[nodiscard]] managed_thread* managed_self();
+// managed_self(), also noting where the program called from (an interposer's return address) for the
+// scheduling point the call is about to reach.
+[[nodiscard]] inline managed_thread* managed_self_at(const void* call_site) {
+  managed_thread* self = managed_self();
+  if (self != nullptr) self->call_site = reinterpret_cast<std::uintptr_t>(call_site);
+  return self;
+}
 void set_managed_self(managed_thread* thread);
 
 // While alive, managed_self() returns nullptr on this thread: weft's own locks and allocations inside a

@@ -42,6 +42,9 @@ enum class op_kind : std::uint8_t {
 struct operation {
   op_kind kind = op_kind::start;
   std::uintptr_t object = 0;  // the mutex, condition variable, atomic... address; 0 when none
+  // Where the program made the call: the return address into its code, for traces and feedback.
+  // Never part of a schedule: it differs between processes.
+  std::uintptr_t site = 0;
 };
 
 // One thread that can run now, and what it will do when it runs.

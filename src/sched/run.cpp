@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "platform/threads.hpp"
+#include "sched/observer.hpp"
 #include "weft/atomic.hpp"
 
 namespace weft::sched {
@@ -104,6 +105,7 @@ void run::end_run(run_end_kind kind, std::string message, std::vector<int> tids)
   outcome_.tids = std::move(tids);
   outcome_.steps = steps_;
   outcome_.uncontrolled = uncontrolled_;
+  notify_observers([&](run_observer& observer) { observer.run_ended(*this, outcome_); });
   running_.store(nullptr, std::memory_order_release);
   ended_.store(1, std::memory_order_release);
   platform::wake_all(ended_);
@@ -187,6 +189,7 @@ void run::dispatch(managed_thread& me, bool me_waits) {
   managed_thread* next = choose_next(me.id);
   if (next == &me) return;  // me keeps the baton
   if (next != nullptr) {
+    notify_observers([&](run_observer& observer) { observer.switched(*this, me.id, next->id); });
     hand_baton_to(*next);
   } else {
     running_.store(nullptr, std::memory_order_release);
@@ -212,7 +215,10 @@ void run::point(managed_thread& me, operation op) {
   if (me.state == thread_state::released || ended_.load(std::memory_order_acquire) != 0) return;
   model_guard guard(model_lock_);
   progress_.fetch_add(1, std::memory_order_relaxed);
+  if (op.site == 0) op.site = me.call_site;
+  me.call_site = 0;
   me.next = op;
+  notify_observers([&](run_observer& observer) { observer.point_reached(*this, me.id, op); });
   if (++steps_ > limits_.max_steps) {
     std::vector<int> tids;
     for (const managed_thread& thread : threads_) {
@@ -396,6 +402,7 @@ run_outcome run::execute(const std::function<void()>& test) {
   } active;
   test_ = &test;
   run_cpu = sched_getcpu();
+  notify_observers([&](run_observer& observer) { observer.run_started(*this); });
   managed_thread& test_thread = add_thread();
   pthread_t handle;
   // Through the ordinary pthread_create (the controller is not managed): sanitizers and weft's

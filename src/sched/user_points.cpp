@@ -36,7 +36,8 @@ void atomic_point(atomic_access access, const void* object) {
   const sched::op_kind kind = access == atomic_access::load    ? sched::op_kind::atomic_load
                               : access == atomic_access::store ? sched::op_kind::atomic_store
                                                                : sched::op_kind::atomic_rmw;
-  me->owner->point(*me, {kind, reinterpret_cast<std::uintptr_t>(object)});
+  me->owner->point(*me, {kind, reinterpret_cast<std::uintptr_t>(object),
+                         reinterpret_cast<std::uintptr_t>(__builtin_return_address(0))});
 }
 
 }  // namespace detail
