@@ -14,11 +14,14 @@ enum class atomic_access { load, store, read_modify_write };
 // Non-zero while any controlled run is in progress; the fast path reads it and nothing else.
 extern std::atomic<int> controlled_runs;
 
-// The scheduling point itself; does nothing for a thread outside the run.
-void atomic_point(atomic_access access, const void* object);
+// The scheduling point itself, and the operation's effect on happens-before (its memory order, as
+// std::memory_order's value); does nothing for a thread outside the run.
+void atomic_point(atomic_access access, const void* object, int memory_order);
 
-inline void maybe_point(atomic_access access, const void* object) {
-  if (controlled_runs.load(std::memory_order_relaxed) != 0) atomic_point(access, object);
+inline void maybe_point(atomic_access access, const void* object, std::memory_order order) {
+  if (controlled_runs.load(std::memory_order_relaxed) != 0) {
+    atomic_point(access, object, static_cast<int>(order));
+  }
 }
 
 }  // namespace detail
@@ -36,11 +39,11 @@ class atomic {
   atomic& operator=(const atomic&) = delete;
 
   T load(std::memory_order order = std::memory_order_seq_cst) const noexcept {
-    detail::maybe_point(detail::atomic_access::load, this);
+    detail::maybe_point(detail::atomic_access::load, this, order);
     return value_.load(order);
   }
   void store(T desired, std::memory_order order = std::memory_order_seq_cst) noexcept {
-    detail::maybe_point(detail::atomic_access::store, this);
+    detail::maybe_point(detail::atomic_access::store, this, order);
     value_.store(desired, order);
   }
   operator T() const noexcept { return load(); }  // NOLINT(google-explicit-constructor)
@@ -49,17 +52,17 @@ class atomic {
     return desired;
   }
   T exchange(T desired, std::memory_order order = std::memory_order_seq_cst) noexcept {
-    detail::maybe_point(detail::atomic_access::read_modify_write, this);
+    detail::maybe_point(detail::atomic_access::read_modify_write, this, order);
     return value_.exchange(desired, order);
   }
   bool compare_exchange_weak(T& expected, T desired,
                              std::memory_order order = std::memory_order_seq_cst) noexcept {
-    detail::maybe_point(detail::atomic_access::read_modify_write, this);
+    detail::maybe_point(detail::atomic_access::read_modify_write, this, order);
     return value_.compare_exchange_weak(expected, desired, order);
   }
   bool compare_exchange_strong(T& expected, T desired,
                                std::memory_order order = std::memory_order_seq_cst) noexcept {
-    detail::maybe_point(detail::atomic_access::read_modify_write, this);
+    detail::maybe_point(detail::atomic_access::read_modify_write, this, order);
     return value_.compare_exchange_strong(expected, desired, order);
   }
 
@@ -67,28 +70,28 @@ class atomic {
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
   T fetch_add(std::conditional_t<std::is_pointer_v<U>, std::ptrdiff_t, U> arg,
               std::memory_order order = std::memory_order_seq_cst) noexcept {
-    detail::maybe_point(detail::atomic_access::read_modify_write, this);
+    detail::maybe_point(detail::atomic_access::read_modify_write, this, order);
     return value_.fetch_add(arg, order);
   }
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
   T fetch_sub(std::conditional_t<std::is_pointer_v<U>, std::ptrdiff_t, U> arg,
               std::memory_order order = std::memory_order_seq_cst) noexcept {
-    detail::maybe_point(detail::atomic_access::read_modify_write, this);
+    detail::maybe_point(detail::atomic_access::read_modify_write, this, order);
     return value_.fetch_sub(arg, order);
   }
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U>>>
   T fetch_and(U arg, std::memory_order order = std::memory_order_seq_cst) noexcept {
-    detail::maybe_point(detail::atomic_access::read_modify_write, this);
+    detail::maybe_point(detail::atomic_access::read_modify_write, this, order);
     return value_.fetch_and(arg, order);
   }
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U>>>
   T fetch_or(U arg, std::memory_order order = std::memory_order_seq_cst) noexcept {
-    detail::maybe_point(detail::atomic_access::read_modify_write, this);
+    detail::maybe_point(detail::atomic_access::read_modify_write, this, order);
     return value_.fetch_or(arg, order);
   }
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U>>>
   T fetch_xor(U arg, std::memory_order order = std::memory_order_seq_cst) noexcept {
-    detail::maybe_point(detail::atomic_access::read_modify_write, this);
+    detail::maybe_point(detail::atomic_access::read_modify_write, this, order);
     return value_.fetch_xor(arg, order);
   }
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>

@@ -17,23 +17,36 @@ struct leak_group {
   std::vector<thread_info> threads;  // never empty, in tid order; threads.front() stands for all
 };
 
+// Leaked tasks that look the same: the same name, state, async stack sites, creating test and creation
+// stack. A task that awaits another leaked task is not a group of its own: it is part of the async
+// stack of the task it awaits.
+struct task_group {
+  std::vector<task_info> tasks;  // never empty, in id order; tasks.front() stands for all
+};
+
 // The result of a leak check. Empty means no leak.
 class leak_report {
  public:
   leak_report() = default;
-  explicit leak_report(std::vector<leak_group> groups) : groups_(std::move(groups)) {}
+  explicit leak_report(std::vector<leak_group> groups, std::vector<task_group> task_groups = {})
+      : groups_(std::move(groups)), task_groups_(std::move(task_groups)) {}
 
-  [[nodiscard]] bool empty() const { return groups_.empty(); }
+  [[nodiscard]] bool empty() const { return groups_.empty() && task_groups_.empty(); }
   [[nodiscard]] std::size_t thread_count() const;
   [[nodiscard]] const std::vector<leak_group>& groups() const { return groups_; }
+  // Tasks counted in task_groups(), awaiting tasks folded into async stacks included.
+  [[nodiscard]] std::size_t task_count() const;
+  [[nodiscard]] const std::vector<task_group>& task_groups() const { return task_groups_; }
 
-  // The human report, starting "weft: found N unexpected thread(s):". Empty when empty().
+  // The human report: "weft: found N unexpected thread(s):" and the threads, then (when tasks leaked)
+  // "weft: found M unexpected task(s):" and the tasks. Empty when empty().
   [[nodiscard]] std::string text() const;
   // The same content as JSON, schema "weft.leak_report" version 1 (docs/json-schema.md).
   [[nodiscard]] std::string json() const;
 
  private:
   std::vector<leak_group> groups_;
+  std::vector<task_group> task_groups_;
 };
 
 // Thrown by verify_none. what() is the report's text.
@@ -46,13 +59,16 @@ class leak_error : public std::runtime_error {
   leak_report report_;
 };
 
-// Waits until every unexpected thread has exited or the settle timeout passes, and returns the
-// survivors grouped. A thread is unexpected unless it is the caller, is covered by the baseline
-// (options::ignore_current), or matches an ignore rule (options, ignore_everywhere, WEFT_IGNORE, or
-// weft's defaults).
+// Waits until every unexpected thread has exited and every unexpected task (weft/tasks.hpp) was
+// unregistered, or the settle timeout passes, and returns the survivors grouped. A thread or task is
+// unexpected unless it is the caller, is covered by the baseline (options::ignore_current: alive or
+// registered then), or matches an ignore rule (options, ignore_everywhere, WEFT_IGNORE, or weft's
+// defaults). For a task, name rules match its name, created_by its registration stack, and
+// top_function/any_function the suspension sites of its async stack.
 //
 // Settling is event-driven: it returns the moment the last unexpected thread weft saw created has left
-// its start routine; threads weft did not see created are polled from /proc every few milliseconds.
+// its start routine; threads weft did not see created are polled from /proc, and tasks from weft's task
+// registry, every few milliseconds.
 // Blocks at most settle_timeout plus one stack capture (snapshot_options::stack_timeout). Only the
 // threads still unexpected after settling are signalled for stacks, and, when stack-based ignore
 // rules are in play, the unexpected threads those rules must look at.

@@ -48,6 +48,7 @@ struct creation_record {
     pthread_create,      // weft's pthread_create saw it; `stack` and `test` are known
     before_weft_loaded,  // it was alive when weft was loaded
     unseen,              // created later by a path weft does not intercept (raw clone, for example)
+    register_task,       // a task (weft/tasks.hpp): `stack` is where it was registered; `test` is known
   };
   origin how = origin::unseen;
   std::string test;     // the weft::test_scope active when it was created; empty outside any test
@@ -68,6 +69,38 @@ struct thread_info {
   creation_record created;
 };
 
+// A task is a unit of work that is not a thread: a coroutine frame, a job queued on an executor. Runtimes
+// register them through weft/tasks.hpp; snapshots and leak checks report them beside threads.
+enum class task_state {
+  created,    // registered, never run yet (a lazy coroutine, a queued job)
+  running,    // some thread is running it now
+  suspended,  // it stopped at `suspended_at` and waits to be resumed
+  done,       // it finished, but its owner never unregistered it (a coroutine frame never destroyed)
+};
+
+// "not started", "running", "suspended", "finished but never destroyed".
+[[nodiscard]] const char* describe(task_state state);
+
+// One task of an async stack: the chain of tasks awaiting each other.
+struct async_frame {
+  std::uint64_t task_id = 0;
+  std::string name;
+  task_state state = task_state::created;
+  stack_frame site;  // where it is suspended (function, file, line); empty unless suspended
+};
+
+// One live task as seen at snapshot time.
+struct task_info {
+  std::uint64_t id = 0;  // 1-based, increases in registration order, never reused
+  std::string name;      // as registered; a coroutine's is its function's name
+  task_state state = task_state::created;
+  stack_frame suspended_at;  // empty unless state is suspended
+  // This task, then the task awaiting it, then the one awaiting that, ...: innermost first. Never
+  // empty: async_stack.front() is this task.
+  std::vector<async_frame> async_stack;
+  creation_record created;  // origin::register_task; `creator_tid` is the registering thread
+};
+
 struct snapshot_options {
   // The calling thread is left out unless this is set; its stack is then unwound directly.
   bool include_caller = false;
@@ -78,13 +111,14 @@ struct snapshot_options {
 
 struct snapshot {
   std::vector<thread_info> threads;  // in tid order
+  std::vector<task_info> tasks;      // every registered live task, in id order
 
-  // Every thread with its stack and creation record, rendered as in a leak report.
+  // Every thread, then every task, with its stack and creation record, rendered as in a leak report.
   [[nodiscard]] std::string text() const;
 };
 
 // Returns every live thread of the process (except the caller, unless options say otherwise) with its
-// state, symbolized stack and creation record.
+// state, symbolized stack and creation record, and every registered task (weft/tasks.hpp).
 //
 // Blocks at most `stack_timeout` waiting for stacks, plus the time to read /proc and symbolize. Each
 // thread is sent one real-time signal (see docs/troubleshooting.md: a raw nanosleep, poll or epoll_wait

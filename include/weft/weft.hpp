@@ -8,4 +8,5 @@
 #include "weft/options.hpp"
 #include "weft/sched.hpp"
 #include "weft/snapshot.hpp"
+#include "weft/tasks.hpp"
 #include "weft/test_scope.hpp"

@@ -4,8 +4,9 @@
 // --param tsan-distinguish-volatile=1), ranges, vtable pointers, function entry and exit, and init.
 // Signatures follow compiler-rt's tsan_interface.h. C symbols cannot be templates, hence the macros.
 #include <cstddef>
+#include <cstdint>
 
-#include "instrument/shared_addresses.hpp"
+#include "instrument/access_points.hpp"
 
 namespace {
 
@@ -14,9 +15,9 @@ using weft::instrument::on_plain_access;
 
 }  // namespace
 
-#define WEFT_TSAN_ACCESS(name, size, kind)    \
-  extern "C" void __tsan_##name(void* addr) { \
-    on_plain_access(addr, size, kind);        \
+#define WEFT_TSAN_ACCESS(name, size, kind)                          \
+  extern "C" void __tsan_##name(void* addr) {                       \
+    on_plain_access(addr, size, kind, __builtin_return_address(0)); \
   }
 
 // A compound `x += 1` reports one read-write; the write is what conflicts with other threads.
@@ -49,26 +50,79 @@ WEFT_TSAN_UNALIGNED_ACCESSES(16)
 #undef WEFT_TSAN_ACCESS
 
 extern "C" void __tsan_read_range(void* addr, unsigned long size) {
-  on_plain_access(addr, size, access_kind::read);
+  on_plain_access(addr, size, access_kind::read, __builtin_return_address(0));
 }
 extern "C" void __tsan_write_range(void* addr, unsigned long size) {
-  on_plain_access(addr, size, access_kind::write);
+  on_plain_access(addr, size, access_kind::write, __builtin_return_address(0));
+}
+
+// memcpy, memmove and memset: GCC 12 and clang 14 leave calls to them as they are (the TSan runtime
+// intercepts them), clang 16 and later call __tsan_memcpy and friends instead. weft defines both, so a
+// copy that races with a `+=` is seen either way. The copies themselves go to glibc's checked entry
+// points, which share the optimized implementations and, given no object size, check nothing.
+extern "C" void* __memcpy_chk(void* destination, const void* source, std::size_t size, std::size_t room);
+extern "C" void* __memmove_chk(void* destination, const void* source, std::size_t size, std::size_t room);
+extern "C" void* __memset_chk(void* destination, int value, std::size_t size, std::size_t room);
+
+namespace {
+
+constexpr std::size_t unknown_room = static_cast<std::size_t>(-1);
+
+void* copy(void* destination, const void* source, std::size_t size, const void* site) {
+  on_plain_access(source, size, access_kind::read, site);
+  on_plain_access(destination, size, access_kind::write, site);
+  return __memcpy_chk(destination, source, size, unknown_room);
+}
+void* move(void* destination, const void* source, std::size_t size, const void* site) {
+  on_plain_access(source, size, access_kind::read, site);
+  on_plain_access(destination, size, access_kind::write, site);
+  return __memmove_chk(destination, source, size, unknown_room);
+}
+void* fill(void* destination, int value, std::size_t size, const void* site) {
+  on_plain_access(destination, size, access_kind::write, site);
+  return __memset_chk(destination, value, size, unknown_room);
+}
+
+}  // namespace
+
+extern "C" void* memcpy(void* destination, const void* source, std::size_t size) noexcept {
+  return copy(destination, source, size, __builtin_return_address(0));
+}
+extern "C" void* memmove(void* destination, const void* source, std::size_t size) noexcept {
+  return move(destination, source, size, __builtin_return_address(0));
+}
+extern "C" void* memset(void* destination, int value, std::size_t size) noexcept {
+  return fill(destination, value, size, __builtin_return_address(0));
+}
+extern "C" void* __tsan_memcpy(void* destination, const void* source, std::size_t size) {
+  return copy(destination, source, size, __builtin_return_address(0));
+}
+extern "C" void* __tsan_memmove(void* destination, const void* source, std::size_t size) {
+  return move(destination, source, size, __builtin_return_address(0));
+}
+extern "C" void* __tsan_memset(void* destination, int value, std::size_t size) {
+  return fill(destination, value, size, __builtin_return_address(0));
 }
 
 // The vtable pointer is read at every virtual call and written by constructors and destructors; a
 // call racing with destruction is a race on it like any other.
 extern "C" void __tsan_vptr_read(void** vptr_p) {
-  on_plain_access(vptr_p, sizeof(void*), access_kind::read);
+  on_plain_access(vptr_p, sizeof(void*), access_kind::read, __builtin_return_address(0));
 }
 extern "C" void __tsan_vptr_update(void** vptr_p, void* new_val) {
-  if (*vptr_p != new_val) on_plain_access(vptr_p, sizeof(void*), access_kind::write);
+  if (*vptr_p != new_val)
+    on_plain_access(vptr_p, sizeof(void*), access_kind::write, __builtin_return_address(0));
 }
 
-// weft keeps no shadow stack and needs no start-up: stacks come from unwinding when a report needs
-// them, and the scheduler starts with the first controlled run. clang's tsan.module_ctor calls
-// __tsan_init from every instrumented module.
-extern "C" void __tsan_func_entry(void* /*call_pc*/) {}
-extern "C" void __tsan_func_exit() {}
+// The shadow call stack of race reports: cheap to keep, where unwinding at every access would not be.
+// Kept only in controlled runs. weft needs no start-up: clang's tsan.module_ctor calls __tsan_init
+// from every instrumented module.
+extern "C" void __tsan_func_entry(void* call_pc) {
+  weft::instrument::on_function_entry(call_pc);
+}
+extern "C" void __tsan_func_exit() {
+  weft::instrument::on_function_exit();
+}
 extern "C" void __tsan_init() {}
 // clang brackets functions marked to skip checking at run time (Objective-C's dealloc) with these.
 extern "C" void __tsan_ignore_thread_begin() {}

@@ -16,6 +16,9 @@ function(weft_instrument target)
     message(FATAL_ERROR "weft_instrument: \"${target}\" is an INTERFACE library: it has no sources of its own "
                         "to instrument; call weft_instrument on the targets that compile them")
   endif()
-  target_compile_options(${target} PRIVATE -fsanitize=thread)
+  # GCC expands a memcpy of known size inline after its instrumentation pass, so the copy would be
+  # invisible; as calls, memcpy, memmove and memset reach weft::instrument's definitions.
+  target_compile_options(${target} PRIVATE -fsanitize=thread -fno-builtin-memcpy -fno-builtin-memmove
+                                           -fno-builtin-memset)
   target_link_libraries(${target} PUBLIC weft::instrument)
 endfunction()

@@ -4,6 +4,7 @@
 
 #include "platform/threads.hpp"
 #include "registry/registry.hpp"
+#include "tasks/task_registry.hpp"
 #include "weft/options.hpp"
 
 namespace weft {
@@ -13,6 +14,7 @@ options& options::ignore_current() {
   // Birth first: a thread created between the two reads then counts as alive at the baseline, never
   // as a leak of the code that runs after it.
   taken->last_birth = registry::last_birth();
+  taken->last_task = tasks::last_task_id();
   platform::list_threads(taken->tids);
   std::sort(taken->tids.begin(), taken->tids.end());
   baseline_ = std::move(taken);

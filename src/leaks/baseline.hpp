@@ -13,6 +13,8 @@ struct baseline {
   // gave it the tid of a thread in `tids`.
   std::uint64_t last_birth = 0;
   std::vector<int> tids;  // sorted; includes threads weft did not see created
+  // Tasks (weft/tasks.hpp) registered up to here are not the code's that runs after the baseline.
+  std::uint64_t last_task = 0;
 
   // Whether a thread alive at check time was already alive at the baseline. `birth` is the thread's
   // registry birth number when weft saw it created.

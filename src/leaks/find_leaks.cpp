@@ -1,28 +1,55 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "leaks/baseline.hpp"
 #include "leaks/group.hpp"
 #include "leaks/ignore_rules.hpp"
 #include "leaks/settle.hpp"
 #include "leaks/unexpected_threads.hpp"
 #include "snapshot/describe_threads.hpp"
+#include "tasks/describe_tasks.hpp"
 #include "weft/leaks.hpp"
 
 namespace weft {
 namespace {
 
+using namespace std::chrono_literals;
+
+// Unregistering a task wakes nobody (it is meant to cost one lock), so tasks are looked at again this
+// often while they settle.
+constexpr auto task_poll_interval = 5ms;
+
+std::vector<task_info> unexpected_tasks(const options& opts, const leaks::rule_set& rules) {
+  const std::uint64_t after = opts.baseline() != nullptr ? opts.baseline()->last_task : 0;
+  std::vector<task_info> tasks = tasks::describe_leaked(after);
+  std::erase_if(tasks, [&](const task_info& task) { return rules.ignores(task); });
+  return tasks;
+}
+
 leak_report check(const options& opts) {
   const leaks::rule_set rules(opts);
   leaks::unexpected_threads finder(opts, rules);
   const auto deadline = std::chrono::steady_clock::now() + opts.settle_timeout();
-  const leaks::survey last = leaks::settle(deadline, [&] { return finder.look(); });
-  if (last.unexpected.empty()) return {};
+  const leaks::survey last = leaks::settle(deadline, [&] {
+    leaks::survey found = finder.look();
+    found.tasks = unexpected_tasks(opts, rules).size();
+    if (found.tasks > 0) {
+      found.look_again_at =
+          std::min(found.look_again_at, std::chrono::steady_clock::now() + task_poll_interval);
+    }
+    return found;
+  });
+  if (last.unexpected.empty() && last.tasks == 0) return {};
 
   // Only the survivors are signalled for their stacks, now that they had every chance to exit.
-  std::vector<thread_info> threads =
-      snapshots::describe_threads(last.unexpected, snapshot_options().stack_timeout);
-  std::erase_if(threads, [&](const thread_info& thread) { return rules.ignores(thread); });
-  return leak_report(leaks::group_alike(std::move(threads)));
+  std::vector<thread_info> threads;
+  if (!last.unexpected.empty()) {
+    threads = snapshots::describe_threads(last.unexpected, snapshot_options().stack_timeout);
+    std::erase_if(threads, [&](const thread_info& thread) { return rules.ignores(thread); });
+  }
+  std::vector<task_info> tasks;
+  if (last.tasks > 0) tasks = unexpected_tasks(opts, rules);
+  return leak_report(leaks::group_alike(std::move(threads)), leaks::group_alike_tasks(std::move(tasks)));
 }
 
 }  // namespace

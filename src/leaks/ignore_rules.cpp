@@ -140,6 +140,16 @@ bool rule_set::ignores_by_identity(std::string_view name, const creation_record&
   return false;
 }
 
+bool rule_set::ignores(const task_info& task) const {
+  if (ignores_by_identity(task.name, task.created)) return true;
+  if (!needs_stacks_) return false;
+  stack_trace sites;
+  for (const async_frame& frame : task.async_stack) {
+    if (!frame.site.function.empty()) sites.frames.push_back(frame.site);
+  }
+  return ignores_by_stack(sites);
+}
+
 bool rule_set::ignores_by_stack(const stack_trace& stack) const {
   for (const ignore_rule& rule : rules_) {
     if (rule.what == ignore_rule::subject::any_function && any_frame_matches(rule.pattern, stack))

@@ -25,6 +25,9 @@ class rule_set {
   [[nodiscard]] bool ignores(const thread_info& thread) const {
     return ignores_by_identity(thread.name, thread.created) || ignores_by_stack(thread.stack);
   }
+  // A task by the same rules: name rules match its name, created_by its registration stack, and
+  // stack rules the suspension sites of its async stack, innermost first.
+  [[nodiscard]] bool ignores(const task_info& task) const;
 
  private:
   std::vector<ignore_rule> rules_;

@@ -35,6 +35,11 @@ function(weft_install_integration name export_set)
 endfunction()
 weft_install_integration(gtest weftGtestTargets)
 weft_install_integration(catch2 weftCatch2Targets)
+# weft::libfuzzer exists only in a clang build; weft_add_schedule_fuzzer() is installed either way, so
+# that calling it against a weft built without it says why instead of "unknown command".
+weft_install_integration(libfuzzer weftLibfuzzerTargets)
+install(FILES ${PROJECT_SOURCE_DIR}/integrations/libfuzzer/weft_add_schedule_fuzzer.cmake
+        DESTINATION ${WEFT_INSTALL_CMAKEDIR})
 
 # weft::instrument and weft_instrument() ship in their own files: weftConfig.cmake includes both, and the
 # function finds the imported target under the same name it has in weft's build.
@@ -86,3 +91,10 @@ configure_file(${CMAKE_CURRENT_LIST_DIR}/weft-instrument.pc.in ${PROJECT_BINARY_
                @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/packaging/weft.pc ${PROJECT_BINARY_DIR}/packaging/weft-instrument.pc
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+# The weft command (bin/weft) and the library it preloads into the programs it runs, installed beside
+# libweft.so, where the command looks for it (docs/cli.md).
+if(TARGET weft_cli)
+  install(TARGETS weft_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  install(TARGETS weft_preload LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+endif()

@@ -14,6 +14,13 @@ namespace weft::platform {
 
 [[nodiscard]] int current_tid();
 
+// The calling thread's stack, thread-locals included: [first, last]. Both 0 when unknown.
+struct memory_range {
+  std::uintptr_t first = 0;
+  std::uintptr_t last = 0;
+};
+[[nodiscard]] memory_range current_thread_stack();
+
 // Appends the tid of every live thread of this process, in ascending order. One directory read.
 // Returns false if the list cannot be read at all.
 bool list_threads(std::vector<int>& tids);

@@ -37,6 +37,8 @@ const char* origin_name(creation_record::origin how) {
       return "before_weft_loaded";
     case creation_record::origin::unseen:
       return "unseen";
+    case creation_record::origin::register_task:
+      return "register_task";
   }
   return "unseen";
 }
@@ -68,6 +70,43 @@ json group_json(const leak_group& group) {
   };
 }
 
+const char* state_name(task_state state) {
+  switch (state) {
+    case task_state::created:
+      return "created";
+    case task_state::running:
+      return "running";
+    case task_state::suspended:
+      return "suspended";
+    case task_state::done:
+      return "done";
+  }
+  return "created";
+}
+
+// A suspension site carries function, file and line only; the rest of a frame's fields stay empty.
+json site_json(const stack_frame& site) {
+  return report::is_empty_frame(site) ? json(nullptr) : frame_json(site);
+}
+
+json task_group_json(const task_group& group) {
+  const task_info& first = group.tasks.front();
+  json tasks = json::array();
+  for (const task_info& task : group.tasks) tasks.push_back({{"id", task.id}, {"name", task.name}});
+  json async_stack = json::array();
+  for (const async_frame& frame : first.async_stack) {
+    async_stack.push_back({{"id", frame.task_id},
+                           {"name", frame.name},
+                           {"state", state_name(frame.state)},
+                           {"site", site_json(frame.site)}});
+  }
+  return {
+      {"count", group.tasks.size()},           {"tasks", std::move(tasks)},
+      {"state", state_name(first.state)},      {"suspended_at", site_json(first.suspended_at)},
+      {"async_stack", std::move(async_stack)}, {"created_by", created_by_json(first.created)},
+  };
+}
+
 }  // namespace
 
 std::string leak_report::json() const {
@@ -75,11 +114,14 @@ std::string leak_report::json() const {
   for (const leak_group& group : groups_) {
     if (!group.threads.empty()) groups.push_back(group_json(group));
   }
+  nlohmann::json task_groups = nlohmann::json::array();
+  for (const task_group& group : task_groups_) {
+    if (!group.tasks.empty()) task_groups.push_back(task_group_json(group));
+  }
   const nlohmann::json document = {
-      {"schema", "weft.leak_report"},
-      {"version", 1},
-      {"thread_count", thread_count()},
-      {"groups", std::move(groups)},
+      {"schema", "weft.leak_report"},   {"version", 1},
+      {"thread_count", thread_count()}, {"groups", std::move(groups)},
+      {"task_count", task_count()},     {"task_groups", std::move(task_groups)},
   };
   // Thread names and paths come from the kernel and from ELF files as raw bytes; a name that is not
   // UTF-8 is printed with U+FFFD instead of failing the whole report.

@@ -1,4 +1,5 @@
-// The human leak report: one block per group of look-alike threads, in the groups' order.
+// The human leak report: one block per group of look-alike threads, in the groups' order, then one per
+// group of look-alike tasks.
 #include <algorithm>
 #include <string>
 
@@ -29,7 +30,50 @@ std::string group_title(const leak_group& group) {
   return who;
 }
 
+// `3 tasks (ids 12, 13, 14) "job"`: names are part of a task group's key, so they never differ.
+std::string task_group_title(const task_group& group) {
+  const std::vector<task_info>& tasks = group.tasks;
+  std::string who = std::to_string(tasks.size()) + " tasks (ids ";
+  const std::size_t listed = std::min(tasks.size(), listed_tids);
+  for (std::size_t i = 0; i < listed; ++i) {
+    if (i > 0) who += ", ";
+    who += std::to_string(tasks[i].id);
+  }
+  if (tasks.size() > listed) who += " and " + std::to_string(tasks.size() - listed) + " more";
+  return who + ") \"" + tasks.front().name + "\"";
+}
+
+void render_threads(std::string& out, const std::vector<leak_group>& groups, std::size_t count) {
+  out += "weft: found " + std::to_string(count) + " unexpected thread" + (count == 1 ? "" : "s") + ":\n";
+  bool first = true;
+  for (const leak_group& group : groups) {
+    if (group.threads.empty()) continue;  // a broken invariant of group.cpp must not crash the report
+    if (!first) out += "\n";
+    first = false;
+    report::render_thread(out, group.threads.front(), group.threads.size() > 1 ? group_title(group) : "");
+  }
+}
+
+void render_tasks(std::string& out, const std::vector<task_group>& groups, std::size_t count) {
+  out += "weft: found " + std::to_string(count) + " unexpected task" + (count == 1 ? "" : "s") + ":\n";
+  bool first = true;
+  for (const task_group& group : groups) {
+    if (group.tasks.empty()) continue;
+    if (!first) out += "\n";
+    first = false;
+    report::render_task(out, group.tasks.front(), group.tasks.size() > 1 ? task_group_title(group) : "");
+  }
+}
+
 }  // namespace
+
+std::size_t leak_report::task_count() const {
+  std::size_t count = 0;
+  for (const task_group& group : task_groups_) {
+    for (const task_info& task : group.tasks) count += std::max<std::size_t>(task.async_stack.size(), 1);
+  }
+  return count;
+}
 
 std::size_t leak_report::thread_count() const {
   std::size_t count = 0;
@@ -39,15 +83,11 @@ std::size_t leak_report::thread_count() const {
 
 std::string leak_report::text() const {
   if (empty()) return {};
-  const std::size_t count = thread_count();
-  std::string out =
-      "weft: found " + std::to_string(count) + " unexpected thread" + (count == 1 ? "" : "s") + ":\n";
-  bool first = true;
-  for (const leak_group& group : groups_) {
-    if (group.threads.empty()) continue;  // a broken invariant of group.cpp must not crash the report
-    if (!first) out += "\n";
-    first = false;
-    report::render_thread(out, group.threads.front(), group.threads.size() > 1 ? group_title(group) : "");
+  std::string out;
+  if (!groups_.empty()) render_threads(out, groups_, thread_count());
+  if (!task_groups_.empty()) {
+    if (!out.empty()) out += "\n";
+    render_tasks(out, task_groups_, task_count());
   }
   return out;
 }

@@ -18,7 +18,13 @@ std::string address_text(const stack_frame& frame) {
 
 std::string stack_frame::location() const {
   const std::string name = function.empty() ? address_text(*this) : function;
-  if (!file.empty()) return name + " at " + file + (line != 0 ? ":" + std::to_string(line) : "");
+  if (!file.empty()) {
+    // Appended piece by piece: GCC 12 at -O3 warns falsely (-Wrestrict) about `":" + std::to_string`.
+    std::string text = name;
+    text.append(" at ").append(file);
+    if (line != 0) text.append(":").append(std::to_string(line));
+    return text;
+  }
   if (function.empty() || module.empty()) return name;
   return name + "  (" + std::string(report::module_base_name(module)) + ")";
 }

@@ -21,4 +21,9 @@ void render_stack(std::string& out, const stack_trace& stack, std::string_view i
 // `Thread <tid> "<name>"` at the start of the title, for a line that speaks for a group of threads.
 void render_thread(std::string& out, const thread_info& thread, std::string_view who = {});
 
+// Appends the block that describes one task: a title line naming it and its state, its async stack
+// (the chain of tasks awaiting it, innermost first, each with its suspension site) when it is suspended
+// or awaited, then where it was registered. `who` replaces the default `Task <id> "<name>"`.
+void render_task(std::string& out, const task_info& task, std::string_view who = {});
+
 }  // namespace weft::report

@@ -46,6 +46,10 @@ void render_creation(std::string& out, const creation_record& created) {
     case creation_record::origin::unseen:
       out.append("created without pthread_create, so weft did not see where\n");
       return;
+    case creation_record::origin::register_task:
+      // A task's creation record on a thread is a caller's mistake; say what it claims.
+      out.append("registered as a task, not created as a thread\n");
+      return;
   }
 }
 
@@ -64,6 +68,10 @@ std::string snapshot::text() const {
   for (const thread_info& thread : threads) {
     if (!out.empty()) out.append("\n");
     report::render_thread(out, thread);
+  }
+  for (const task_info& task : tasks) {
+    if (!out.empty()) out.append("\n");
+    report::render_task(out, task);
   }
   return out;
 }

@@ -50,6 +50,7 @@ int controlled_mutex_lock(managed_thread& me, pthread_mutex_t* mutex, bool try_o
       if (holder.depth > 0 && holder.thread != me.id) holder.depth = 0;
       holder.thread = me.id;
       ++holder.depth;
+      current.order.acquire(me.id, object);
       return 0;
     }
     if (result != EBUSY) return result;
@@ -61,7 +62,10 @@ int controlled_mutex_lock(managed_thread& me, pthread_mutex_t* mutex, bool try_o
     if (held == current.mutex_holders.end() || held->second.depth == 0) {
       // Held by a thread outside the run: wait for it for real. The watchdog releases this thread if
       // that takes long, and the run is then marked uncontrolled.
-      return real().mutex_lock(mutex) == 0 ? (current.mutex_holders[object] = {me.id, 1}, 0) : EINVAL;
+      if (real().mutex_lock(mutex) != 0) return EINVAL;
+      current.mutex_holders[object] = {me.id, 1};
+      current.order.acquire(me.id, object);
+      return 0;
     }
     // A normal mutex locked twice by its owner blocks here forever: the deadlock detector reports it.
     if (!current.block(me, {op_kind::mutex_lock, object}, give_up_at)) return ETIMEDOUT;
@@ -75,6 +79,7 @@ int controlled_mutex_unlock(managed_thread& me, pthread_mutex_t* mutex) {
   current.point(me, {op_kind::mutex_unlock, object});
   const int result = real().mutex_unlock(mutex);
   if (result != 0) return result;
+  current.order.release(me.id, object);
   auto held = current.mutex_holders.find(object);
   if (held != current.mutex_holders.end() && held->second.depth > 0 && --held->second.depth == 0) {
     current.mutex_holders.erase(held);
@@ -92,6 +97,7 @@ int controlled_cond_wait(managed_thread& me, pthread_cond_t* cond, pthread_mutex
   const std::optional<std::int64_t> give_up_at = virtual_deadline(current, deadline);
   // Releasing the mutex and starting to wait are one step: nobody runs in between.
   if (const int released = real().mutex_unlock(mutex); released != 0) return released;
+  current.order.release(me.id, address_of(mutex));
   auto held = current.mutex_holders.find(address_of(mutex));
   const unsigned depth = held != current.mutex_holders.end() ? held->second.depth : 1;
   current.mutex_holders.erase(address_of(mutex));
@@ -125,6 +131,7 @@ int controlled_rwlock_lock(managed_thread& me, pthread_rwlock_t* lock, bool excl
   const std::optional<std::int64_t> give_up_at = virtual_deadline(current, deadline);
   for (;;) {
     const int result = exclusive ? real().rwlock_trywrlock(lock) : real().rwlock_tryrdlock(lock);
+    if (result == 0) current.order.acquire(me.id, object);
     if (result != EBUSY) return result;
     if (try_only) return EBUSY;
     if (!current.block(me, {exclusive ? op_kind::mutex_lock : op_kind::read_lock, object}, give_up_at)) {
@@ -138,6 +145,7 @@ int controlled_rwlock_unlock(managed_thread& me, pthread_rwlock_t* lock) {
   run& current = *me.owner;
   current.point(me, {op_kind::mutex_unlock, address_of(lock)});
   const int result = real().rwlock_unlock(lock);
+  if (result == 0) current.order.release(me.id, address_of(lock));
   current.wake(address_of(lock), std::numeric_limits<std::size_t>::max());
   return result;
 }
@@ -149,7 +157,10 @@ int controlled_sem_wait(managed_thread& me, sem_t* sem, bool try_only, call_dead
   current.point(me, {op_kind::sem_wait, object});
   const std::optional<std::int64_t> give_up_at = virtual_deadline(current, deadline);
   for (;;) {
-    if (real().sem_trywait(sem) == 0) return 0;
+    if (real().sem_trywait(sem) == 0) {
+      current.order.acquire(me.id, object);
+      return 0;
+    }
     if (errno != EAGAIN) return -1;
     if (try_only) return -1;
     if (!current.block(me, {op_kind::sem_wait, object}, give_up_at)) {
@@ -164,7 +175,10 @@ int controlled_sem_post(managed_thread& me, sem_t* sem) {
   run& current = *me.owner;
   current.point(me, {op_kind::sem_post, address_of(sem)});
   const int result = real().sem_post(sem);
-  if (result == 0) current.wake(address_of(sem), 1);
+  if (result == 0) {
+    current.order.release(me.id, address_of(sem));
+    current.wake(address_of(sem), 1);
+  }
   return result;
 }
 
@@ -193,13 +207,17 @@ int controlled_barrier_wait(managed_thread& me, pthread_barrier_t* barrier) {
     count = known->second;
   }
   // The real barrier is never entered: it would block the only running thread.
+  // Everything each thread did before the barrier happens before everything any does after it.
+  current.order.release(me.id, object);
   unsigned& arrived = current.barrier_arrivals[object];
   if (++arrived == count) {
     arrived = 0;
     current.wake(object, std::numeric_limits<std::size_t>::max());
+    current.order.acquire(me.id, object);
     return PTHREAD_BARRIER_SERIAL_THREAD;
   }
   current.block(me, {op_kind::barrier_wait, object}, std::nullopt);
+  current.order.acquire(me.id, object);
   return 0;
 }
 
@@ -213,6 +231,7 @@ int controlled_join(managed_thread& me, pthread_t thread, void** result) {
         target->state != thread_state::released) {
       current.block(me, {op_kind::join, address_of(target)}, std::nullopt);
     }
+    if (target != nullptr) current.order.thread_joined(me.id, target->id);
   }
   // The target left its routine; the real join only waits for its last instructions.
   return real().join(thread, result);
@@ -255,6 +274,7 @@ managed_creation begin_managed_create(managed_thread& me, void* (*routine)(void*
   run& current = *me.owner;
   current.point(me, {op_kind::create, 0});
   managed_thread& added = current.add_thread();
+  current.order.thread_created(me.id, added.id);
   return {new managed_start{routine, arg, &added}, &added};
 }
 

@@ -70,6 +70,7 @@ sched::run_limits limits_from(const explore_options& options) {
   limits.max_steps = options.max_steps();
   limits.watchdog = options.watchdog();
   limits.hard_timeout = std::max(std::chrono::milliseconds(30'000), options.watchdog() * 30);
+  limits.report_races = options.report_races();
   // Fixed once per exploration, so every run sees the same virtual times.
   limits.realtime_base_ns = clock_ns(CLOCK_REALTIME);
   limits.monotonic_base_ns = clock_ns(CLOCK_MONOTONIC);
@@ -92,6 +93,8 @@ explore_result::failure failure_of(run_end_kind kind) {
       return explore_result::failure::user_check;
     case run_end_kind::hung:
       return explore_result::failure::hung;
+    case run_end_kind::race:
+      return explore_result::failure::race;
   }
   return explore_result::failure::none;
 }
@@ -214,8 +217,7 @@ explore_result explore(std::function<void()> test, const explore_options& given)
   config.seed = options.seed();
   config.pct_depth = options.pct_depth();
   config.dfs_preemption_bound = options.preemption_bound();
-  config.bytes = {reinterpret_cast<const std::uint8_t*>(options.bytes().data()),
-                  options.bytes().size()};
+  config.bytes = {reinterpret_cast<const std::uint8_t*>(options.bytes().data()), options.bytes().size()};
   const sched::strategy_kind kind = strategy_named(options.strategy(), "the strategy");
   if (options.fork_each_run() && kind == sched::strategy_kind::dfs) {
     throw config_error(

@@ -16,8 +16,22 @@ std::string render_failure(const run_outcome& outcome, std::string_view replay, 
   if (!outcome.failure_pcs.empty()) {
     stack_trace where;
     where.frames = symbolize::frames(outcome.failure_pcs, /*first_is_exact=*/false);
-    text += "\nthread " + std::to_string(outcome.failing_thread) + " failed here:\n";
+    text.append("\nthread ").append(std::to_string(outcome.failing_thread)).append(" failed here:\n");
     report::render_stack(text, where);
+  }
+  for (const data_race& race : outcome.races) {
+    text.append("\n").append(describe(race)).append("\n");
+    for (const race_access* access : {&race.later, &race.earlier}) {
+      stack_trace where;
+      where.frames = symbolize::frames(access->pcs, /*first_is_exact=*/false);
+      if (access == &race.earlier) text += "earlier ";
+      if (access->atomic) text += "atomic ";
+      text += access->write ? "write" : "read";
+      text += " by thread ";
+      text += std::to_string(access->thread);
+      text += ":\n";
+      report::render_stack(text, where);
+    }
   }
   if (!outcome.tids.empty()) {
     // The threads are parked where they failed: their stacks show where each one waits.

@@ -39,6 +39,7 @@ struct managed_thread {
   bool timed_out = false;                   // set when the deadline, not a wake, unblocked it
   std::uint64_t woken_order = 0;            // FIFO order among threads blocked on one object
   std::uintptr_t call_site = 0;             // the intercepted call in progress was made from here
+  std::uint32_t stack_node = 0;             // instrumented code's call stack, in the run's stack_depot
 };
 
 // The managed thread the caller is, or nullptr when it is not managed or is running weft's own code.

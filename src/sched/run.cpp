@@ -52,6 +52,12 @@ int run_cpu = -1;
 
 run::run(strategy& chooser, run_limits limits) : chooser_(chooser), limits_(limits) {}
 
+void run::record_access(managed_thread& me, std::uintptr_t address, std::size_t size, bool write, bool atomic,
+                        std::uintptr_t pc) {
+  if (size == 0) return;
+  races.access(order, stacks, me.id, address, size, write, atomic, stacks.child(me.stack_node, pc));
+}
+
 run* current_run() {
   managed_thread* self = managed_self();
   return self != nullptr ? self->owner : nullptr;
@@ -105,6 +111,22 @@ void run::end_run(run_end_kind kind, std::string message, std::vector<int> tids)
   outcome_.tids = std::move(tids);
   outcome_.steps = steps_;
   outcome_.uncontrolled = uncontrolled_;
+  // A data race is undefined behaviour, and usually the cause of whatever else went wrong in the run:
+  // it leads the report, and the other failure follows it.
+  if (limits_.report_races && !races.races().empty()) {
+    outcome_.races = races.races();
+    outcome_.kind = run_end_kind::race;
+    const std::size_t count = outcome_.races.size();
+    std::string headline = "weft: the run exhibited " + std::to_string(count) + " data race" +
+                           (count == 1 ? "" : "s") + " on plain memory";
+    if (kind != run_end_kind::completed) {
+      std::string_view other = outcome_.message;
+      if (other.starts_with("weft: ")) other.remove_prefix(6);
+      headline += "; then it failed too: ";
+      headline += other;
+    }
+    outcome_.message = std::move(headline);
+  }
   notify_observers([&](run_observer& observer) { observer.run_ended(*this, outcome_); });
   running_.store(nullptr, std::memory_order_release);
   ended_.store(1, std::memory_order_release);
@@ -292,6 +314,12 @@ void run::finish(managed_thread& me) {
   if (ended_.load(std::memory_order_acquire) != 0) return;
   model_guard guard(model_lock_);
   progress_.fetch_add(1, std::memory_order_relaxed);
+  // The next thread may get this one's stack block: what this one did there is no longer memory
+  // anybody shares. A released thread's accesses were never recorded.
+  if (me.state != thread_state::released) {
+    const platform::memory_range stack = platform::current_thread_stack();
+    if (stack.last != 0) races.forget(stack.first, stack.last);
+  }
   const bool was_released = me.state == thread_state::released;
   me.state = thread_state::finished;
   me.next = {op_kind::exit, 0};
@@ -404,6 +432,7 @@ run_outcome run::execute(const std::function<void()>& test) {
   run_cpu = sched_getcpu();
   notify_observers([&](run_observer& observer) { observer.run_started(*this); });
   managed_thread& test_thread = add_thread();
+  order.thread_started(test_thread.id);
   pthread_t handle;
   // Through the ordinary pthread_create (the controller is not managed): sanitizers and weft's
   // registry see the test's thread like any other.

@@ -12,7 +12,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "sched/happens_before.hpp"
 #include "sched/managed_thread.hpp"
+#include "sched/race_detector.hpp"
 #include "sched/strategies/strategy.hpp"
 
 namespace weft::sched {
@@ -23,9 +25,10 @@ struct run_limits {
   std::chrono::milliseconds hard_timeout{30'000};  // the run is abandoned as hung after this
   std::int64_t realtime_base_ns = 0;               // CLOCK_REALTIME at virtual time zero
   std::int64_t monotonic_base_ns = 0;              // CLOCK_MONOTONIC at virtual time zero
+  bool report_races = true;  // a data race fails an otherwise passing run, and is shown in any failure
 };
 
-enum class run_end_kind { completed, deadlock, livelock, leak, exception, user_check, hung };
+enum class run_end_kind { completed, deadlock, livelock, leak, exception, user_check, hung, race };
 
 // Thrown in the test's own thread to unwind the test function once its run has ended with a failure
 // (a failed weft::expect). Not a std::exception, so a test's catch (std::exception&) lets it pass.
@@ -41,6 +44,7 @@ struct run_outcome {
   // or parked: innermost first, return addresses.
   std::vector<std::uintptr_t> failure_pcs;
   thread_id failing_thread = 0;
+  std::vector<data_race> races;  // the data races the run exhibited, when races are reported
 };
 
 class run {
@@ -90,6 +94,16 @@ class run {
   std::unordered_map<std::uintptr_t, holder> mutex_holders;
   // Barriers need their count, known only from pthread_barrier_init; and how many have arrived.
   std::unordered_map<std::uintptr_t, unsigned> barrier_arrivals;
+
+  // What the run's synchronization orders, for race reports. Controlled calls feed it as they
+  // acquire and release; instrumented atomics and fences through weft::detail.
+  happens_before order;
+  // The instrumented code's call stacks (see managed_thread::stack_node) and the accesses made so far.
+  stack_depot stacks;
+  race_detector races;
+  // An instrumented plain or atomic access by `me`, which holds the baton, from code address `pc`.
+  void record_access(managed_thread& me, std::uintptr_t address, std::size_t size, bool write, bool atomic,
+                     std::uintptr_t pc);
 
  private:
   friend void* run_test_thread(void*);

@@ -126,6 +126,11 @@ std::optional<std::string> check_prefix(std::string_view text) {
   while (1 + digits < text.size() && text[1 + digits] >= '0' && text[1 + digits] <= '9') ++digits;
   if (digits == 0 || 1 + digits >= text.size() || text[1 + digits] != '.') return not_ours;
   const std::string_view version_text = text.substr(1, digits);
+  // One spelling per schedule: "w01." is not "w1.".
+  if (digits > 1 && version_text[0] == '0') {
+    return "weft: schedule format version " + quoted(version_text) + " has a leading zero; write \"" +
+           std::string(prefix) + "\"";
+  }
   // Nine digits always fit in 32 bits; a longer number is certainly not a version this weft knows.
   if (digits > 9) {
     return "weft: schedule format version " + quoted(version_text) + " is newer than this weft (" +

@@ -29,15 +29,17 @@ namespace detail {
 
 std::atomic<int> controlled_runs{0};
 
-void atomic_point(atomic_access access, const void* object) {
+void atomic_point(atomic_access access, const void* object, int memory_order) {
   sched::managed_thread* me = sched::managed_self();
   if (me == nullptr) return;
   sched::inside_weft internal;
   const sched::op_kind kind = access == atomic_access::load    ? sched::op_kind::atomic_load
                               : access == atomic_access::store ? sched::op_kind::atomic_store
                                                                : sched::op_kind::atomic_rmw;
-  me->owner->point(*me, {kind, reinterpret_cast<std::uintptr_t>(object),
-                         reinterpret_cast<std::uintptr_t>(__builtin_return_address(0))});
+  const auto location = reinterpret_cast<std::uintptr_t>(object);
+  me->owner->point(*me, {kind, location, reinterpret_cast<std::uintptr_t>(__builtin_return_address(0))});
+  if (me->state == sched::thread_state::released || me->owner->ended()) return;
+  me->owner->order.atomic(me->id, location, access, memory_order);
 }
 
 }  // namespace detail

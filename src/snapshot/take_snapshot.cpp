@@ -8,6 +8,7 @@
 #include "snapshot/describe_threads.hpp"
 #include "snapshot/wait_reason.hpp"
 #include "symbolize/symbolizer.hpp"
+#include "tasks/describe_tasks.hpp"
 #include "weft/snapshot.hpp"
 
 namespace weft {
@@ -76,7 +77,7 @@ snapshot take_snapshot(const snapshot_options& options) {
                             "weft: cannot list the threads in /proc/self/task");
   }
   if (!options.include_caller) std::erase(tids, platform::current_tid());
-  return snapshot{snapshots::describe_threads(tids, options.stack_timeout)};
+  return snapshot{snapshots::describe_threads(tids, options.stack_timeout), tasks::describe_all()};
 }
 
 }  // namespace weft

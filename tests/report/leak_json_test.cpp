@@ -26,10 +26,12 @@ void expect_frame(const json& actual, const char* pc, const char* function, cons
 
 TEST(LeakReportJson, CarriesEveryFieldOfAGroup) {
   const json report = json::parse(report_samples::one_group(report_samples::pool_of(2, 4242)).json());
-  EXPECT_EQ(report.size(), 4u);
+  EXPECT_EQ(report.size(), 6u);
   EXPECT_EQ(report.at("schema"), "weft.leak_report");
   EXPECT_EQ(report.at("version"), 1);
   EXPECT_EQ(report.at("thread_count"), 2);
+  EXPECT_EQ(report.at("task_count"), 0);
+  EXPECT_EQ(report.at("task_groups"), json::array());
   ASSERT_EQ(report.at("groups").size(), 1u);
 
   const json& group = report.at("groups").at(0);
@@ -92,7 +94,8 @@ TEST(LeakReportJson, NamesOriginAndLeavesCreatorNullForThreadsWeftDidNotSeeCreat
 
 TEST(LeakReportJson, RendersEmptyReportWithNoGroups) {
   EXPECT_EQ(json::parse(leak_report().json()),
-            R"({"schema": "weft.leak_report", "version": 1, "thread_count": 0, "groups": []})"_json);
+            R"({"schema": "weft.leak_report", "version": 1, "thread_count": 0, "groups": [],
+                "task_count": 0, "task_groups": []})"_json);
 }
 
 TEST(LeakReportJson, ReplacesInvalidUtf8InNamesInsteadOfThrowing) {

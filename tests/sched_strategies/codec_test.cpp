@@ -121,6 +121,11 @@ TEST(ScheduleCodec, RefusesANewerVersion) {
   expect_refused("w0.AAAAAAA", "schedule format version 0 does not exist");
 }
 
+// Found by fuzz/schedule_codec_fuzzer: one schedule, one spelling.
+TEST(ScheduleCodec, RefusesALeadingZeroInTheVersion) {
+  expect_refused("w01." + encode(three_decisions()).substr(3), "version \"01\" has a leading zero");
+}
+
 TEST(ScheduleCodec, RefusesAnyFlippedCharacterAsAChecksumMismatch) {
   const std::string text = encode(three_decisions());
   // Toggling a character's lowest bit never touches a varint's continuation bit, so the structure

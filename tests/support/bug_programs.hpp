@@ -5,6 +5,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <string_view>
 #include <thread>
 #include <weft/atomic.hpp>
 #include <weft/sched.hpp>
@@ -209,6 +210,39 @@ inline void needs_three_ordered_preemptions_fixed() {
   std::thread first([&] { stage.store(1); });
   first.join();
   weft::expect(stage.load() == 1, "stage 1 ran");
+}
+
+// Every program above by name, for the binaries that pick one from the command line or the
+// environment (the weft command's tests, the schedule fuzzers, bench/).
+struct named_program {
+  std::string_view name;
+  void (*run)();
+  bool has_bug;  // false for a correct twin
+};
+
+inline constexpr named_program bug_programs[] = {
+    {"lost_update", lost_update, true},
+    {"lost_update_fixed", lost_update_fixed, false},
+    {"check_then_act", check_then_act, true},
+    {"check_then_act_fixed", check_then_act_fixed, false},
+    {"use_before_initialization", use_before_initialization, true},
+    {"use_before_initialization_fixed", use_before_initialization_fixed, false},
+    {"abba_deadlock", abba_deadlock, true},
+    {"abba_deadlock_fixed", abba_deadlock_fixed, false},
+    {"lost_wakeup", lost_wakeup, true},
+    {"lost_wakeup_fixed", lost_wakeup_fixed, false},
+    {"bounded_buffer_with_if", bounded_buffer_with_if, true},
+    {"bounded_buffer_with_while", bounded_buffer_with_while, false},
+    {"needs_three_ordered_preemptions", needs_three_ordered_preemptions, true},
+    {"needs_three_ordered_preemptions_fixed", needs_three_ordered_preemptions_fixed, false},
+};
+
+// The program called `name`, or nullptr.
+inline void (*find_bug_program(std::string_view name))() {
+  for (const named_program& program : bug_programs) {
+    if (program.name == name) return program.run;
+  }
+  return nullptr;
 }
 
 }  // namespace weft_test

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -111,6 +112,20 @@ bool means_thread_gone(int error) {
 
 int current_tid() {
   return static_cast<int>(::gettid());
+}
+
+memory_range current_thread_stack() {
+  // glibc reports a thread's whole stack block above the guard: the stack, its static TLS and its
+  // descriptor, all of which the next thread to reuse the block gets.
+  pthread_attr_t attributes;
+  if (pthread_getattr_np(pthread_self(), &attributes) != 0) return {};
+  void* lowest = nullptr;
+  std::size_t size = 0;
+  const int got = pthread_attr_getstack(&attributes, &lowest, &size);
+  pthread_attr_destroy(&attributes);
+  if (got != 0 || size == 0) return {};
+  const auto first = reinterpret_cast<std::uintptr_t>(lowest);
+  return {first, first + size - 1};
 }
 
 bool list_threads(std::vector<int>& tids) {

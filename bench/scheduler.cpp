@@ -1,0 +1,157 @@
+// The controlled scheduler's speed.
+// - Hand-off latency: two threads of a controlled run call weft::yield_point in turn; each time the
+//   baton passes, the time from one thread entering the point to the other resuming is one sample.
+//   Baseline: the same ping-pong natively, through a mutex and condition variable.
+// - Schedules per second of bench::counter_test (2 threads x 25 steps, 8 threads x 25 steps) under
+//   weft::explore with the random strategy, against the same test run natively back to back.
+// Controlled and native measurements alternate in blocks of equal duration.
+//
+// Usage: bench_scheduler <repetitions> <block ms>. Prints "name<TAB>value" lines.
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "counter_test.hpp"
+#include "weft/sched.hpp"
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+double ns_since(clock_type::time_point start) {
+  return std::chrono::duration<double, std::nano>(clock_type::now() - start).count();
+}
+
+// Inside a controlled run weft answers clock_gettime with virtual time, so the hand-off samples read
+// the real clock through the system call itself, natively as well to compare like with like.
+double real_ns() {
+  timespec now{};
+  syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &now);
+  return static_cast<double>(now.tv_sec) * 1e9 + static_cast<double>(now.tv_nsec);
+}
+
+constexpr int ping_pong_rounds = 500;
+
+// Hand-offs inside one controlled run. The run serializes the two threads, so the shared fields need
+// no lock: only the thread holding the baton touches them.
+std::vector<double> controlled_handoffs() {
+  std::vector<double> samples;
+  samples.reserve(2 * ping_pong_rounds);
+  const weft::explore_result result = weft::explore(
+      [&] {
+        int last_thread = -1;
+        double last_entry = 0;
+        auto player = [&](int me) {
+          for (int i = 0; i < ping_pong_rounds; ++i) {
+            last_thread = me;
+            last_entry = real_ns();
+            weft::yield_point();
+            if (last_thread != me) samples.push_back(real_ns() - last_entry);
+          }
+        };
+        std::thread a(player, 0), b(player, 1);
+        a.join();
+        b.join();
+      },
+      weft::explore_options().strategy("random").iterations(1).quiet());
+  if (result.failed() || result.uncontrolled) {
+    std::fprintf(stderr, "bench_scheduler: the ping-pong run did not complete cleanly:\n%s\n",
+                 result.report.c_str());
+    std::exit(1);
+  }
+  return samples;
+}
+
+std::vector<double> native_handoffs() {
+  std::vector<double> samples;
+  samples.reserve(2 * ping_pong_rounds);
+  std::mutex mutex;
+  std::condition_variable turn_changed;
+  int turn = 0;
+  double passed_at = 0;
+  auto player = [&](int me) {
+    for (int i = 0; i < ping_pong_rounds; ++i) {
+      std::unique_lock lock(mutex);
+      turn_changed.wait(lock, [&] { return turn == me; });
+      if (i > 0 || me == 1) samples.push_back(real_ns() - passed_at);
+      turn = 1 - me;
+      passed_at = real_ns();
+      turn_changed.notify_one();
+    }
+  };
+  std::thread a(player, 0), b(player, 1);
+  a.join();
+  b.join();
+  return samples;
+}
+
+double controlled_rate(int threads, int steps, std::chrono::milliseconds block) {
+  const auto start = clock_type::now();
+  const weft::explore_result result = weft::explore(
+      [=] { bench::counter_test(threads, steps); },
+      weft::explore_options().strategy("random").iterations(1'000'000).time_budget(block).quiet());
+  const double seconds = ns_since(start) / 1e9;
+  if (result.failed()) {
+    std::fprintf(stderr, "bench_scheduler: counter_test failed under weft:\n%s\n", result.report.c_str());
+    std::exit(1);
+  }
+  return static_cast<double>(result.schedules) / seconds;
+}
+
+double native_rate(int threads, int steps, std::chrono::milliseconds block) {
+  const auto start = clock_type::now();
+  std::size_t runs = 0;
+  while (clock_type::now() - start < block) {
+    bench::counter_test(threads, steps);
+    ++runs;
+  }
+  return static_cast<double>(runs) / (ns_since(start) / 1e9);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int repetitions = argc > 1 ? std::atoi(argv[1]) : 5;
+  const int block_ms = argc > 2 ? std::atoi(argv[2]) : 500;
+  if (repetitions <= 0 || block_ms <= 0) {
+    std::fprintf(stderr, "usage: bench_scheduler <repetitions> <block ms>\n");
+    return 2;
+  }
+  const std::chrono::milliseconds block(block_ms);
+
+  std::vector<double> controlled, native;
+  for (int i = 0; i < repetitions; ++i) {
+    const std::vector<double> c = controlled_handoffs();
+    const std::vector<double> n = native_handoffs();
+    controlled.insert(controlled.end(), c.begin(), c.end());
+    native.insert(native.end(), n.begin(), n.end());
+  }
+  std::printf("handoff_weft_median_ns\t%.0f\n", median(controlled));
+  std::printf("handoff_native_median_ns\t%.0f\n", median(native));
+  std::printf("handoff_weft_samples\t%zu\n", controlled.size());
+
+  for (const int threads : {2, 8}) {
+    std::vector<double> weft_rates, native_rates;
+    for (int i = 0; i < repetitions; ++i) {
+      weft_rates.push_back(controlled_rate(threads, 25, block));
+      native_rates.push_back(native_rate(threads, 25, block));
+    }
+    std::printf("schedules_per_s_%dt_weft\t%.1f\n", threads, median(weft_rates));
+    std::printf("schedules_per_s_%dt_native\t%.1f\n", threads, median(native_rates));
+  }
+}

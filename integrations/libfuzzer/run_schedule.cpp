@@ -1,0 +1,84 @@
+// One fuzzer input, one controlled run under the bytes strategy.
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string_view>
+
+#include "extra_counters.hpp"
+#include "sched/interleaving_feedback.hpp"
+#include "weft/libfuzzer.hpp"
+#include "weft/sched.hpp"
+
+namespace weft::libfuzzer {
+namespace {
+
+// Inputs run by this process, for the failure message: how many executions found the bug.
+std::size_t inputs_run = 0;
+
+bool feedback_wanted() {
+  const char* setting = std::getenv("WEFT_FUZZ_FEEDBACK");
+  if (setting == nullptr || std::strcmp(setting, "on") == 0) return true;
+  if (std::strcmp(setting, "off") == 0) return false;
+  std::fprintf(stderr, "weft: WEFT_FUZZ_FEEDBACK must be on or off; got \"%s\"\n", setting);
+  std::exit(1);
+}
+
+// Once per process, before the first run: explore() would let these variables override the strategy,
+// and then the input would no longer decide the schedule (and a crash input would not reproduce).
+void prepare_once() {
+  static bool prepared = false;
+  if (prepared) return;
+  prepared = true;
+  for (const char* overriding : {"WEFT_STRATEGY", "WEFT_SEED", "WEFT_ITERATIONS"}) {
+    if (std::getenv(overriding) == nullptr) continue;
+    std::fprintf(stderr, "weft: %s is ignored in a fuzz target: the input chooses the schedule\n",
+                 overriding);
+    unsetenv(overriding);
+  }
+  if (feedback_wanted()) sched::start_interleaving_feedback(extra_counters());
+}
+
+int run_once(const std::uint8_t* schedule, std::size_t schedule_size, const std::function<void()>& test) {
+  prepare_once();
+  ++inputs_run;
+  const std::string_view decisions(reinterpret_cast<const char*>(schedule), schedule_size);
+  const explore_result result =
+      explore(test, explore_options().strategy("bytes").bytes(decisions).iterations(1).quiet());
+  if (result.diverged) {
+    // WEFT_REPLAY was set and this program took another path: no verdict, but no silence either.
+    std::fprintf(stderr, "%s", result.report.c_str());
+    return 0;
+  }
+  if (!result.failed()) return 0;
+  std::fprintf(stderr,
+               "%s\nweft: input %zu of this fuzzing process failed. The input is the schedule: run this "
+               "binary on the crash file libFuzzer saves to replay it.\n",
+               result.report.c_str(), inputs_run);
+  std::fflush(stderr);
+  std::abort();
+}
+
+}  // namespace
+
+int run_schedule(const std::uint8_t* data, std::size_t size, const std::function<void()>& test) {
+  return run_once(data, size, test);
+}
+
+split_input split(const std::uint8_t* input, std::size_t size) {
+  if (size < 2) return {};
+  const std::size_t left = size - 2;
+  const std::size_t wanted = static_cast<std::size_t>(input[0]) | static_cast<std::size_t>(input[1]) << 8;
+  const std::size_t data_size = wanted % (left + 1);
+  return {input + 2, data_size, input + 2 + data_size, left - data_size};
+}
+
+int run_data_and_schedule(const std::uint8_t* data, std::size_t size,
+                          const std::function<void(FuzzedDataProvider&)>& test) {
+  const split_input parts = split(data, size);
+  return run_once(parts.schedule, parts.schedule_size, [&] {
+    FuzzedDataProvider provider(parts.data, parts.data_size);
+    test(provider);
+  });
+}
+
+}  // namespace weft::libfuzzer

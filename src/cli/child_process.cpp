@@ -1,0 +1,174 @@
+#include "cli/child_process.hpp"
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "cli/protocol.hpp"
+#include "cli/usage_error.hpp"
+#include "sched/schedule_codec.hpp"
+
+extern char** environ;
+
+namespace weft::cli {
+namespace {
+
+bool is_file(const std::string& path) {
+  struct stat info;
+  return stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
+}
+
+// libweft.so is the library this command is linked with; libweft_preload.so is installed beside it
+// (both in <prefix>/lib, both in the build's src/ directory).
+std::pair<std::string, std::string> preload_libraries() {
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<const void*>(&sched::encode), &info) == 0 || info.dli_fname == nullptr)
+    throw tool_error("weft: cannot tell where libweft.so was loaded from (dladdr failed)");
+  const std::string libweft = info.dli_fname;
+  if (const char* chosen = std::getenv("WEFT_PRELOAD_LIBRARY"); chosen != nullptr && *chosen != '\0') {
+    if (!is_file(chosen))
+      throw tool_error(std::string("weft: WEFT_PRELOAD_LIBRARY names no file: ") + chosen);
+    return {libweft, chosen};
+  }
+  const std::string directory = libweft.substr(0, libweft.rfind('/') + 1);
+  const std::string preload = directory + "libweft_preload.so";
+  if (!is_file(preload)) {
+    throw tool_error("weft: cannot find libweft_preload.so beside " + libweft +
+                     "; reinstall weft or set WEFT_PRELOAD_LIBRARY to its path");
+  }
+  return {libweft, preload};
+}
+
+bool starts_with(const char* text, std::string_view prefix) {
+  return std::strncmp(text, prefix.data(), prefix.size()) == 0;
+}
+
+}  // namespace
+
+std::string preload_value() {
+  const auto [libweft, preload] = preload_libraries();
+  std::string value = libweft + ":" + preload;
+  if (const char* existing = std::getenv("LD_PRELOAD"); existing != nullptr && *existing != '\0') {
+    value += std::string(":") + existing;
+  }
+  return value;
+}
+
+pid_t start_program(const launch& what) {
+  std::vector<std::string> environment;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    if (starts_with(*entry, "WEFT_CLI_") || starts_with(*entry, "LD_PRELOAD=")) continue;
+    if (starts_with(*entry, "ASAN_OPTIONS=")) continue;
+    environment.emplace_back(*entry);
+  }
+  environment.push_back("LD_PRELOAD=" + preload_value());
+  // A sanitized weft (-DWEFT_SANITIZE=ON) preloads sanitized libraries ahead of the program's own
+  // libasan, which ASan refuses by default; the order is harmless here.
+  std::string asan_options = std::getenv("ASAN_OPTIONS") != nullptr ? std::getenv("ASAN_OPTIONS") : "";
+  if (dlsym(RTLD_DEFAULT, "__asan_init") != nullptr) {
+    asan_options += std::string(asan_options.empty() ? "" : ":") + "verify_asan_link_order=0";
+  }
+  if (!asan_options.empty()) environment.push_back("ASAN_OPTIONS=" + asan_options);
+  for (const auto& [name, value] : what.settings) environment.push_back(name + "=" + value);
+
+  std::vector<char*> argv;
+  for (const std::string& word : what.command) argv.push_back(const_cast<char*>(word.c_str()));
+  argv.push_back(nullptr);
+  std::vector<char*> envp;
+  for (std::string& entry : environment) envp.push_back(entry.data());
+  envp.push_back(nullptr);
+
+  // The child reports a failed exec through this pipe; a successful exec closes it.
+  int exec_error[2];
+  if (pipe2(exec_error, O_CLOEXEC) != 0) throw tool_error(std::string("weft: pipe: ") + std::strerror(errno));
+  const pid_t child = fork();
+  if (child < 0) {
+    close(exec_error[0]);
+    close(exec_error[1]);
+    throw tool_error(std::string("weft: fork: ") + std::strerror(errno));
+  }
+  if (child == 0) {
+    close(exec_error[0]);
+    if (what.null_stdin) {
+      const int null = open("/dev/null", O_RDONLY);
+      if (null >= 0) dup2(null, STDIN_FILENO);
+    }
+    if (!what.output_path.empty()) {
+      const int out = open(what.output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      if (out >= 0) {
+        dup2(out, STDOUT_FILENO);
+        dup2(out, STDERR_FILENO);
+      }
+    }
+    // execvpe: the program is looked up in PATH like a shell would.
+    execvpe(argv[0], argv.data(), envp.data());
+    const int error = errno;
+    [[maybe_unused]] const ssize_t written = write(exec_error[1], &error, sizeof error);
+    _exit(127);
+  }
+  close(exec_error[1]);
+  int error = 0;
+  ssize_t got;
+  do {
+    got = read(exec_error[0], &error, sizeof error);
+  } while (got < 0 && errno == EINTR);
+  close(exec_error[0]);
+  if (got == sizeof error) {
+    (void)wait_for(child);
+    throw usage_error("cannot run \"" + what.command.front() + "\": " + std::strerror(error));
+  }
+  return child;
+}
+
+program_end end_of(int status) {
+  program_end end;
+  if (WIFEXITED(status)) {
+    end.exited = true;
+    end.exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    end.signal = WTERMSIG(status);
+  }
+  return end;
+}
+
+program_end wait_for(pid_t pid) {
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return {};
+  }
+  return end_of(status);
+}
+
+std::string shell_quote(const std::string& text) {
+  if (!text.empty() && text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                                              "_-+=./:,@%") == std::string::npos) {
+    return text;
+  }
+  std::string quoted = "'";
+  for (const char c : text) {
+    if (c == '\'') {
+      quoted += "'\\''";
+    } else {
+      quoted += c;
+    }
+  }
+  return quoted + "'";
+}
+
+std::string shell_command(const std::vector<std::string>& words) {
+  std::string command;
+  for (const std::string& word : words) {
+    if (!command.empty()) command += ' ';
+    command += shell_quote(word);
+  }
+  return command;
+}
+
+}  // namespace weft::cli

@@ -1,0 +1,42 @@
+// Starting the program under test with libweft_preload.so, and waiting for it.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace weft::cli {
+
+struct launch {
+  std::vector<std::string> command;                           // program and its arguments; never empty
+  std::vector<std::pair<std::string, std::string>> settings;  // WEFT_CLI_* variables to set
+  std::string output_path;  // when set, stdout and stderr go to this file; else they are inherited
+  bool null_stdin = false;  // parallel runs must not compete for the terminal
+};
+
+// Forks and execs `what` with the preload libraries in LD_PRELOAD. Throws usage_error when the
+// program cannot be executed ("cannot run \"x\": No such file or directory") and tool_error when weft
+// cannot find its preload library or cannot fork.
+[[nodiscard]] pid_t start_program(const launch& what);
+
+struct program_end {
+  bool exited = false;
+  int exit_code = -1;  // when exited
+  int signal = 0;      // when killed by a signal
+};
+[[nodiscard]] program_end end_of(int wait_status);
+// Waits for `pid` (retrying on EINTR).
+[[nodiscard]] program_end wait_for(pid_t pid);
+
+// "LD_PRELOAD=... " value the children get: libweft.so (so that its interposers come before libc's)
+// and libweft_preload.so. Throws tool_error naming what is missing.
+[[nodiscard]] std::string preload_value();
+
+// `text` as one shell word: unchanged when it needs no quoting, else in single quotes.
+[[nodiscard]] std::string shell_quote(const std::string& text);
+[[nodiscard]] std::string shell_command(const std::vector<std::string>& words);
+
+}  // namespace weft::cli

@@ -1,0 +1,438 @@
+// `weft explore`: the program N times, each in its own process under the controlled schedule of its
+// run index, J at a time; the first failure (lowest run index, whatever --jobs is) with its replay
+// command.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cli/child_process.hpp"
+#include "cli/choice_server.hpp"
+#include "cli/command.hpp"
+#include "cli/number_check.hpp"
+#include "cli/progress.hpp"
+#include "cli/protocol.hpp"
+#include "cli/temp_dir.hpp"
+#include "cli/usage_error.hpp"
+#include "cli/verdict.hpp"
+#include "sched/strategies/dfs.hpp"
+
+namespace weft::cli {
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+struct finished_run {
+  std::size_t index = 0;
+  verdict judged;
+  std::string output_tail;  // the last lines the program printed, for a failed run
+};
+
+struct running {
+  std::size_t index = 0;
+  clock_type::time_point deadline;
+  bool killed_for_time = false;
+  bool abandoned = false;  // killed because an earlier run already failed
+};
+
+std::string tail_of(const std::string& path, std::size_t lines) {
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::size_t at = text.size();
+  for (std::size_t seen = 0; at > 0 && seen <= lines;) {
+    at = text.rfind('\n', at - 1);
+    if (at == std::string::npos) {
+      at = 0;
+      break;
+    }
+    ++seen;
+    if (seen > lines) ++at;
+  }
+  return text.substr(at);
+}
+
+class explore_command final : public command {
+ public:
+  CLI::App* define(CLI::App& weft) override {
+    CLI::App* explore = weft.add_subcommand(
+        "explore", "Run a program many times, each in its own process under a different controlled schedule");
+    explore->add_option("-n,--iterations", iterations_, "Runs in the whole exploration (all shards)")
+        ->default_val(1000)
+        ->check(at_least(1));
+    explore->add_option("--strategy", strategy_, "random, pct, pos, dfs or portfolio")
+        ->default_val("portfolio");
+    explore->add_option("--depth", depth_, "PCT's bug depth")->default_val(3);
+    explore->add_option("--preemption-bound", preemption_bound_, "dfs: at most this many preemptions per run")
+        ->default_val(2)
+        ->check(at_least(0));
+    explore->add_option("--seed", seed_, "The exploration's seed: run i's schedule depends on (seed, i) only")
+        ->default_val(1);
+    explore->add_option("-j,--jobs", jobs_, "Runs at a time (default: the number of CPUs)")
+        ->check(at_least(1));
+    explore->add_option("--timeout-per-run", timeout_s_, "Seconds before a run is killed as a timeout")
+        ->default_val(60)
+        ->check(positive_seconds());
+    explore->add_flag("--keep-going", keep_going_, "Go on after a failure and report every failing run");
+    explore->add_option("--shard", shard_, "i/n: only the runs whose index is i modulo n");
+    explore->add_option("--json", json_path_, "Write a machine-readable summary to FILE");
+    explore->add_option("--save-dir", save_dir_, "Save each failing schedule to a file in DIR");
+    explore->add_option("--expect-exit", expect_exit_, "The exit code of a normal run")->default_val(0);
+    explore->add_flag("-q,--quiet", quiet_, "Print only the failure's summary and replay command");
+    explore->add_flag("-v,--verbose", verbose_, "A line per run, and the program's own output");
+    explore->add_option("program", program_, "The program and its arguments (after --)");
+    return explore;
+  }
+
+  int execute(const std::vector<std::string>& after_dashes) override;
+
+ private:
+  void check_input();
+  [[nodiscard]] launch launch_for(std::size_t index, const temp_dir& scratch) const;
+  void start_next(std::size_t index, const temp_dir& scratch);
+  void collect(pid_t pid, const program_end& end, const temp_dir& scratch);
+  void record(std::size_t index, const program_end& end, bool timed_out, const temp_dir& scratch);
+  void explore_in_parallel(const std::vector<std::size_t>& indices, const temp_dir& scratch, progress& shown);
+  void explore_depth_first(const std::vector<std::size_t>& indices, const temp_dir& scratch, progress& shown);
+  [[nodiscard]] clock_type::time_point deadline_from_now() const;
+  void report(const finished_run& failure) const;
+  std::string replay_command(const std::string& schedule) const;
+  void save(const finished_run& failure) const;
+  void write_json(double elapsed, double rate) const;
+
+  std::size_t iterations_ = 1000;
+  std::string strategy_ = "portfolio";
+  int depth_ = 3;
+  int preemption_bound_ = 2;
+  bool space_covered_ = false;
+  std::uint64_t seed_ = 1;
+  std::size_t jobs_ = 0;
+  double timeout_s_ = 60;
+  bool keep_going_ = false;
+  std::string shard_;
+  std::string json_path_;
+  std::string save_dir_;
+  int expect_exit_ = 0;
+  bool quiet_ = false;
+  bool verbose_ = false;
+  std::vector<std::string> program_;
+
+  std::size_t shard_index_ = 0;
+  std::size_t shard_count_ = 1;
+  std::map<pid_t, running> running_;
+  std::vector<finished_run> finished_;  // in the order they ended
+  std::vector<finished_run> failures_;
+  std::size_t first_failure_ = SIZE_MAX;  // lowest failing run index so far
+  std::size_t uncontrolled_ = 0;
+};
+
+void explore_command::check_input() {
+  if (program_.empty())
+    throw usage_error("no program given; usage: weft explore [options] -- <program> [args]");
+  if (strategy_ != "random" && strategy_ != "pct" && strategy_ != "pos" && strategy_ != "dfs" &&
+      strategy_ != "portfolio") {
+    throw usage_error("--strategy must be one of random, pct, pos, dfs, portfolio; got \"" + strategy_ +
+                      "\"");
+  }
+  if (depth_ < 1) throw usage_error("--depth must be at least 1; got " + std::to_string(depth_));
+  if (!shard_.empty()) {
+    static const std::regex shape(R"((\d{1,9})/(\d{1,9}))");
+    std::smatch parts;
+    if (!std::regex_match(shard_, parts, shape)) {
+      throw usage_error("--shard must be i/n, as in 0/4; got \"" + shard_ + "\"");
+    }
+    shard_index_ = std::stoul(parts[1]);
+    shard_count_ = std::stoul(parts[2]);
+    if (shard_count_ == 0 || shard_index_ >= shard_count_) {
+      throw usage_error("--shard i/n needs 0 <= i < n; got \"" + shard_ + "\"");
+    }
+  }
+  if (expect_exit_ < 0 || expect_exit_ > 255) {
+    throw usage_error("--expect-exit must be an exit code from 0 to 255; got " +
+                      std::to_string(expect_exit_));
+  }
+  if (strategy_ == "dfs" && shard_count_ > 1) {
+    throw usage_error(
+        "--shard cannot split dfs: each of its runs follows from the one before; use random, pct, "
+        "pos or portfolio with --shard");
+  }
+  // dfs runs one at a time: the next path is known only once the previous run ended.
+  if (strategy_ == "dfs") jobs_ = 1;
+  if (jobs_ == 0) jobs_ = std::max(1u, std::thread::hardware_concurrency());
+  if (!save_dir_.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(save_dir_, error);
+    if (error) throw usage_error("--save-dir " + save_dir_ + ": " + error.message());
+  }
+}
+
+launch explore_command::launch_for(std::size_t index, const temp_dir& scratch) const {
+  launch what;
+  what.command = program_;
+  what.null_stdin = true;
+  if (!verbose_) what.output_path = scratch.file("run-" + std::to_string(index) + ".out");
+  // The run's own watchdog gives up (as "hung", with its schedule) before weft kills the process.
+  const auto hard_timeout_ms = static_cast<long long>(std::max(100.0, timeout_s_ * 1000 * 3 / 4));
+  what.settings = {{mode_variable, "controlled"},
+                   {result_variable, scratch.file("run-" + std::to_string(index) + ".result")},
+                   {strategy_variable, strategy_ == "dfs" ? "remote" : strategy_},
+                   {seed_variable, std::to_string(seed_)},
+                   {depth_variable, std::to_string(depth_)},
+                   {run_variable, std::to_string(index)},
+                   {hard_timeout_variable, std::to_string(hard_timeout_ms)}};
+  return what;
+}
+
+clock_type::time_point explore_command::deadline_from_now() const {
+  return clock_type::now() +
+         std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(timeout_s_));
+}
+
+void explore_command::start_next(std::size_t index, const temp_dir& scratch) {
+  const pid_t pid = start_program(launch_for(index, scratch));
+  running_[pid] = {index, deadline_from_now(), false, false};
+}
+
+void explore_command::collect(pid_t pid, const program_end& end, const temp_dir& scratch) {
+  const running was = running_.at(pid);
+  running_.erase(pid);
+  if (!was.abandoned) record(was.index, end, was.killed_for_time, scratch);
+}
+
+void explore_command::record(std::size_t index, const program_end& end, bool timed_out,
+                             const temp_dir& scratch) {
+  const std::string stem = scratch.file("run-" + std::to_string(index));
+  char timeout_text[32];
+  std::snprintf(timeout_text, sizeof timeout_text, "%g s", timeout_s_);
+  finished_run done;
+  done.index = index;
+  done.judged = judge_run(stem + ".result", end, expect_exit_, timed_out, timeout_text);
+  if (done.judged.uncontrolled) ++uncontrolled_;
+  if (verbose_) {
+    std::fprintf(stderr, "weft explore: run %zu %s%s%s\n", index, done.judged.failed ? "failed: " : "passed",
+                 done.judged.failed ? done.judged.kind.c_str() : "",
+                 done.judged.replay.empty() ? "" : (" (" + done.judged.replay + ")").c_str());
+  }
+  if (done.judged.failed) {
+    if (!verbose_) done.output_tail = tail_of(stem + ".out", 40);
+    failures_.push_back(done);
+    if (index < first_failure_) {
+      first_failure_ = index;
+      // Runs after the first failure cannot change what is reported; runs before it still can.
+      if (!keep_going_) {
+        for (auto& [other, state] : running_) {
+          if (state.index > first_failure_ && !state.abandoned) {
+            state.abandoned = true;
+            kill(other, SIGKILL);
+          }
+        }
+      }
+    }
+  }
+  std::error_code ignored;
+  std::filesystem::remove(stem + ".result", ignored);
+  std::filesystem::remove(stem + ".out", ignored);
+  finished_.push_back(std::move(done));
+}
+
+std::string explore_command::replay_command(const std::string& schedule) const {
+  std::string command = shell_quote(weft_path()) + " replay " + schedule;
+  if (expect_exit_ != 0) command += " --expect-exit " + std::to_string(expect_exit_);
+  return command + " -- " + shell_command(program_);
+}
+
+void explore_command::report(const finished_run& failure) const {
+  const verdict& judged = failure.judged;
+  if (!quiet_) {
+    std::fprintf(stderr, "weft explore: run %zu failed (%s)\n%s", failure.index, judged.kind.c_str(),
+                 judged.report.c_str());
+    if (!failure.output_tail.empty()) {
+      std::fprintf(stderr, "\nthe program's output (its last lines):\n%s", failure.output_tail.c_str());
+      if (!failure.output_tail.ends_with('\n')) std::fputc('\n', stderr);
+    }
+    if (judged.uncontrolled) {
+      std::fputs(
+          "(the run needed the watchdog: code weft does not see ran uncontrolled, so the replay may "
+          "differ)\n",
+          stderr);
+    }
+  } else {
+    std::fprintf(stderr, "weft explore: run %zu failed (%s): %s\n", failure.index, judged.kind.c_str(),
+                 judged.message.c_str());
+  }
+  if (judged.replay.empty()) {
+    std::fprintf(stderr, "No schedule was reported (the process ended before weft could write it).\n");
+  } else {
+    std::fprintf(stderr, "Reproduce: %s\n", replay_command(judged.replay).c_str());
+  }
+}
+
+void explore_command::save(const finished_run& failure) const {
+  if (save_dir_.empty() || failure.judged.replay.empty()) return;
+  std::string name = program_.front().substr(program_.front().rfind('/') + 1);
+  const std::string path = save_dir_ + "/" + name + "-seed" + std::to_string(seed_) + "-run" +
+                           std::to_string(failure.index) + ".schedule";
+  std::ofstream out(path, std::ios::trunc);
+  out << failure.judged.replay << "\n# " << failure.judged.kind << ": " << failure.judged.message
+      << "\n# reproduce: " << replay_command(path) << "\n";
+  if (!out) std::fprintf(stderr, "weft explore: cannot write %s\n", path.c_str());
+}
+
+void explore_command::write_json(double elapsed, double rate) const {
+  using nlohmann::json;
+  json failures = json::array();
+  std::vector<const finished_run*> ordered;
+  for (const finished_run& failure : failures_) ordered.push_back(&failure);
+  std::sort(ordered.begin(), ordered.end(), [](auto* a, auto* b) { return a->index < b->index; });
+  for (const finished_run* failure : ordered) {
+    json entry = {
+        {"run", failure->index},
+        {"kind", failure->judged.kind},
+        {"message", failure->judged.message},
+        {"replay", failure->judged.replay},
+        {"replay_command", failure->judged.replay.empty() ? "" : replay_command(failure->judged.replay)},
+        {"uncontrolled", failure->judged.uncontrolled}};
+    if (failure->judged.exit_code >= 0) entry["exit_code"] = failure->judged.exit_code;
+    if (failure->judged.signal != 0) entry["signal"] = failure->judged.signal;
+    failures.push_back(std::move(entry));
+  }
+  std::vector<const finished_run*> runs;
+  for (const finished_run& done : finished_) runs.push_back(&done);
+  std::sort(runs.begin(), runs.end(), [](auto* a, auto* b) { return a->index < b->index; });
+  json schedules = json::array();
+  for (const finished_run* done : runs) {
+    schedules.push_back({{"run", done->index},
+                         {"replay", done->judged.replay},
+                         {"outcome", done->judged.failed ? done->judged.kind : "pass"}});
+  }
+  const json summary = {{"schema", "weft.explore_summary"},
+                        {"version", 1},
+                        {"program", program_},
+                        {"strategy", strategy_},
+                        {"seed", seed_},
+                        {"depth", depth_},
+                        {"iterations", iterations_},
+                        {"shard", {{"index", shard_index_}, {"count", shard_count_}}},
+                        {"jobs", jobs_},
+                        {"runs", finished_.size()},
+                        {"failures", std::move(failures)},
+                        {"uncontrolled_runs", uncontrolled_},
+                        {"space_covered", space_covered_},
+                        {"elapsed_seconds", elapsed},
+                        {"schedules_per_second", rate},
+                        {"schedules", std::move(schedules)}};
+  std::ofstream out(json_path_, std::ios::trunc);
+  out << summary.dump(2) << "\n";
+  if (!out) throw tool_error("cannot write the summary to " + json_path_);
+}
+
+void explore_command::explore_in_parallel(const std::vector<std::size_t>& indices, const temp_dir& scratch,
+                                          progress& shown) {
+  std::size_t next = 0;
+  for (;;) {
+    const bool stopping = !keep_going_ && first_failure_ != SIZE_MAX;
+    while (running_.size() < jobs_ && next < indices.size() &&
+           !(stopping && indices[next] > first_failure_)) {
+      start_next(indices[next++], scratch);
+    }
+    if (running_.empty()) break;
+    int status = 0;
+    const pid_t pid = waitpid(-1, &status, WNOHANG);
+    if (pid > 0 && running_.contains(pid)) {
+      collect(pid, end_of(status), scratch);
+      shown.update(finished_.size(), failures_.size());
+      continue;
+    }
+    if (pid < 0 && errno != EINTR && errno != ECHILD) throw tool_error("waitpid failed");
+    const auto now = clock_type::now();
+    for (auto& [child, state] : running_) {
+      if (!state.killed_for_time && now >= state.deadline) {
+        state.killed_for_time = true;
+        kill(child, SIGKILL);
+      }
+    }
+    shown.update(finished_.size(), failures_.size());
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
+void explore_command::explore_depth_first(const std::vector<std::size_t>& indices, const temp_dir& scratch,
+                                          progress& shown) {
+  sched::dfs_strategy search(preemption_bound_);
+  for (const std::size_t index : indices) {
+    if (!search.begin_run(index)) {
+      space_covered_ = true;
+      return;
+    }
+    const served_run served =
+        run_with_remote_choices(launch_for(index, scratch), search, deadline_from_now());
+    record(index, served.end, served.timed_out, scratch);
+    shown.update(finished_.size(), failures_.size());
+    if (!keep_going_ && !failures_.empty()) return;
+  }
+}
+
+int explore_command::execute(const std::vector<std::string>& after_dashes) {
+  if (!after_dashes.empty()) program_ = after_dashes;
+  check_input();
+  (void)preload_value();  // says what is missing before any run starts
+  const temp_dir scratch;
+  std::vector<std::size_t> indices;
+  for (std::size_t index = shard_index_; index < iterations_; index += shard_count_) indices.push_back(index);
+  progress shown(quiet_ || verbose_ ? progress::style::none
+                                    : (isatty(STDERR_FILENO) ? progress::style::bar : progress::style::lines),
+                 indices.size());
+  if (strategy_ == "dfs") {
+    explore_depth_first(indices, scratch, shown);
+  } else {
+    explore_in_parallel(indices, scratch, shown);
+  }
+  shown.clear();
+  const double elapsed = shown.elapsed_seconds();
+  const double rate = shown.schedules_per_second(finished_.size());
+
+  std::sort(failures_.begin(), failures_.end(),
+            [](const auto& a, const auto& b) { return a.index < b.index; });
+  if (!keep_going_ && failures_.size() > 1) failures_.resize(1);
+  for (const finished_run& failure : failures_) {
+    report(failure);
+    save(failure);
+  }
+  if (!json_path_.empty()) write_json(elapsed, rate);
+  if (!quiet_) {
+    if (uncontrolled_ > 0) {
+      std::fprintf(
+          stderr,
+          "weft explore: %zu run(s) needed the watchdog (the program blocked or spun in code weft does "
+          "not see); those schedules may not replay exactly\n",
+          uncontrolled_);
+    }
+    if (space_covered_) {
+      std::fprintf(stderr, "weft explore: dfs tried every schedule with at most %d preemption(s)\n",
+                   preemption_bound_);
+    }
+    std::fprintf(stderr, "weft explore: %zu run%s, %zu failure%s, %.1f schedules/s\n", finished_.size(),
+                 finished_.size() == 1 ? "" : "s", failures_.size(), failures_.size() == 1 ? "" : "s", rate);
+  }
+  return failures_.empty() ? exit_ok : exit_failure_found;
+}
+
+}  // namespace
+
+std::unique_ptr<command> make_explore_command() {
+  return std::make_unique<explore_command>();
+}
+
+}  // namespace weft::cli

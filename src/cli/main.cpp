@@ -1,0 +1,69 @@
+// The weft command: parses the command line and hands it to one subcommand (run.cpp, explore.cpp,
+// replay.cpp). Exit codes: usage_error.hpp and docs/cli.md.
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "cli/command.hpp"
+#include "cli/usage_error.hpp"
+
+int main(int argc, char** argv) {
+  using namespace weft::cli;
+  set_weft_path(argc > 0 && std::strchr(argv[0], '/') != nullptr ? argv[0] : "weft");
+  // Everything after the first "--" is the program and its arguments, untouched by weft's parser: a
+  // program's own "-n" or "--help" must reach the program.
+  std::vector<const char*> own_words;
+  std::vector<std::string> program;
+  bool in_program = false;
+  for (int i = 0; i < argc; ++i) {
+    if (in_program) {
+      program.emplace_back(argv[i]);
+    } else if (i > 0 && std::strcmp(argv[i], "--") == 0) {
+      in_program = true;
+    } else {
+      own_words.push_back(argv[i]);
+    }
+  }
+
+  CLI::App app("weft: run, explore and replay the thread interleavings of a program", "weft");
+  app.require_subcommand(1);
+  app.fallthrough(false);
+  std::vector<std::unique_ptr<command>> commands;
+  commands.push_back(make_run_command());
+  commands.push_back(make_explore_command());
+  commands.push_back(make_replay_command());
+  std::vector<CLI::App*> subcommands;
+  for (const auto& each : commands) subcommands.push_back(each->define(app));
+
+  try {
+    app.parse(static_cast<int>(own_words.size()), own_words.data());
+  } catch (const CLI::ParseError& error) {
+    if (error.get_exit_code() == 0) return app.exit(error);  // --help on a subcommand, --version
+    std::string which = "weft";
+    for (CLI::App* sub : subcommands) {
+      if (sub->parsed()) which += " " + sub->get_name();
+    }
+    std::fprintf(stderr, "%s: %s\nRun '%s --help' for the options.\n", which.c_str(), error.what(),
+                 which.c_str());
+    return exit_bad_input;
+  }
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    if (!subcommands[i]->parsed()) continue;
+    const std::string which = "weft " + subcommands[i]->get_name();
+    try {
+      return commands[i]->execute(program);
+    } catch (const usage_error& error) {
+      std::fprintf(stderr, "%s: %s\n", which.c_str(), error.what());
+      return exit_bad_input;
+    } catch (const tool_error& error) {
+      std::fprintf(stderr, "%s: %s\n", which.c_str(), error.what());
+      return exit_cannot_work;
+    } catch (const std::exception& error) {
+      std::fprintf(stderr, "%s: %s (a weft bug)\n", which.c_str(), error.what());
+      return exit_cannot_work;
+    }
+  }
+  return exit_bad_input;
+}

@@ -1,0 +1,44 @@
+// The private protocol between the weft command and libweft_preload.so in the program it starts:
+// environment variables the command sets, and the result file the program writes back. Both sides
+// include this file; nothing else does. See docs/cli.md, "How it works".
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace weft::cli {
+
+// What the preloaded library does with the program's main: "run" (run it, then check for leaked
+// threads as weft::verify_main does) or "controlled" (run it as the test function of one controlled
+// run). Unset: the library only interposes, as a linked libweft would.
+inline constexpr const char* mode_variable = "WEFT_CLI_MODE";
+inline constexpr const char* result_variable = "WEFT_CLI_RESULT";      // path of the result file
+inline constexpr const char* strategy_variable = "WEFT_CLI_STRATEGY";  // controlled: strategy name
+inline constexpr const char* seed_variable = "WEFT_CLI_SEED";          // controlled: the exploration's seed
+inline constexpr const char* depth_variable = "WEFT_CLI_DEPTH";        // controlled: pct's bug depth
+inline constexpr const char* run_variable = "WEFT_CLI_RUN";            // controlled: the run's index
+inline constexpr const char* replay_variable = "WEFT_CLI_REPLAY";      // controlled: replay this schedule
+inline constexpr const char* trace_variable = "WEFT_CLI_TRACE";        // controlled: write a trace here
+inline constexpr const char* hard_timeout_variable = "WEFT_CLI_HARD_TIMEOUT_MS";
+inline constexpr const char* settle_variable = "WEFT_CLI_SETTLE_MS";  // run: the leak check's settle timeout
+// controlled, strategy "remote": "<request fd>,<reply fd>"; the command chooses (dfs, whose search
+// state must outlive one process). Each request is a remote_request; each choose request gets one
+// std::uint32_t reply, the chosen index.
+inline constexpr const char* remote_variable = "WEFT_CLI_REMOTE_FDS";
+
+struct remote_request {
+  char tag;                  // 'c': choose among `candidates`; 'e': the run ended after `steps` points
+  std::uint32_t candidates;  // 'c'
+  std::uint32_t current;     // 'c': index of the current thread among them; == candidates when it cannot run
+  std::uint64_t steps;       // 'e'
+};
+
+// The result file: "key: value" lines, then "report:" and the failure report to the end of the file.
+// Keys: kind (a run_end_kind name, or exit_during_run when the program called exit() while its run
+// was in progress), exit (main's return value), steps, uncontrolled, diverged, divergence, replay,
+// checked (run mode: the leak check ran), leaked. A crash instead leaves crash_guard's line, which
+// holds "WEFT_REPLAY=<schedule>".
+inline constexpr std::string_view result_magic = "weft-cli-result 1";
+
+}  // namespace weft::cli

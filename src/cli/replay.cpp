@@ -1,0 +1,135 @@
+// `weft replay <schedule|file> [--trace out.json] -- <program> [args]`: the program once, under
+// exactly that schedule.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include "cli/child_process.hpp"
+#include "cli/command.hpp"
+#include "cli/number_check.hpp"
+#include "cli/protocol.hpp"
+#include "cli/temp_dir.hpp"
+#include "cli/usage_error.hpp"
+#include "cli/verdict.hpp"
+#include "sched/schedule_codec.hpp"
+
+namespace weft::cli {
+namespace {
+
+// A schedule given as text ("w1....") or as a file weft explore --save-dir wrote: its first line that is
+// neither empty nor a # comment.
+std::string schedule_from(const std::string& given) {
+  if (given.rfind("w", 0) == 0 && !std::filesystem::exists(given)) return given;
+  std::ifstream in(given);
+  if (!in) {
+    throw usage_error("\"" + given +
+                      "\" is neither a schedule (they start with \"w1.\") nor a readable file");
+  }
+  std::string line;
+  while (std::getline(in, line)) {
+    const std::size_t start = line.find_first_not_of(" \t\r");
+    if (start == std::string::npos || line[start] == '#') continue;
+    return line.substr(start, line.find_last_not_of(" \t\r") - start + 1);
+  }
+  throw usage_error("the file " + given + " holds no schedule");
+}
+
+class replay_command final : public command {
+ public:
+  CLI::App* define(CLI::App& weft) override {
+    CLI::App* replay = weft.add_subcommand("replay", "Run a program once under exactly one schedule");
+    replay->add_option("schedule", schedule_, "The schedule (w1....) or a file holding it")->required();
+    replay->add_option("--trace", trace_path_,
+                       "Write the interleaving as Chrome trace-event JSON (Perfetto)");
+    replay->add_option("--expect-exit", expect_exit_, "The exit code of a normal run")->default_val(0);
+    replay->add_option("--timeout", timeout_s_, "Seconds before the run is killed")
+        ->default_val(60)
+        ->check(positive_seconds());
+    replay->add_flag("-q,--quiet", quiet_, "Print nothing but the verdict");
+    replay->add_option("program", program_, "The program and its arguments (after --)");
+    return replay;
+  }
+
+  int execute(const std::vector<std::string>& after_dashes) override {
+    if (!after_dashes.empty()) program_ = after_dashes;
+    if (program_.empty())
+      throw usage_error("no program given; usage: weft replay <schedule|file> [options] -- <program> [args]");
+    const std::string schedule = schedule_from(schedule_);
+    if (const sched::decode_result decoded = sched::decode(schedule); !decoded.ok()) {
+      std::string error = decoded.error;
+      if (error.rfind("weft: ", 0) == 0) error.erase(0, 6);
+      throw usage_error("bad schedule \"" + schedule + "\": " + error);
+    }
+    const temp_dir scratch;
+    launch what;
+    what.command = program_;
+    const auto hard_timeout_ms = static_cast<long long>(std::max(100.0, timeout_s_ * 1000 * 3 / 4));
+    what.settings = {{mode_variable, "controlled"},
+                     {result_variable, scratch.file("result")},
+                     {replay_variable, schedule},
+                     {hard_timeout_variable, std::to_string(hard_timeout_ms)}};
+    if (!trace_path_.empty())
+      what.settings.emplace_back(trace_variable, std::filesystem::absolute(trace_path_));
+    const pid_t child = start_program(what);
+    const program_end end = wait_with_timeout(child);
+    char timeout_text[32];
+    std::snprintf(timeout_text, sizeof timeout_text, "%g s", timeout_s_);
+    const verdict judged = judge_run(scratch.file("result"), end, expect_exit_, timed_out_, timeout_text);
+    if (judged.diverged) {
+      std::fprintf(stderr, "weft replay: the program took another path than the schedule: %s\n",
+                   judged.divergence.c_str());
+      if (judged.failed && !quiet_) std::fprintf(stderr, "%s", judged.report.c_str());
+      return exit_diverged;
+    }
+    if (judged.failed) {
+      if (!quiet_) std::fprintf(stderr, "%s", judged.report.c_str());
+      std::fprintf(stderr, "weft replay: reproduced: %s: %s\n", judged.kind.c_str(), judged.message.c_str());
+      if (judged.uncontrolled)
+        std::fputs(
+            "weft replay: the run needed the watchdog; it may not be the same run as the one recorded\n",
+            stderr);
+      return exit_failure_found;
+    }
+    if (!quiet_) std::fputs("weft replay: the schedule ran to its end without a failure\n", stderr);
+    return exit_ok;
+  }
+
+ private:
+  program_end wait_with_timeout(pid_t child) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s_);
+    for (;;) {
+      int status = 0;
+      const pid_t done = waitpid(child, &status, WNOHANG);
+      if (done == child) return end_of(status);
+      if (done < 0 && errno != EINTR) return {};
+      if (!timed_out_ && std::chrono::steady_clock::now() >= deadline) {
+        timed_out_ = true;
+        kill(child, SIGKILL);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  }
+
+  std::string schedule_;
+  std::string trace_path_;
+  int expect_exit_ = 0;
+  double timeout_s_ = 60;
+  bool quiet_ = false;
+  bool timed_out_ = false;
+  std::vector<std::string> program_;
+};
+
+}  // namespace
+
+std::unique_ptr<command> make_replay_command() {
+  return std::make_unique<replay_command>();
+}
+
+}  // namespace weft::cli

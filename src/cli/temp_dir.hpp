@@ -1,0 +1,21 @@
+// A private directory for the result and output files of runs, removed with everything in it.
+#pragma once
+
+#include <string>
+
+namespace weft::cli {
+
+class temp_dir {
+ public:
+  // Under $TMPDIR or /tmp; throws tool_error when it cannot be made.
+  temp_dir();
+  ~temp_dir();
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+  [[nodiscard]] std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace weft::cli

@@ -1,0 +1,113 @@
+#include "cli/verdict.hpp"
+
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "cli/protocol.hpp"
+
+namespace weft::cli {
+namespace {
+
+struct result_file {
+  bool present = false;
+  std::map<std::string, std::string> fields;
+  std::string report;
+  std::string
+      crash_line;  // crash_guard's line: "weft: <signal> during schedule N. Reproduce: WEFT_REPLAY=..."
+};
+
+result_file read_result(const std::string& path) {
+  result_file result;
+  std::ifstream in(path);
+  std::string line;
+  bool in_report = false;
+  while (std::getline(in, line)) {
+    if (line.find("WEFT_REPLAY=") != std::string::npos && line.rfind("weft: ", 0) == 0 &&
+        line.find(" during schedule ") != std::string::npos) {
+      result.crash_line = line;
+      continue;
+    }
+    if (in_report) {
+      // The library tells how to replay in-process; the weft command prints its own replay command.
+      if (line.rfind("Reproduce: WEFT_REPLAY=", 0) != 0) result.report += line + "\n";
+      continue;
+    }
+    if (line == result_magic) {
+      result.present = true;
+    } else if (line == "report:") {
+      in_report = true;
+    } else if (const std::size_t colon = line.find(": "); colon != std::string::npos) {
+      result.fields[line.substr(0, colon)] = line.substr(colon + 2);
+    }
+  }
+  while (result.report.ends_with("\n\n")) result.report.pop_back();
+  return result;
+}
+
+std::string first_line(const std::string& text) {
+  return text.substr(0, text.find('\n'));
+}
+
+}  // namespace
+
+verdict judge_run(const std::string& result_path, const program_end& end, int expected_exit, bool timed_out,
+                  const std::string& timeout_text) {
+  const result_file result = read_result(result_path);
+  verdict judged;
+  judged.exit_code = end.exit_code;
+  judged.signal = end.signal;
+  const auto field = [&](const char* key) {
+    const auto found = result.fields.find(key);
+    return found == result.fields.end() ? std::string() : found->second;
+  };
+  judged.replay = field("replay");
+  judged.uncontrolled = field("uncontrolled") == "1";
+  judged.diverged = field("diverged") == "1";
+  judged.divergence = field("divergence");
+  if (judged.replay.empty()) {
+    if (const std::size_t at = result.crash_line.find("WEFT_REPLAY="); at != std::string::npos) {
+      judged.replay = result.crash_line.substr(at + 12);
+    }
+  }
+  const std::string kind = field("kind");
+
+  if (timed_out) {
+    judged.failed = true;
+    judged.kind = "timeout";
+    judged.message = "the run did not end within " + timeout_text + " and was killed";
+  } else if (!end.exited) {
+    judged.failed = true;
+    judged.kind = "signal";
+    judged.message = std::string("the program died of ") + strsignal(end.signal);
+    judged.report =
+        judged.message + (result.crash_line.empty()
+                              ? ""
+                              : "\n" + result.crash_line.substr(0, result.crash_line.find(" Reproduce:")));
+  } else if (!result.present) {
+    judged.failed = true;
+    judged.kind = "unreported";
+    judged.message = "the program exited with " + std::to_string(end.exit_code) +
+                     " without reporting to weft: is it statically linked, or did it call _exit while its "
+                     "threads ran?";
+  } else if (kind == "completed" || kind == "exit_during_run") {
+    if (end.exit_code != expected_exit) {
+      judged.failed = true;
+      judged.kind = "exit";
+      judged.message = std::string(kind == "completed" ? "main returned " : "the program called exit(") +
+                       std::to_string(end.exit_code) + (kind == "completed" ? "" : ")") + " (expected " +
+                       std::to_string(expected_exit) + ")";
+    }
+  } else {
+    judged.failed = true;
+    judged.kind = kind.empty() ? "unreported" : kind;
+    judged.report = result.report;
+    judged.message = first_line(result.report);
+    if (judged.message.rfind("weft: ", 0) == 0) judged.message.erase(0, 6);
+  }
+  if (judged.failed && judged.report.empty()) judged.report = "weft: " + judged.message + "\n";
+  return judged;
+}
+
+}  // namespace weft::cli

@@ -1,0 +1,165 @@
+#include "instrument/access_points.hpp"
+
+#include <pthread.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "platform/threads.hpp"
+#include "sched/managed_thread.hpp"
+#include "sched/run.hpp"
+
+namespace weft::instrument {
+namespace {
+
+// Accesses are tracked per 8-byte granule, as TSan's shadow memory does, so that a 4-byte write and
+// an 8-byte read of the same word are seen as touching the same memory.
+constexpr std::uintptr_t granule_bits = 3;
+
+// The first touch of memory outside the thread's own stack is a point too: the memory may have been
+// written before the run by code weft does not see (clang leaves a local's initialisation and the read
+// half of `x += n` without hooks), and then the first thread to touch it would never stop before
+// doing so. A thread's own stack is private until another thread touches it.
+bool on_own_stack(std::uintptr_t address) {
+  // Managed threads are new OS threads of their run, so the cache never outlives its thread's stack.
+  static thread_local platform::memory_range stack{};
+  if (stack.last == 0) stack = platform::current_thread_stack();
+  return stack.first <= address && address <= stack.last;
+}
+
+struct first_touch {
+  sched::thread_id thread = 0;
+  bool shared = false;  // another thread of the run touched it after `thread`
+};
+
+// The granules the current run touched. Runs are heap objects that explore frees once their threads
+// are gone, so a new run may live at the address of an earlier one: a run is recognised by one of its
+// threads (the anchor), whose OS thread id no thread of a later run can have.
+class run_memory {
+ public:
+  // Whether any granule of [first, last] was touched before by another thread of `me`'s run.
+  bool touch(sched::managed_thread& me, std::uintptr_t first, std::uintptr_t last) {
+    std::lock_guard lock(mutex_);
+    follow_run(me);
+    bool point = false;
+    for (std::uintptr_t granule = first >> granule_bits; granule <= last >> granule_bits; ++granule) {
+      auto [touched, inserted] = granules_.try_emplace(granule, first_touch{me.id, false});
+      if (!inserted && touched->second.thread != me.id) touched->second.shared = true;
+      point = point || touched->second.shared || (inserted && !on_own_stack(first));
+    }
+    return point;
+  }
+
+ private:
+  void follow_run(sched::managed_thread& me) {
+    if (run_ == me.owner && std::find(members_.begin(), members_.end(), me.tid) != members_.end()) return;
+    if (run_ != me.owner || !anchor_belongs_to(*me.owner)) {
+      granules_.clear();
+      members_.clear();
+      run_ = me.owner;
+      anchor_handle_ = pthread_self();
+      anchor_tid_ = me.tid;
+    }
+    members_.push_back(me.tid);
+  }
+
+  // Safe because the caller holds its run's baton: no other thread of the run changes its threads.
+  [[nodiscard]] bool anchor_belongs_to(sched::run& candidate) const {
+    const sched::managed_thread* anchor = candidate.find(anchor_handle_);
+    return anchor != nullptr && anchor->tid == anchor_tid_;
+  }
+
+  std::mutex mutex_;  // managed threads hold their run's baton, but released ones and other runs do not
+  const sched::run* run_ = nullptr;
+  pthread_t anchor_handle_{};
+  int anchor_tid_ = 0;
+  std::vector<int> members_;  // OS thread ids of the current run's threads seen so far
+  std::unordered_map<std::uintptr_t, first_touch> granules_;
+};
+
+run_memory& memory() {
+  // Never destroyed: instrumented code may run in other threads' destructors after main returns.
+  static run_memory* const the_memory = new run_memory;
+  return *the_memory;
+}
+
+// The calling thread, when its accesses are the run's business: a managed thread that holds its run's
+// baton. A released thread runs alongside the others, so its accesses cannot be ordered any more; a
+// thread of an ended run (unwinding after a failed check) runs alongside the next run.
+bool controlled(const sched::managed_thread& me) {
+  return me.state != sched::thread_state::released && !me.owner->ended();
+}
+sched::managed_thread* controlled_self() {
+  sched::managed_thread* me = sched::managed_self();
+  return me != nullptr && controlled(*me) ? me : nullptr;
+}
+
+std::uintptr_t address_of(const void* pointer) {
+  return reinterpret_cast<std::uintptr_t>(pointer);
+}
+
+}  // namespace
+
+void plain_access_point(const void* address, std::size_t size, access_kind kind, const void* site) {
+  if (size == 0) return;
+  sched::managed_thread* me = controlled_self();
+  if (me == nullptr) return;
+  sched::inside_weft internal;
+  const std::uintptr_t first = address_of(address);
+  if (memory().touch(*me, first, first + size - 1)) {
+    const sched::op_kind op =
+        kind == access_kind::read ? sched::op_kind::atomic_load : sched::op_kind::atomic_store;
+    me->owner->point(*me, {op, first, address_of(site)});
+    // The wait for its turn may have ended the run or released the thread.
+    if (!controlled(*me)) return;
+  }
+  me->owner->record_access(*me, first, size, kind == access_kind::write, false, address_of(site));
+}
+
+void atomic_step::begin(atomic_access access, const void* object, std::size_t size, const void* site) {
+  sched::managed_thread* me = controlled_self();
+  if (me == nullptr) return;
+  sched::inside_weft internal;
+  const sched::op_kind kind = access == atomic_access::load    ? sched::op_kind::atomic_load
+                              : access == atomic_access::store ? sched::op_kind::atomic_store
+                                                               : sched::op_kind::atomic_rmw;
+  me->owner->point(*me, {kind, address_of(object), address_of(site)});
+  if (!controlled(*me)) return;
+  thread_ = me;
+  object_ = object;
+  size_ = size;
+  site_ = site;
+}
+
+void atomic_step::finish(atomic_access access, int memory_order) {
+  sched::inside_weft internal;
+  sched::run& current = *thread_->owner;
+  current.order.atomic(thread_->id, address_of(object_), access, memory_order);
+  current.record_access(*thread_, address_of(object_), size_, access != atomic_access::load, true,
+                        address_of(site_));
+}
+
+void fence_point(int memory_order) {
+  sched::managed_thread* me = controlled_self();
+  if (me == nullptr) return;
+  sched::inside_weft internal;
+  me->owner->order.fence(me->id, memory_order);
+}
+
+void enter_function(const void* call_site) {
+  sched::managed_thread* me = controlled_self();
+  if (me == nullptr) return;
+  sched::inside_weft internal;
+  me->stack_node = me->owner->stacks.child(me->stack_node, address_of(call_site));
+}
+
+void leave_function() {
+  sched::managed_thread* me = controlled_self();
+  if (me == nullptr) return;
+  me->stack_node = me->owner->stacks.parent(me->stack_node);
+}
+
+}  // namespace weft::instrument
