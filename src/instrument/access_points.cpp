@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <mutex>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "platform/threads.hpp"
@@ -80,6 +81,31 @@ class run_memory {
   std::unordered_map<std::uintptr_t, first_touch> granules_;
 };
 
+// The code on either side of every data race this process's controlled runs have seen. Code
+// addresses, unlike heap and stack addresses, are the same in every run, so what one run learns
+// guides the next one's strategy. It decides only which points pct counts, never which accesses are
+// points, so a schedule still replays in a fresh process that learned nothing.
+class racy_code {
+ public:
+  [[nodiscard]] bool contains(std::uintptr_t site) {
+    std::lock_guard lock(mutex_);
+    return sites_.contains(site);
+  }
+  void learn(const std::unordered_set<std::uintptr_t>& sites) {
+    std::lock_guard lock(mutex_);
+    sites_.insert(sites.begin(), sites.end());
+  }
+
+ private:
+  std::mutex mutex_;  // threads of different runs (an ended one's, still unwinding) may ask at once
+  std::unordered_set<std::uintptr_t> sites_;
+};
+
+racy_code& racy_sites() {
+  static racy_code* const the_sites = new racy_code;
+  return *the_sites;
+}
+
 run_memory& memory() {
   // Never destroyed: instrumented code may run in other threads' destructors after main returns.
   static run_memory* const the_memory = new run_memory;
@@ -112,11 +138,14 @@ void plain_access_point(const void* address, std::size_t size, access_kind kind,
   if (memory().touch(*me, first, first + size - 1)) {
     const sched::op_kind op =
         kind == access_kind::read ? sched::op_kind::atomic_load : sched::op_kind::atomic_store;
-    me->owner->point(*me, {op, first, address_of(site)});
+    me->owner->point(*me, {op, first, address_of(site), racy_sites().contains(address_of(site))});
     // The wait for its turn may have ended the run or released the thread.
     if (!controlled(*me)) return;
   }
-  me->owner->record_access(*me, first, size, kind == access_kind::write, false, address_of(site));
+  sched::run& current = *me->owner;
+  const std::size_t racy_before = current.races.racy_sites().size();
+  current.record_access(*me, first, size, kind == access_kind::write, false, address_of(site));
+  if (current.races.racy_sites().size() != racy_before) racy_sites().learn(current.races.racy_sites());
 }
 
 void atomic_step::begin(atomic_access access, const void* object, std::size_t size, const void* site) {

@@ -45,6 +45,10 @@ struct operation {
   // Where the program made the call: the return address into its code, for traces and feedback.
   // Never part of a schedule: it differs between processes.
   std::uintptr_t site = 0;
+  // False for a plain memory access at code that has not been seen in a data race: still a point, but
+  // strategies that count steps to place their switches (pct) skip it, so that thousands of ordinary
+  // accesses do not dilute the few that matter. Never part of a schedule either.
+  bool interesting = true;
 };
 
 // One thread that can run now, and what it will do when it runs.

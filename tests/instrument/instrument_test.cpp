@@ -2,6 +2,7 @@
 // is found within a stated budget and replays identically; every correct twin passes every schedule.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -15,7 +16,13 @@ using failure = weft::explore_result::failure;
 namespace programs = weft_test::instrumented;
 
 weft::explore_options with(const char* strategy, std::size_t runs) {
-  return weft::explore_options().strategy(strategy).iterations(runs).seed(7).quiet();
+  // The budget is the number of schedules, never the clock: a loaded machine must not cut it short.
+  return weft::explore_options()
+      .strategy(strategy)
+      .iterations(runs)
+      .seed(7)
+      .time_budget(std::chrono::minutes(30))
+      .quiet();
 }
 
 void expect_found_and_replayed(const std::function<void()>& program, const char* strategy,

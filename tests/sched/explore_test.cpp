@@ -18,7 +18,13 @@ using namespace std::chrono_literals;
 using failure = weft::explore_result::failure;
 
 weft::explore_options with(const char* strategy, std::size_t runs) {
-  return weft::explore_options().strategy(strategy).iterations(runs).seed(7).quiet();
+  // The budget is the number of schedules, never the clock: a loaded machine must not cut it short.
+  return weft::explore_options()
+      .strategy(strategy)
+      .iterations(runs)
+      .seed(7)
+      .time_budget(std::chrono::minutes(30))
+      .quiet();
 }
 
 void expect_found_and_replayed(const std::function<void()>& program, failure kind, const char* strategy,

@@ -69,4 +69,28 @@ TEST(PctStrategy, WithDepthOneRunsEachThreadToItsEndInARandomPriorityOrder) {
   EXPECT_EQ(orders.size(), 6u) << "every priority order of three threads should come up in 100 runs";
 }
 
+// Ordinary memory accesses (operation::interesting false) are points, but pct places no change point on
+// them: the thread that runs keeps running through any number of them.
+std::size_t switches_over_ordinary_steps(bool interesting) {
+  weft::sched::pct_strategy pct(5, 3);
+  std::size_t runs_with_a_switch = 0;
+  for (std::uint64_t run = 0; run < 50; ++run) {
+    (void)pct.begin_run(run);
+    weft::sched::operation access{weft::sched::op_kind::atomic_store, 0x1000};
+    access.interesting = interesting;
+    const weft::sched::candidate both[] = {{0, access}, {1, access}};
+    const weft::sched::thread_id first = both[pct.choose(both, 0)].thread;
+    bool switched = false;
+    for (int step = 0; step < 40; ++step) switched |= both[pct.choose(both, first)].thread != first;
+    runs_with_a_switch += switched ? 1 : 0;
+    pct.end_run(41);
+  }
+  return runs_with_a_switch;
+}
+
+TEST(PctStrategy, PlacesNoChangePointOnOrdinaryMemoryAccesses) {
+  EXPECT_EQ(switches_over_ordinary_steps(false), 0u);
+  EXPECT_GT(switches_over_ordinary_steps(true), 0u) << "the same steps, interesting, do get change points";
+}
+
 }  // namespace

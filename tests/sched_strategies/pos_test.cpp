@@ -59,4 +59,20 @@ TEST(PosStrategy, RedrawsThePriorityOfAPendingOperationWhenAConflictingOneRuns) 
             10);
 }
 
+// An ordinary memory access (operation::interesting false) runs at once, the current thread's first:
+// pos spends no priority draw on it.
+TEST(PosStrategy, TakesOrdinaryMemoryAccessesAtOnce) {
+  weft::sched::operation lock{weft::sched::op_kind::mutex_lock, 0x2000};
+  weft::sched::operation access{weft::sched::op_kind::atomic_store, 0x1000};
+  access.interesting = false;
+  for (std::uint64_t seed = 1; seed <= 50; ++seed) {
+    weft::sched::pos_strategy pos(seed);
+    (void)pos.begin_run(0);
+    const weft::sched::candidate one_ordinary[] = {{0, lock}, {1, access}, {2, lock}};
+    EXPECT_EQ(pos.choose(one_ordinary, 0), 1u) << "seed " << seed;
+    const weft::sched::candidate two_ordinary[] = {{0, access}, {1, lock}, {2, access}};
+    EXPECT_EQ(pos.choose(two_ordinary, 2), 2u) << "seed " << seed;
+  }
+}
+
 }  // namespace

@@ -59,12 +59,21 @@ std::uint64_t pct_strategy::priority_of(thread_id thread) {
 }
 
 std::size_t pct_strategy::choose(std::span<const candidate> candidates, thread_id current) {
-  ++decisions_;
   // Priorities are drawn in candidate order (sorted by thread id), which keeps runs reproducible.
   for (const candidate& c : candidates) (void)priority_of(c.thread);
+  // Change points fall only on interesting steps (operation::interesting): the current thread's own
+  // step, or any step when it just blocked or finished.
+  const auto mine = std::find_if(candidates.begin(), candidates.end(),
+                                 [&](const candidate& c) { return c.thread == current; });
+  if (mine != candidates.end() && !mine->next.interesting) return highest_priority(candidates);
+  ++decisions_;
   if (auto change = change_points_.find(decisions_); change != change_points_.end()) {
     priority_[current] = change->second;
   }
+  return highest_priority(candidates);
+}
+
+std::size_t pct_strategy::highest_priority(std::span<const candidate> candidates) {
   std::size_t best = 0;
   for (std::size_t i = 1; i < candidates.size(); ++i) {
     if (priority_[candidates[i].thread] > priority_[candidates[best].thread]) best = i;

@@ -28,14 +28,16 @@ class pct_strategy final : public strategy {
 
  private:
   [[nodiscard]] std::uint64_t priority_of(thread_id thread);
+  [[nodiscard]] std::size_t highest_priority(std::span<const candidate> candidates);
 
   std::uint64_t seed_;
   std::uint64_t depth_;  // d >= 1
   std::mt19937_64 rng_;
 
   // k, the number of decisions a run is expected to have: the most any finished run had, or
-  // default_decisions before the first one ends. Decisions (choose calls) are counted rather than
-  // end_run's steps because a change point placed on a step with a single candidate could not act.
+  // default_decisions before the first one ends. Decisions (choose calls at interesting steps) are
+  // counted rather than end_run's steps because a change point placed on a step with a single
+  // candidate, or on an ordinary memory access, could not act.
   static constexpr std::size_t default_decisions = 100;
   std::optional<std::size_t> most_decisions_seen_;
 
@@ -48,7 +50,7 @@ class pct_strategy final : public strategy {
   // there. min(d - 1, k) entries, and each j in 1..d - 1 is used at most once.
   std::map<std::size_t, std::uint64_t> change_points_;
 
-  std::size_t decisions_ = 0;  // choose calls so far in this run
+  std::size_t decisions_ = 0;  // choose calls at interesting steps so far in this run
 };
 
 }  // namespace weft::sched

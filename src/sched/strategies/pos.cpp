@@ -23,6 +23,15 @@ bool pos_strategy::begin_run(std::uint64_t run_index) {
 }
 
 std::size_t pos_strategy::choose(std::span<const candidate> candidates, thread_id current) {
+  // An ordinary memory access (operation::interesting false) is taken at once, as if it were not a
+  // point: sampling its order would spend the randomness on steps that rarely matter. The current
+  // thread's own goes first, so that a thread is not preempted there.
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    if (!candidates[i].next.interesting && candidates[i].thread == current) return i;
+  }
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    if (!candidates[i].next.interesting) return i;
+  }
   pending_.erase(current);
   for (const candidate& c : candidates) {
     auto [where, inserted] = pending_.try_emplace(c.thread, pending{c.next, 0});
