@@ -1,9 +1,11 @@
 # Runs a schedule fuzzer as a test (cmake -P), in one of two modes:
 #   MODE=find     it must fail within RUNS executions with output matching EXPECT; then the crash
 #                 input it saved must fail the same way when the binary runs on it (same report line,
-#                 same replay string), and so must WEFT_REPLAY=<that string> with the same file.
+#                 same replay string), and so must WEFT_REPLAY=<that string> with the same file and,
+#                 when WEFT is given, `weft replay --bytes <crash> -- <fuzzer>`.
 #   MODE=survive  RUNS executions must all pass.
-# -D arguments: FUZZER, WORKDIR, MODE, RUNS, EXPECT (find only), VARS (NAME=value;...).
+# -D arguments: FUZZER, WORKDIR, MODE, RUNS, EXPECT (find only), VARS (NAME=value;...), WEFT (optional:
+# the weft command).
 foreach(required FUZZER WORKDIR MODE RUNS)
   if(NOT DEFINED ${required})
     message(FATAL_ERROR "check_schedule_fuzzer.cmake needs -D${required}=...")
@@ -62,4 +64,13 @@ list(APPEND VARS WEFT_REPLAY=${replay})
 run_fuzzer(code replayed ${FUZZER} ${crashes})
 if(code EQUAL 0 OR NOT replayed MATCHES "${EXPECT}")
   message(FATAL_ERROR "WEFT_REPLAY=${replay} did not reproduce the failure (exit ${code}):\n${replayed}")
+endif()
+
+# The weft command replays the crash input the same way.
+if(DEFINED WEFT)
+  list(FILTER VARS EXCLUDE REGEX "^WEFT_REPLAY=")  # the input alone must decide
+  run_fuzzer(code by_weft ${WEFT} replay --bytes ${crashes} -- ${FUZZER})
+  if(NOT code EQUAL 1 OR NOT by_weft MATCHES "${EXPECT}" OR NOT by_weft MATCHES "weft replay: reproduced")
+    message(FATAL_ERROR "weft replay --bytes did not reproduce the failure (exit ${code}):\n${by_weft}")
+  endif()
 endif()

@@ -1,5 +1,6 @@
 // `weft replay <schedule|file> [--trace out.json] -- <program> [args]`: the program once, under
-// exactly that schedule.
+// exactly that schedule. `weft replay --bytes FILE -- <fuzzer> [args]`: a schedule fuzzer
+// (WEFT_FUZZ_SCHEDULES) once on the input libFuzzer saved, which is the schedule.
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -45,7 +46,9 @@ class replay_command final : public command {
  public:
   CLI::App* define(CLI::App& weft) override {
     CLI::App* replay = weft.add_subcommand("replay", "Run a program once under exactly one schedule");
-    replay->add_option("schedule", schedule_, "The schedule (w1....) or a file holding it")->required();
+    replay->add_option("schedule", schedule_, "The schedule (w1....) or a file holding it");
+    replay->add_option("--bytes", bytes_path_,
+                       "A schedule fuzzer's saved input (crash-...): runs the fuzzer on it");
     replay->add_option("--trace", trace_path_,
                        "Write the interleaving as Chrome trace-event JSON (Perfetto)");
     replay->add_option("--expect-exit", expect_exit_, "The exit code of a normal run")->default_val(0);
@@ -61,6 +64,10 @@ class replay_command final : public command {
     if (!after_dashes.empty()) program_ = after_dashes;
     if (program_.empty())
       throw usage_error("no program given; usage: weft replay <schedule|file> [options] -- <program> [args]");
+    if (!bytes_path_.empty()) return replay_bytes();
+    if (schedule_.empty())
+      throw usage_error(
+          "no schedule given; usage: weft replay <schedule|file> [options] -- <program> [args]");
     const std::string schedule = schedule_from(schedule_);
     if (const sched::decode_result decoded = sched::decode(schedule); !decoded.ok()) {
       std::string error = decoded.error;
@@ -102,6 +109,34 @@ class replay_command final : public command {
   }
 
  private:
+  // libFuzzer runs a target once on each file argument: the input decides every scheduling decision,
+  // so the fuzzer itself replays. It exits 0 when the input passes and non-zero (77, libFuzzer's
+  // error code) or by a signal when it fails.
+  int replay_bytes() {
+    if (!schedule_.empty()) throw usage_error("give a schedule or --bytes FILE, not both");
+    if (!trace_path_.empty())
+      throw usage_error("--trace needs a schedule; a fuzzer's input cannot be traced");
+    if (!std::filesystem::is_regular_file(bytes_path_))
+      throw usage_error("--bytes " + bytes_path_ + ": no such file");
+    launch what;
+    what.command = program_;
+    what.command.push_back(std::filesystem::absolute(bytes_path_));
+    const program_end end = wait_with_timeout(start_program(what));
+    if (timed_out_) {
+      std::fprintf(stderr, "weft replay: the fuzzer did not finish within %g s\n", timeout_s_);
+      return exit_failure_found;
+    }
+    if (end.exited && end.exit_code == expect_exit_) {
+      if (!quiet_) std::fputs("weft replay: the input ran without a failure\n", stderr);
+      return exit_ok;
+    }
+    std::fprintf(stderr, "weft replay: reproduced: the fuzzer %s on %s\n",
+                 end.exited ? ("exited with " + std::to_string(end.exit_code)).c_str()
+                            : ("died of signal " + std::to_string(end.signal)).c_str(),
+                 bytes_path_.c_str());
+    return exit_failure_found;
+  }
+
   program_end wait_with_timeout(pid_t child) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s_);
     for (;;) {
@@ -118,6 +153,7 @@ class replay_command final : public command {
   }
 
   std::string schedule_;
+  std::string bytes_path_;
   std::string trace_path_;
   int expect_exit_ = 0;
   double timeout_s_ = 60;

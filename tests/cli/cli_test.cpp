@@ -264,6 +264,9 @@ TEST(WeftCommand, ExitsTwoWithAMessageOnBadInput) {
                      "must be a positive number of seconds; got \"soon\""},
            bad_input{"explore --strategy dfs --shard 0/2" + program, "--shard cannot split dfs"},
            bad_input{"run -- /no/such/program", "cannot run \"/no/such/program\""},
+           bad_input{"replay" + program, "no schedule given"},
+           bad_input{"replay --bytes /no/such/input" + program, "--bytes /no/such/input: no such file"},
+           bad_input{"replay w1.AAAA --bytes " + bug_program + program, "not both"},
            bad_input{"", "subcommand"},
        }) {
     SCOPED_TRACE(bad.arguments);
