@@ -40,6 +40,10 @@ struct registry_state {
   pending_thread* oldest = nullptr;
   pending_thread* newest = nullptr;
   std::unordered_map<int, pending_thread*> started;  // by tid
+  // The tids of the threads that finished last, oldest overwritten first. The kernel lists a thread
+  // for a few microseconds after its routine returned; a check that sees it then knows it is leaving.
+  std::array<int, 256> finished{};
+  std::size_t finished_count = 0;
   // The parent's state, abandoned in a fork()ed child. Kept reachable so that leak checkers do not
   // report the records of threads that only exist in the parent.
   const registry_state* abandoned_at_fork = nullptr;
@@ -83,6 +87,7 @@ void end_record(pending_thread* record) {
     if (auto it = s.started.find(record->tid); it != s.started.end() && it->second == record) {
       s.started.erase(it);
     }
+    if (record->tid != 0) s.finished[s.finished_count++ % s.finished.size()] = record->tid;
   }
   if (own_record == record) own_record = nullptr;
   delete record;
@@ -137,6 +142,13 @@ bool is_live(int tid) {
   registry_state& s = state();
   std::lock_guard lock(s.mutex);
   return s.started.contains(tid);
+}
+
+bool finished_recently(int tid) {
+  registry_state& s = state();
+  std::lock_guard lock(s.mutex);
+  return tid != 0 && !s.started.contains(tid) &&
+         std::find(s.finished.begin(), s.finished.end(), tid) != s.finished.end();
 }
 
 namespace {

@@ -33,6 +33,9 @@ void live_born_after(std::uint64_t birth, std::vector<thread_record>& out);
 [[nodiscard]] std::optional<thread_record> find_live(int tid);
 // Whether this tid belongs to a live record. One lock, no allocation.
 [[nodiscard]] bool is_live(int tid);
+// Whether a recorded thread with this tid finished lately (among the last 256) and no live record
+// has the tid since: the kernel may still list it for a moment, but it is on its way out.
+[[nodiscard]] bool finished_recently(int tid);
 // Whether this tid was a thread of the process when weft was loaded.
 [[nodiscard]] bool existed_at_load(int tid);
 

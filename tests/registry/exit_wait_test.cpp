@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "parked_thread.hpp"
+#include "platform/threads.hpp"
 #include "registry/registry.hpp"
 
 namespace weft::registry_test {
@@ -53,6 +54,17 @@ TEST(ExitWait, ReturnsAtOnceWhenTheDeadlineHasPassed) {
   auto start = steady_clock::now();
   registry::wait_for_exit(registry::exit_epoch(), start - 1s);
   EXPECT_LT(steady_clock::now() - start, 1s);
+}
+
+// A thread that left its routine may still be listed by the kernel for a moment; the registry knows it
+// is leaving, so a leak check does not take it for a thread it never saw created.
+TEST(ExitWait, KnowsWhichTidsFinishedLately) {
+  int tid = 0;
+  std::thread thread([&] { tid = platform::current_tid(); });
+  thread.join();
+  EXPECT_TRUE(registry::finished_recently(tid));
+  EXPECT_FALSE(registry::finished_recently(platform::current_tid())) << "the caller is alive";
+  EXPECT_FALSE(registry::finished_recently(0));
 }
 
 }  // namespace weft::registry_test
