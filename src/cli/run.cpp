@@ -47,7 +47,7 @@ class run_command final : public command {
     if (text.find("checked: 1") == std::string::npos) {
       std::fprintf(stderr,
                    "weft run: %s exited with %d before weft could check it for leaked threads (it called "
-                   "exit() or _exit(), or is statically linked)\n",
+                   "_exit(), or is statically linked)\n",
                    program.front().c_str(), end.exit_code);
     }
     return end.exit_code;

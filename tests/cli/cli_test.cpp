@@ -47,6 +47,19 @@ TEST(WeftRun, FailsOnALeakedThreadAndNamesIt) {
   EXPECT_NE(run.output.find("left 1 thread(s) running when main returned"), std::string::npos) << run.output;
 }
 
+TEST(WeftRun, ChecksAProgramThatEndsWithExit) {
+  const auto leaky = run_program(weft + " run -- " + LEAKY_PROGRAM + " exit-leak");
+  EXPECT_EQ(leaky.exit_code, 1) << leaky.output;
+  EXPECT_NE(leaky.output.find("\"leaky-worker\" in state condition_variable wait"), std::string::npos)
+      << leaky.output;
+  EXPECT_NE(leaky.output.find("left 1 thread(s) running when it called exit()"), std::string::npos)
+      << leaky.output;
+  const auto clean = run_program(weft + " run -- " + LEAKY_PROGRAM + " exit-clean");
+  EXPECT_EQ(clean.exit_code, 0) << clean.output;
+  EXPECT_EQ(clean.output.find("unexpected"), std::string::npos) << clean.output;
+  EXPECT_EQ(clean.output.find("before weft could check"), std::string::npos) << clean.output;
+}
+
 TEST(WeftRun, PassesAProgramThatJoinsItsThreads) {
   const auto run = run_program(weft + " run -- " + LEAKY_PROGRAM + " clean");
   EXPECT_EQ(run.exit_code, 0) << run.output;

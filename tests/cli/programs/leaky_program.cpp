@@ -1,8 +1,10 @@
 // `leaky_program leak` starts a worker named "leaky-worker" that waits for a job that never comes and
-// returns from main without stopping it; `leaky_program clean` stops and joins it.
+// returns from main without stopping it; `leaky_program clean` stops and joins it. With `exit-leak`
+// and `exit-clean` the program ends with std::exit(0) instead of returning from main.
 #include <pthread.h>
 
 #include <condition_variable>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <thread>
@@ -23,10 +25,13 @@ void wait_for_stop() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const bool clean = argc > 1 && std::strcmp(argv[1], "clean") == 0;
+  const char* mode = argc > 1 ? argv[1] : "leak";
+  const bool clean = std::strcmp(mode, "clean") == 0 || std::strcmp(mode, "exit-clean") == 0;
+  const bool by_exit = std::strncmp(mode, "exit-", 5) == 0;
   std::thread worker(wait_for_stop);
   if (!clean) {
     worker.detach();
+    if (by_exit) std::exit(0);
     return 0;
   }
   {
@@ -35,5 +40,6 @@ int main(int argc, char** argv) {
   }
   changed.notify_all();
   worker.join();
+  if (by_exit) std::exit(0);
   return 0;
 }
