@@ -12,10 +12,9 @@
 namespace weft::leaks {
 namespace {
 
-// Threads that belong to tools rather than to the code under test. The sanitizer runtimes start
-// background threads (LeakSanitizer's and ThreadSanitizer's, for example) that live until exit.
-// Built once: every check, the no-leak teardown of each test included, starts from these.
-const std::vector<ignore_rule>& default_rules() {
+// The functions of the sanitizer runtimes, whose background threads (LeakSanitizer's, for example)
+// live until exit. Built once: every check, the no-leak teardown of each test included, may ask.
+const std::vector<ignore_rule>& sanitizer_rules() {
   static const auto* rules = [] {
     auto* built = new std::vector<ignore_rule>();  // never destroyed: checks may run at exit
     for (const char* runtime :
@@ -115,7 +114,7 @@ std::vector<ignore_rule> parse_ignore_list(std::string_view text, std::string_vi
   return rules;
 }
 
-rule_set::rule_set(const options& opts) : rules_(default_rules()) {
+rule_set::rule_set(const options& opts) {
   {
     std::lock_guard lock(everywhere_mutex);
     rules_.insert(rules_.end(), everywhere_rules().begin(), everywhere_rules().end());
@@ -125,10 +124,16 @@ rule_set::rule_set(const options& opts) : rules_(default_rules()) {
     rules_.insert(rules_.end(), from_env.begin(), from_env.end());
   }
   rules_.insert(rules_.end(), opts.rules().begin(), opts.rules().end());
-  for (const ignore_rule& rule : rules_) {
-    needs_stacks_ |=
-        rule.what == ignore_rule::subject::top_function || rule.what == ignore_rule::subject::any_function;
+  // Stacks are always needed: telling a sanitizer's thread from a leak takes its stack.
+  needs_stacks_ = true;
+}
+
+bool rule_set::is_tool_thread(const thread_info& thread) {
+  if (thread.created.how == creation_record::origin::pthread_create) return false;
+  for (const ignore_rule& rule : sanitizer_rules()) {
+    if (any_frame_matches(rule.pattern, thread.stack)) return true;
   }
+  return false;
 }
 
 bool rule_set::ignores_by_identity(std::string_view name, const creation_record& created) const {

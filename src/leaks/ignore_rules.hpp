@@ -12,8 +12,8 @@ namespace weft::leaks {
 
 class rule_set {
  public:
-  // Defaults, then ignore_everywhere's rules, then WEFT_IGNORE, then `opts`. Throws config_error for
-  // a malformed WEFT_IGNORE.
+  // ignore_everywhere's rules, then WEFT_IGNORE, then `opts`. Throws config_error for a malformed
+  // WEFT_IGNORE. weft's own default, the sanitizer runtimes' threads, is is_tool_thread.
   explicit rule_set(const options& opts);
 
   // Whether some rule needs the thread's own stack (top_function, any_function).
@@ -22,8 +22,13 @@ class rule_set {
   [[nodiscard]] bool ignores_by_identity(std::string_view name, const creation_record& created) const;
   // Rules that look at the thread's current stack.
   [[nodiscard]] bool ignores_by_stack(const stack_trace& stack) const;
+  // A sanitizer runtime's background thread: started behind pthread_create's back (the runtimes
+  // clone their own), with the runtime's functions on its stack. A thread the program created is never
+  // one, even while it is still inside the sanitizer's thread-start code.
+  [[nodiscard]] static bool is_tool_thread(const thread_info& thread);
   [[nodiscard]] bool ignores(const thread_info& thread) const {
-    return ignores_by_identity(thread.name, thread.created) || ignores_by_stack(thread.stack);
+    return ignores_by_identity(thread.name, thread.created) || ignores_by_stack(thread.stack) ||
+           is_tool_thread(thread);
   }
   // A task by the same rules: name rules match its name, created_by its registration stack, and
   // stack rules the suspension sites of its async stack, innermost first.

@@ -42,7 +42,7 @@ void unexpected_threads::drop_ignored_by_stack(std::vector<int>& unexpected) {
     for (int tid : unchecked) stack_verdicts_[tid] = false;
     for (const thread_info& thread :
          snapshots::describe_threads(unchecked, snapshot_options().stack_timeout)) {
-      stack_verdicts_[thread.id.tid] = rules_.ignores_by_stack(thread.stack);
+      stack_verdicts_[thread.id.tid] = rules_.ignores_by_stack(thread.stack) || rules_.is_tool_thread(thread);
     }
   }
   std::erase_if(unexpected, [&](int tid) { return stack_verdicts_[tid]; });
