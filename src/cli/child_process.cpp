@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -66,6 +67,10 @@ pid_t start_program(const launch& what) {
   for (char** entry = environ; *entry != nullptr; ++entry) {
     if (starts_with(*entry, "WEFT_CLI_") || starts_with(*entry, "LD_PRELOAD=")) continue;
     if (starts_with(*entry, "ASAN_OPTIONS=")) continue;
+    // A setting replaces the variable of the same name (WEFT_IGNORE with the --ignore rules added).
+    if (std::any_of(what.settings.begin(), what.settings.end(),
+                    [&](const auto& setting) { return starts_with(*entry, setting.first + "="); }))
+      continue;
     environment.emplace_back(*entry);
   }
   environment.push_back("LD_PRELOAD=" + preload_value());

@@ -12,7 +12,8 @@ namespace weft::cli {
 
 struct launch {
   std::vector<std::string> command;                           // program and its arguments; never empty
-  std::vector<std::pair<std::string, std::string>> settings;  // WEFT_CLI_* variables to set
+  // Variables to set (WEFT_CLI_*, WEFT_IGNORE, ...), each replacing the environment's of that name
+  std::vector<std::pair<std::string, std::string>> settings;
   std::string output_path;  // when set, stdout and stderr go to this file; else they are inherited
   bool null_stdin = false;  // parallel runs must not compete for the terminal
 };

@@ -22,6 +22,7 @@
 #include "cli/child_process.hpp"
 #include "cli/choice_server.hpp"
 #include "cli/command.hpp"
+#include "cli/ignore_option.hpp"
 #include "cli/number_check.hpp"
 #include "cli/progress.hpp"
 #include "cli/protocol.hpp"
@@ -90,6 +91,7 @@ class explore_command final : public command {
     explore->add_option("--json", json_path_, "Write a machine-readable summary to FILE");
     explore->add_option("--save-dir", save_dir_, "Save each failing schedule to a file in DIR");
     explore->add_option("--expect-exit", expect_exit_, "The exit code of a normal run")->default_val(0);
+    add_ignore_option(*explore, ignore_rules_);
     explore->add_flag("-q,--quiet", quiet_, "Print only the failure's summary and replay command");
     explore->add_flag("-v,--verbose", verbose_, "A line per run, and the program's own output");
     explore->add_option("program", program_, "The program and its arguments (after --)");
@@ -127,6 +129,8 @@ class explore_command final : public command {
   int expect_exit_ = 0;
   bool quiet_ = false;
   bool verbose_ = false;
+  std::vector<std::string> ignore_rules_;
+  std::string ignore_;  // WEFT_IGNORE for the program: the environment's and the --ignore rules
   std::vector<std::string> program_;
 
   std::size_t shard_index_ = 0;
@@ -146,6 +150,7 @@ void explore_command::check_input() {
     throw usage_error("--strategy must be one of random, pct, pos, dfs, portfolio; got \"" + strategy_ +
                       "\"");
   }
+  ignore_ = ignore_setting(ignore_rules_);
   if (depth_ < 1) throw usage_error("--depth must be at least 1; got " + std::to_string(depth_));
   if (!shard_.empty()) {
     static const std::regex shape(R"((\d{1,9})/(\d{1,9}))");
@@ -192,6 +197,7 @@ launch explore_command::launch_for(std::size_t index, const temp_dir& scratch) c
                    {depth_variable, std::to_string(depth_)},
                    {run_variable, std::to_string(index)},
                    {hard_timeout_variable, std::to_string(hard_timeout_ms)}};
+  if (!ignore_.empty()) what.settings.emplace_back("WEFT_IGNORE", ignore_);
   return what;
 }
 
@@ -250,6 +256,7 @@ void explore_command::record(std::size_t index, const program_end& end, bool tim
 std::string explore_command::replay_command(const std::string& schedule) const {
   std::string command = shell_quote(weft_path()) + " replay " + schedule;
   if (expect_exit_ != 0) command += " --expect-exit " + std::to_string(expect_exit_);
+  for (const std::string& rule : ignore_rules_) command += " --ignore " + shell_quote(rule);
   return command + " -- " + shell_command(program_);
 }
 

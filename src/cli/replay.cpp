@@ -14,6 +14,7 @@
 
 #include "cli/child_process.hpp"
 #include "cli/command.hpp"
+#include "cli/ignore_option.hpp"
 #include "cli/number_check.hpp"
 #include "cli/protocol.hpp"
 #include "cli/temp_dir.hpp"
@@ -55,6 +56,7 @@ class replay_command final : public command {
     replay->add_option("--timeout", timeout_s_, "Seconds before the run is killed")
         ->default_val(60)
         ->check(positive_seconds());
+    add_ignore_option(*replay, ignore_rules_);
     replay->add_flag("-q,--quiet", quiet_, "Print nothing but the verdict");
     replay->add_option("program", program_, "The program and its arguments (after --)");
     return replay;
@@ -64,6 +66,7 @@ class replay_command final : public command {
     if (!after_dashes.empty()) program_ = after_dashes;
     if (program_.empty())
       throw usage_error("no program given; usage: weft replay <schedule|file> [options] -- <program> [args]");
+    const std::string ignore = ignore_setting(ignore_rules_);
     if (!bytes_path_.empty()) return replay_bytes();
     if (schedule_.empty())
       throw usage_error(
@@ -82,6 +85,7 @@ class replay_command final : public command {
                      {result_variable, scratch.file("result")},
                      {replay_variable, schedule},
                      {hard_timeout_variable, std::to_string(hard_timeout_ms)}};
+    if (!ignore.empty()) what.settings.emplace_back("WEFT_IGNORE", ignore);
     if (!trace_path_.empty())
       what.settings.emplace_back(trace_variable, std::filesystem::absolute(trace_path_));
     const pid_t child = start_program(what);
@@ -159,6 +163,7 @@ class replay_command final : public command {
   double timeout_s_ = 60;
   bool quiet_ = false;
   bool timed_out_ = false;
+  std::vector<std::string> ignore_rules_;
   std::vector<std::string> program_;
 };
 

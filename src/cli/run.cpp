@@ -7,6 +7,7 @@
 
 #include "cli/child_process.hpp"
 #include "cli/command.hpp"
+#include "cli/ignore_option.hpp"
 #include "cli/number_check.hpp"
 #include "cli/protocol.hpp"
 #include "cli/temp_dir.hpp"
@@ -24,6 +25,7 @@ class run_command final : public command {
     run->add_option("--settle-timeout", settle_ms_, "How long leaked threads may take to exit, in ms")
         ->default_val(500)
         ->check(at_least(0));
+    add_ignore_option(*run, ignore_rules_);
     run->add_option("program", program_, "The program and its arguments (after --)");
     return run;
   }
@@ -31,12 +33,14 @@ class run_command final : public command {
   int execute(const std::vector<std::string>& after_dashes) override {
     std::vector<std::string> program = after_dashes.empty() ? program_ : after_dashes;
     if (program.empty()) throw usage_error("no program given; usage: weft run [options] -- <program> [args]");
+    const std::string ignore = ignore_setting(ignore_rules_);
     const temp_dir scratch;
     launch what;
     what.command = program;
     what.settings = {{mode_variable, "run"},
                      {result_variable, scratch.file("result")},
                      {settle_variable, std::to_string(settle_ms_)}};
+    if (!ignore.empty()) what.settings.emplace_back("WEFT_IGNORE", ignore);
     const program_end end = wait_for(start_program(what));
     if (!end.exited) {
       std::fprintf(stderr, "weft run: %s died of %s\n", program.front().c_str(), strsignal(end.signal));
@@ -55,6 +59,7 @@ class run_command final : public command {
 
  private:
   long settle_ms_ = 500;
+  std::vector<std::string> ignore_rules_;
   std::vector<std::string> program_;
 };
 

@@ -6,6 +6,7 @@
 #include "leaks/ignore_rules.hpp"
 #include "leaks/settle.hpp"
 #include "leaks/unexpected_threads.hpp"
+#include "sched/leak_check_in_run.hpp"
 #include "snapshot/describe_threads.hpp"
 #include "tasks/describe_tasks.hpp"
 #include "weft/leaks.hpp"
@@ -27,6 +28,7 @@ std::vector<task_info> unexpected_tasks(const options& opts, const leaks::rule_s
 }
 
 leak_report check(const options& opts) {
+  const sched::leak_check_in_run in_run(opts.settle_timeout());
   const leaks::rule_set rules(opts);
   leaks::unexpected_threads finder(opts, rules);
   const auto deadline = std::chrono::steady_clock::now() + opts.settle_timeout();

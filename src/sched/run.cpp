@@ -478,6 +478,8 @@ void run::watch(std::chrono::steady_clock::time_point started) {
               std::move(tids));
       return;
     }
+    // A leak check in the baton's holder is slow weft work, not a thread stuck in code weft does not see.
+    if (own_work_.load(std::memory_order_relaxed) > 0) last_change = now;
     if (now - last_change < limits_.watchdog) continue;
     // The running thread has not reached a scheduling point for a while: it runs code weft does not
     // see (a raw futex, a blocking read, a spin loop). Let it run free and give the others their turns.

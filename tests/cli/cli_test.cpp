@@ -253,6 +253,94 @@ TEST(WeftReplay, WritesATraceEventFileWithOneTrackPerThread) {
   std::filesystem::remove_all(dir);
 }
 
+#ifdef GTEST_SUITE
+TEST(WeftExplore, ReportsALeakInAGtestMainSuiteAtOnce) {
+  const auto explored = run_program(weft + " explore -n 3 --jobs 1 --timeout-per-run 60 -- " + GTEST_SUITE +
+                                    " --gtest_filter=Threads.LeakAWorkerBlockedForever");
+  ASSERT_EQ(explored.exit_code, 1) << explored.output;
+  EXPECT_NE(explored.output.find("run 0 failed (leak)"), std::string::npos) << explored.output;
+  // weft's gtest listener, inside the controlled run, reported the test that leaked it.
+  EXPECT_NE(explored.output.find("in test Threads.LeakAWorkerBlockedForever"), std::string::npos)
+      << explored.output;
+  EXPECT_NE(explored.output.find("[  FAILED  ] Threads.LeakAWorkerBlockedForever"), std::string::npos)
+      << explored.output;
+  EXPECT_FALSE(line_starting(explored.output, "Reproduce: ").empty()) << explored.output;
+}
+
+TEST(WeftExplore, PassesAGtestMainSuiteWhoseThreadsEnd) {
+  const auto explored =
+      run_program(weft + " explore -n 20 --jobs 2 --timeout-per-run 60 -- " + GTEST_SUITE +
+                  " --gtest_filter=Threads.JoinTheirWorker:Threads.DetachAWorkerThatFinishesSoon");
+  EXPECT_EQ(explored.exit_code, 0) << explored.output;
+  EXPECT_NE(explored.output.find("weft explore: 20 runs, 0 failures"), std::string::npos) << explored.output;
+}
+
+TEST(WeftExplore, AppliesIgnoreRulesToAGtestMainSuite) {
+  const std::string suite =
+      std::string(" -- ") + GTEST_SUITE + " --gtest_filter=Threads.StartAProcessLifetimePool";
+  const auto unruled = run_program(weft + " explore -n 3 --jobs 1" + suite);
+  EXPECT_EQ(unruled.exit_code, 1) << unruled.output;
+  const auto ruled =
+      run_program(weft + " explore -n 3 --jobs 1 --ignore 'created_by:background_pool::start'" + suite);
+  EXPECT_EQ(ruled.exit_code, 0) << ruled.output;
+  EXPECT_NE(ruled.output.find("3 runs, 0 failures"), std::string::npos) << ruled.output;
+  const auto from_environment =
+      run_program("WEFT_IGNORE='created_by:background_pool::*' " + weft + " explore -n 3 --jobs 1" + suite);
+  EXPECT_EQ(from_environment.exit_code, 0) << from_environment.output;
+}
+#endif
+
+TEST(WeftCommand, AppliesIgnoreRulesInRunExploreAndReplay) {
+  const std::string leaky = std::string(" -- ") + LEAKY_PROGRAM + " leak";
+  // run: the option and the environment.
+  EXPECT_EQ(run_program(weft + " run" + leaky).exit_code, 1);
+  const auto run_ruled = run_program(weft + " run --ignore name:leaky-worker" + leaky);
+  EXPECT_EQ(run_ruled.exit_code, 0) << run_ruled.output;
+  EXPECT_EQ(run_program("WEFT_IGNORE=name:leaky-* " + weft + " run" + leaky).exit_code, 0);
+
+  // explore: the thread still blocked when main returned is expected, so the run passes.
+  const auto explored = run_program(weft + " explore -n 5 --jobs 1" + leaky);
+  ASSERT_EQ(explored.exit_code, 1) << explored.output;
+  EXPECT_NE(explored.output.find("failed (leak)"), std::string::npos) << explored.output;
+  const auto explored_ruled = run_program(weft + " explore -n 5 --jobs 1 --ignore 'name:leaky-*'" + leaky);
+  EXPECT_EQ(explored_ruled.exit_code, 0) << explored_ruled.output;
+  EXPECT_NE(explored_ruled.output.find("5 runs, 0 failures"), std::string::npos) << explored_ruled.output;
+  EXPECT_EQ(
+      run_program("WEFT_IGNORE='top:*wait_for_stop*' " + weft + " explore -n 5 --jobs 1" + leaky).exit_code,
+      0);
+  // Some expected, some not: only the others are reported.
+  const auto partly = run_program(weft + " explore -n 5 --jobs 1 --ignore name:nobody" + leaky);
+  EXPECT_EQ(partly.exit_code, 1) << partly.output;
+
+  // replay: the failing schedule passes with the rule.
+  const std::string reproduce = line_starting(explored.output, "Reproduce: ");
+  ASSERT_FALSE(reproduce.empty()) << explored.output;
+  const std::string command = reproduce.substr(std::string("Reproduce: ").size());
+  const std::string schedule =
+      command.substr(command.find(" replay ") + 8, command.find(" -- ") - command.find(" replay ") - 8);
+  EXPECT_EQ(run_program(weft + " replay " + schedule + leaky).exit_code, 1);
+  const auto replayed = run_program(weft + " replay " + schedule + " --ignore name:leaky-worker" + leaky);
+  EXPECT_EQ(replayed.exit_code, 0) << replayed.output;
+  EXPECT_NE(replayed.output.find("ran to its end without a failure"), std::string::npos) << replayed.output;
+}
+
+TEST(WeftCommand, RefusesAMalformedIgnoreRuleBeforeRunning) {
+  const std::string leaky = std::string(" -- ") + LEAKY_PROGRAM + " leak";
+  for (const std::string subcommand : {"run", "explore", "replay w1.AAAA"}) {
+    SCOPED_TRACE(subcommand);
+    const auto option = run_program(weft + " " + subcommand + " --ignore stack:foo" + leaky);
+    EXPECT_EQ(option.exit_code, 2) << option.output;
+    EXPECT_NE(option.output.find("--ignore entry 1 \"stack:foo\" must start with"), std::string::npos)
+        << option.output;
+    const auto environment =
+        run_program("WEFT_IGNORE='name:ok;created_by:' " + weft + " " + subcommand + leaky);
+    EXPECT_EQ(environment.exit_code, 2) << environment.output;
+    EXPECT_NE(environment.output.find("WEFT_IGNORE entry 2 \"created_by:\" has no pattern"),
+              std::string::npos)
+        << environment.output;
+  }
+}
+
 struct bad_input {
   std::string arguments;
   std::string message;
