@@ -81,10 +81,9 @@ verdict judge_run(const std::string& result_path, const program_end& end, int ex
     judged.failed = true;
     judged.kind = "signal";
     judged.message = std::string("the program died of ") + strsignal(end.signal);
-    judged.report =
-        judged.message + (result.crash_line.empty()
-                              ? ""
-                              : "\n" + result.crash_line.substr(0, result.crash_line.find(" Reproduce:")));
+    judged.report = "weft: " + judged.message + "\n";
+    if (!result.crash_line.empty())
+      judged.report += result.crash_line.substr(0, result.crash_line.find(" Reproduce:")) + "\n";
   } else if (!result.present) {
     judged.failed = true;
     judged.kind = "unreported";

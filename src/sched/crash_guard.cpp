@@ -20,6 +20,7 @@ std::atomic<const std::atomic<std::size_t>*> guarded_run{nullptr};
 std::array<struct sigaction, fatal_signals.size()> previous{};
 std::atomic<bool> reported{false};
 std::atomic<int> extra_fd{-1};
+std::atomic<bool> schedule_on_stderr{true};
 
 std::size_t index_of(int signal) {
   for (std::size_t i = 0; i < fatal_signals.size(); ++i) {
@@ -36,9 +37,11 @@ void on_fatal_signal(int signal, siginfo_t*, void*) {
     // and the process dies of SIGALRM instead of hanging.
     alarm(2);
     const std::string replay = encode(recorder->recorded());
-    const std::string line = std::string("\nweft: ") + strsignal(signal) + " during schedule " +
-                             std::to_string(run->load()) + ". Reproduce: WEFT_REPLAY=" + replay + "\n";
-    [[maybe_unused]] ssize_t written = write(STDERR_FILENO, line.data(), line.size());
+    const std::string what = std::string("\nweft: ") + strsignal(signal) + " during schedule " +
+                             std::to_string(run->load()) + ".";
+    const std::string line = what + " Reproduce: WEFT_REPLAY=" + replay + "\n";
+    const std::string shown = schedule_on_stderr.load() ? line : what + "\n";
+    [[maybe_unused]] ssize_t written = write(STDERR_FILENO, shown.data(), shown.size());
     if (const int fd = extra_fd.load(); fd >= 0) written = write(fd, line.data(), line.size());
     alarm(0);
   }
@@ -62,6 +65,12 @@ crash_guard::crash_guard(const recording_strategy& recorder, const std::atomic<s
 
 void crash_guard::also_report_to(int fd) {
   extra_fd.store(fd);
+  schedule_on_stderr.store(true);
+}
+
+void crash_guard::report_schedule_only_to(int fd) {
+  extra_fd.store(fd);
+  schedule_on_stderr.store(false);
 }
 
 crash_guard::~crash_guard() {

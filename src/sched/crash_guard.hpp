@@ -15,6 +15,10 @@ class crash_guard {
   crash_guard(const recording_strategy& recorder, const std::atomic<std::size_t>& run_number);
   // In a fork()ed run: the line also goes to `fd`, where the parent reads it.
   static void also_report_to(int fd);
+  // In a program the weft command runs: the line with the schedule goes to `fd` only (the result file,
+  // from which the command prints its own `weft replay` command); stderr gets the signal and the run
+  // number, since a WEFT_REPLAY line would do nothing there.
+  static void report_schedule_only_to(int fd);
   ~crash_guard();
   crash_guard(const crash_guard&) = delete;
   crash_guard& operator=(const crash_guard&) = delete;

@@ -341,6 +341,24 @@ TEST(WeftCommand, RefusesAMalformedIgnoreRuleBeforeRunning) {
   }
 }
 
+TEST(WeftExplore, ReportsACrashWithItsOwnReplayCommandOnly) {
+  // --verbose: the program's stderr, with the crash guard's line, reaches the terminal as it is.
+  const auto explored = run_program(weft + " explore -n 3 --jobs 1 --verbose -- " + ABORTING_PROGRAM);
+  ASSERT_EQ(explored.exit_code, 1) << explored.output;
+  EXPECT_NE(explored.output.find("run 0 failed (signal)"), std::string::npos) << explored.output;
+  // The library's WEFT_REPLAY line does nothing under the command; only its replay command is shown.
+  EXPECT_EQ(explored.output.find("WEFT_REPLAY="), std::string::npos) << explored.output;
+  EXPECT_NE(explored.output.find("\nweft: Aborted during schedule 1.\n"), std::string::npos) << explored.output;
+  const std::string reproduce = line_starting(explored.output, "Reproduce: ");
+  ASSERT_NE(reproduce.find(" replay w1."), std::string::npos) << explored.output;
+
+  const auto replayed = run_program(reproduce.substr(std::string("Reproduce: ").size()));
+  EXPECT_EQ(replayed.exit_code, 1) << replayed.output;
+  EXPECT_EQ(replayed.output.find("WEFT_REPLAY="), std::string::npos) << replayed.output;
+  EXPECT_NE(replayed.output.find("during schedule 1.\nweft replay: reproduced: signal"), std::string::npos)
+      << replayed.output;
+}
+
 struct bad_input {
   std::string arguments;
   std::string message;

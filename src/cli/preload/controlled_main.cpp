@@ -192,7 +192,7 @@ int run_controlled(main_function main, int argc, char** argv, char** envp,
   std::atexit(on_exit_during_run);
   std::atomic<std::size_t> run_number{settings.run_index + 1};
   const sched::crash_guard crash_report(recorder, run_number);
-  sched::crash_guard::also_report_to(active.result_fd);
+  sched::crash_guard::report_schedule_only_to(active.result_fd);
 
   int exit_code = 0;
   const std::function<void()> test = [&] { exit_code = main(argc, argv, envp); };
