@@ -1,5 +1,6 @@
 // The weft command: parses the command line and hands it to one subcommand (run.cpp, explore.cpp,
 // replay.cpp). Exit codes: usage_error.hpp and docs/cli.md.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "cli/command.hpp"
+#include "cli/quoted_text.hpp"
 #include "cli/usage_error.hpp"
 
 int main(int argc, char** argv) {
@@ -37,6 +39,16 @@ int main(int argc, char** argv) {
   std::vector<CLI::App*> subcommands;
   for (const auto& each : commands) subcommands.push_back(each->define(app));
 
+  // CLI11 would take an unknown word for a missing subcommand, or print the help for it and exit 0.
+  if (own_words.size() > 1 && own_words[1][0] != '-' &&
+      std::none_of(subcommands.begin(), subcommands.end(),
+                   [&](const CLI::App* sub) { return sub->check_name(own_words[1]); })) {
+    std::fprintf(stderr,
+                 "weft: unknown subcommand %s; the subcommands are run, explore and replay\n"
+                 "Run 'weft --help' for the options.\n",
+                 quoted_prefix(own_words[1]).c_str());
+    return exit_bad_input;
+  }
   try {
     app.parse(static_cast<int>(own_words.size()), own_words.data());
   } catch (const CLI::ParseError& error) {

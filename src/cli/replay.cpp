@@ -17,6 +17,7 @@
 #include "cli/ignore_option.hpp"
 #include "cli/number_check.hpp"
 #include "cli/protocol.hpp"
+#include "cli/quoted_text.hpp"
 #include "cli/temp_dir.hpp"
 #include "cli/usage_error.hpp"
 #include "cli/verdict.hpp"
@@ -31,8 +32,8 @@ std::string schedule_from(const std::string& given) {
   if (given.rfind("w", 0) == 0 && !std::filesystem::exists(given)) return given;
   std::ifstream in(given);
   if (!in) {
-    throw usage_error("\"" + given +
-                      "\" is neither a schedule (they start with \"w1.\") nor a readable file");
+    throw usage_error(quoted_prefix(given) +
+                      " is neither a schedule (they start with \"w1.\") nor a readable file");
   }
   std::string line;
   while (std::getline(in, line)) {
@@ -40,7 +41,7 @@ std::string schedule_from(const std::string& given) {
     if (start == std::string::npos || line[start] == '#') continue;
     return line.substr(start, line.find_last_not_of(" \t\r") - start + 1);
   }
-  throw usage_error("the file " + given + " holds no schedule");
+  throw usage_error("the file " + quoted_prefix(given) + " holds no schedule");
 }
 
 class replay_command final : public command {
@@ -75,7 +76,9 @@ class replay_command final : public command {
     if (const sched::decode_result decoded = sched::decode(schedule); !decoded.ok()) {
       std::string error = decoded.error;
       if (error.rfind("weft: ", 0) == 0) error.erase(0, 6);
-      throw usage_error("bad schedule \"" + schedule + "\": " + error);
+      // The schedule may be anything a file held: show a short, escaped prefix, never the whole.
+      const std::string source = schedule == schedule_ ? "" : " in the file " + quoted_prefix(schedule_);
+      throw usage_error("bad schedule " + quoted_prefix(schedule) + source + ": " + error);
     }
     const temp_dir scratch;
     launch what;

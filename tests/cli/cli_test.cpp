@@ -387,12 +387,40 @@ TEST(WeftCommand, ExitsTwoWithAMessageOnBadInput) {
            bad_input{"replay --bytes /no/such/input" + program, "--bytes /no/such/input: no such file"},
            bad_input{"replay w1.AAAA --bytes " + bug_program + program, "not both"},
            bad_input{"", "subcommand"},
+           bad_input{"frobnicate", "unknown subcommand \"frobnicate\""},
+           bad_input{"frobnicate --help", "unknown subcommand \"frobnicate\""},
        }) {
     SCOPED_TRACE(bad.arguments);
     const auto run = run_program(weft + " " + bad.arguments);
     EXPECT_EQ(run.exit_code, 2) << run.output;
     EXPECT_NE(run.output.find(bad.message), std::string::npos) << run.output;
   }
+}
+
+TEST(WeftReplay, QuotesAShortEscapedPrefixOfAGarbageScheduleFile) {
+  const auto dir = scratch_dir("garbage");
+  const auto small = dir / "small.schedule";
+  {
+    std::ofstream out(small, std::ios::binary);
+    out << std::string("garbage\x01\x1b[31mred\0after", 22);
+  }
+  const auto big = dir / "big.schedule";
+  {
+    std::ofstream out(big, std::ios::binary);
+    out << std::string(1 << 20, 'Z');
+  }
+  const std::string program = std::string(" -- ") + EXITS_SIX;
+  const auto garbled = run_program(weft + " replay " + small.string() + program);
+  EXPECT_EQ(garbled.exit_code, 2) << garbled.output;
+  // Unprintable bytes are escaped, and the message goes on past the NUL to say what is wrong.
+  EXPECT_EQ(garbled.output.find('\x1b'), std::string::npos) << garbled.output;
+  EXPECT_NE(garbled.output.find("\"garbage\\x01\\x1b[31mred\\x00after\""), std::string::npos) << garbled.output;
+  EXPECT_NE(garbled.output.find("must start with \"w1.\""), std::string::npos) << garbled.output;
+  const auto huge = run_program(weft + " replay " + big.string() + program);
+  EXPECT_EQ(huge.exit_code, 2) << huge.output;
+  EXPECT_LT(huge.output.size(), 1000u) << "the whole bad schedule was echoed";
+  EXPECT_NE(huge.output.find("... (1048576 bytes)"), std::string::npos) << huge.output;
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
