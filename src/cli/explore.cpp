@@ -24,6 +24,7 @@
 #include "cli/command.hpp"
 #include "cli/ignore_option.hpp"
 #include "cli/number_check.hpp"
+#include "cli/output_path.hpp"
 #include "cli/progress.hpp"
 #include "cli/protocol.hpp"
 #include "cli/temp_dir.hpp"
@@ -80,7 +81,8 @@ class explore_command final : public command {
         ->default_val(2)
         ->check(at_least(0));
     explore->add_option("--seed", seed_, "The exploration's seed: run i's schedule depends on (seed, i) only")
-        ->default_val(1);
+        ->default_val(1)
+        ->check(unsigned_64());
     explore->add_option("-j,--jobs", jobs_, "Runs at a time (default: the number of CPUs)")
         ->check(at_least(1));
     explore->add_option("--timeout-per-run", timeout_s_, "Seconds before a run is killed as a timeout")
@@ -176,11 +178,8 @@ void explore_command::check_input() {
   // dfs runs one at a time: the next path is known only once the previous run ended.
   if (strategy_ == "dfs") jobs_ = 1;
   if (jobs_ == 0) jobs_ = std::max(1u, std::thread::hardware_concurrency());
-  if (!save_dir_.empty()) {
-    std::error_code error;
-    std::filesystem::create_directories(save_dir_, error);
-    if (error) throw usage_error("--save-dir " + save_dir_ + ": " + error.message());
-  }
+  if (!save_dir_.empty()) prepare_writable_directory("--save-dir", save_dir_);
+  if (!json_path_.empty()) check_writable_file("--json", json_path_);
 }
 
 launch explore_command::launch_for(std::size_t index, const temp_dir& scratch) const {

@@ -25,6 +25,25 @@ inline CLI::Validator at_least(long long lowest) {
       ">=" + std::to_string(lowest));
 }
 
+// A seed: any whole number an std::uint64_t holds, the type the program's strategies take.
+inline CLI::Validator unsigned_64() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        std::size_t used = 0;
+        bool fits = !text.empty() && text[0] >= '0' && text[0] <= '9';
+        try {
+          if (fits) (void)std::stoull(text, &used);
+        } catch (const std::exception&) {
+          fits = false;
+        }
+        if (!fits || used != text.size()) {
+          return "must be a whole number from 0 to 18446744073709551615; got \"" + text + "\"";
+        }
+        return "";
+      },
+      "UINT64");
+}
+
 inline CLI::Validator positive_seconds() {
   return CLI::Validator(
       [](std::string& text) -> std::string {

@@ -16,6 +16,7 @@
 #include "cli/command.hpp"
 #include "cli/ignore_option.hpp"
 #include "cli/number_check.hpp"
+#include "cli/output_path.hpp"
 #include "cli/protocol.hpp"
 #include "cli/quoted_text.hpp"
 #include "cli/temp_dir.hpp"
@@ -72,6 +73,7 @@ class replay_command final : public command {
     if (schedule_.empty())
       throw usage_error(
           "no schedule given; usage: weft replay <schedule|file> [options] -- <program> [args]");
+    if (!trace_path_.empty()) check_writable_file("--trace", trace_path_);
     const std::string schedule = schedule_from(schedule_);
     if (const sched::decode_result decoded = sched::decode(schedule); !decoded.ok()) {
       std::string error = decoded.error;

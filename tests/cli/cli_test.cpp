@@ -149,6 +149,20 @@ TEST(WeftExplore, DepthFirstSearchGoesOnFromRunToRunAcrossProcesses) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(WeftExplore, TakesAnySeedAnUnsigned64BitNumberHolds) {
+  const auto dir = scratch_dir("seed");
+  for (const std::string seed : {"0", "9223372036854775808", "18446744073709551615"}) {
+    SCOPED_TRACE(seed);
+    const auto json = dir / "summary.json";
+    const auto explored = run_program(weft + " explore -n 10 --jobs 2 --seed " + seed + " --json " +
+                                      json.string() + " -- " + bug_program + " lost_update_fixed");
+    EXPECT_EQ(explored.exit_code, 0) << explored.output;
+    EXPECT_NE(explored.output.find("10 runs, 0 failures"), std::string::npos) << explored.output;
+    EXPECT_EQ(read_json(json)["seed"].get<std::uint64_t>(), std::stoull(seed));
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST(WeftExplore, AcceptsTheExpectedExitCode) {
   const auto expected = run_program(weft + " explore -n 50 --expect-exit 6 -- " + EXITS_SIX);
   EXPECT_EQ(expected.exit_code, 0) << expected.output;
@@ -388,6 +402,15 @@ TEST(WeftCommand, ExitsTwoWithAMessageOnBadInput) {
            bad_input{"replay w1.AAAA --bytes " + bug_program + program, "not both"},
            bad_input{"", "subcommand"},
            bad_input{"frobnicate", "unknown subcommand \"frobnicate\""},
+           bad_input{"explore --seed -1" + program,
+                     "--seed: must be a whole number from 0 to 18446744073709551615; got \"-1\""},
+           bad_input{"explore --seed 18446744073709551616" + program, "got \"18446744073709551616\""},
+           bad_input{"explore --json /no/such/dir/summary.json" + program,
+                     "--json \"/no/such/dir/summary.json\": its directory does not exist"},
+           bad_input{"explore --json /tmp" + program, "--json \"/tmp\": is a directory"},
+           bad_input{"explore --save-dir " + bug_program + "/saved" + program, "--save-dir \""},
+           bad_input{"replay w1.AAAA --trace /no/such/dir/trace.json" + program,
+                     "--trace \"/no/such/dir/trace.json\": its directory does not exist"},
            bad_input{"frobnicate --help", "unknown subcommand \"frobnicate\""},
        }) {
     SCOPED_TRACE(bad.arguments);

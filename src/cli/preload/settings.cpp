@@ -32,6 +32,21 @@ std::int64_t number_of(const char* variable, std::int64_t fallback) {
   return value;
 }
 
+// Seeds and run indices are std::uint64_t from the command's parsing to the strategy.
+std::uint64_t unsigned_of(const char* variable, std::uint64_t fallback) {
+  const std::string text = text_of(variable);
+  if (text.empty()) return fallback;
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long value = std::strtoull(text.c_str(), &end, 10);
+  if (errno != 0 || *end != '\0' || text[0] < '0' || text[0] > '9') {
+    std::fprintf(stderr, "weft: %s must be a whole number from 0 to 2^64-1; got \"%s\" (a weft bug)\n",
+                 variable, text.c_str());
+    std::_Exit(4);
+  }
+  return value;
+}
+
 }  // namespace
 
 preloaded_settings read_settings() {
@@ -39,9 +54,9 @@ preloaded_settings read_settings() {
   settings.result_path = text_of(result_variable);
   if (const std::string strategy = text_of(strategy_variable); !strategy.empty())
     settings.strategy = strategy;
-  settings.seed = static_cast<std::uint64_t>(number_of(seed_variable, 1));
+  settings.seed = unsigned_of(seed_variable, 1);
   settings.depth = static_cast<int>(number_of(depth_variable, 3));
-  settings.run_index = static_cast<std::uint64_t>(number_of(run_variable, 0));
+  settings.run_index = unsigned_of(run_variable, 0);
   settings.replay = text_of(replay_variable);
   settings.trace_path = text_of(trace_variable);
   settings.hard_timeout_ms = number_of(hard_timeout_variable, settings.hard_timeout_ms);
