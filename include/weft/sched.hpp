@@ -19,10 +19,19 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "weft/options.hpp"  // config_error
 
 namespace weft {
+
+// What a data race on plain memory does to an exploration (code built with weft_instrument only).
+enum class race_mode {
+  fail,    // a run with a race fails with failure::race, unless it failed otherwise first (the default)
+  report,  // races fail no run: each distinct one is listed in explore_result::races, and exploring goes
+           // on, each run judged by its other outcome, to the assertion or crash a race leads to
+  off,     // races are neither reported nor listed
+};
 
 class explore_options {
  public:
@@ -45,11 +54,14 @@ class explore_options {
   // run's parked threads die with the child. Strategies that learn across runs (pct's step count) see
   // only what the parent passes on; dfs is refused in this mode with config_error.
   explore_options& fork_each_run(bool enabled = true);
-  // Report data races on plain memory that a run exhibits (code built with weft_instrument only):
+  // What data races on plain memory that a run exhibits do (code built with weft_instrument only):
   // two accesses to the same bytes from different threads, at least one a write, not ordered by
   // happens-before through the synchronization weft sees (locks, condition variables, semaphores,
-  // barriers, thread create/join, and atomics with their memory orders). On by default; a run with a
-  // race then fails with failure::race unless it failed otherwise first.
+  // barriers, thread create/join, and atomics with their memory orders). Default race_mode::fail.
+  // The environment's WEFT_RACES (fail, report or off) overrides it. Races are detected in every mode,
+  // so a schedule is the same whatever the mode.
+  explore_options& races(race_mode mode);
+  // Shorthand for races(): true is race_mode::fail, false race_mode::off.
   explore_options& report_races(bool enabled = true);
 
   [[nodiscard]] const std::string& strategy() const { return strategy_; }
@@ -63,7 +75,8 @@ class explore_options {
   [[nodiscard]] const std::string& bytes() const { return bytes_; }
   [[nodiscard]] bool quiet() const { return quiet_; }
   [[nodiscard]] bool fork_each_run() const { return fork_each_run_; }
-  [[nodiscard]] bool report_races() const { return report_races_; }
+  [[nodiscard]] race_mode races() const { return races_; }
+  [[nodiscard]] bool report_races() const { return races_ != race_mode::off; }
 
  private:
   std::string strategy_ = "portfolio";
@@ -77,7 +90,7 @@ class explore_options {
   std::string bytes_;
   bool quiet_ = false;
   bool fork_each_run_ = false;
-  bool report_races_ = true;
+  race_mode races_ = race_mode::fail;
 };
 
 struct explore_result {
@@ -101,14 +114,17 @@ struct explore_result {
   bool uncontrolled = false;   // some run needed the watchdog: results are not reproducible
   bool diverged = false;       // (replay) the program took another path than the schedule recorded
   std::string divergence;      // where and how it diverged
+  // With race_mode::report: every distinct data race the runs exhibited, once per pair of source
+  // locations of its two accesses, in the order found; each says what raced and shows both stacks.
+  std::vector<std::string> races;
 
   [[nodiscard]] bool failed() const { return kind != failure::none; }
 };
 
 // Runs `test` under controlled schedules until one fails or the budget (iterations, time) is spent.
 // `test` runs on a thread weft creates; threads it creates join the run. Blocks until done. If the
-// environment sets WEFT_REPLAY, replays that schedule only; WEFT_SEED, WEFT_ITERATIONS and
-// WEFT_STRATEGY override the options. Throws config_error for a malformed option or variable.
+// environment sets WEFT_REPLAY, replays that schedule only; WEFT_SEED, WEFT_ITERATIONS,
+// WEFT_STRATEGY and WEFT_RACES override the options. Throws config_error for a malformed option or variable.
 // Threads of a failing run stay parked (blocked) for the rest of the process.
 [[nodiscard]] explore_result explore(std::function<void()> test, const explore_options& options = {});
 

@@ -10,6 +10,7 @@
 #include <deque>
 #include <iterator>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -47,7 +48,71 @@ explore_options with_environment(explore_options options) {
   if (const char* runs = std::getenv("WEFT_ITERATIONS"))
     options.iterations(parse_number("WEFT_ITERATIONS", runs));
   if (const char* name = std::getenv("WEFT_STRATEGY")) options.strategy(name);
+  if (const char* mode = std::getenv("WEFT_RACES")) {
+    const std::string_view given = mode;
+    if (given == "fail") {
+      options.races(race_mode::fail);
+    } else if (given == "report") {
+      options.races(race_mode::report);
+    } else if (given == "off") {
+      options.races(race_mode::off);
+    } else {
+      throw config_error("weft: WEFT_RACES must be fail, report or off; got \"" + std::string(given) + "\"");
+    }
+  }
   return options;
+}
+
+// The distinct races of an exploration with race_mode::report, once per pair of source locations.
+class race_list {
+ public:
+  void add(const std::string& key, std::string text, explore_result& result) {
+    if (keys_.insert(key).second) result.races.push_back(std::move(text));
+  }
+  void add(const std::vector<sched::data_race>& races, explore_result& result) {
+    for (const sched::data_race& race : races) {
+      sched::rendered_race rendered = sched::render_race(race);
+      add(rendered.key, std::move(rendered.text), result);
+    }
+  }
+
+ private:
+  std::set<std::string> keys_;
+};
+
+// Escapes a line break and a backslash, so that a multi-line text travels as one line.
+std::string as_one_line(const std::string& text) {
+  std::string line;
+  for (const char c : text) {
+    if (c == '\\') {
+      line += "\\\\";
+    } else if (c == '\n') {
+      line += "\\n";
+    } else {
+      line += c;
+    }
+  }
+  return line;
+}
+
+std::string from_one_line(const std::string& line) {
+  std::string text;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '\\' && i + 1 < line.size()) {
+      text += line[++i] == 'n' ? '\n' : line[i];
+    } else {
+      text += line[i];
+    }
+  }
+  return text;
+}
+
+void print_races(const explore_result& result, const explore_options& options) {
+  if (options.quiet() || result.races.empty()) return;
+  std::string text = "weft: the runs exhibited " + std::to_string(result.races.size()) + " distinct data race" +
+                     (result.races.size() == 1 ? "" : "s") + " (races: report):\n";
+  for (const std::string& race : result.races) text += "\n" + race;
+  std::fputs(text.c_str(), stderr);
 }
 
 sched::strategy_kind strategy_named(const std::string& name, const char* source) {
@@ -70,7 +135,7 @@ sched::run_limits limits_from(const explore_options& options) {
   limits.max_steps = options.max_steps();
   limits.watchdog = options.watchdog();
   limits.hard_timeout = std::max(std::chrono::milliseconds(30'000), options.watchdog() * 30);
-  limits.report_races = options.report_races();
+  limits.races = options.races();
   // Fixed once per exploration, so every run sees the same virtual times.
   limits.realtime_base_ns = clock_ns(CLOCK_REALTIME);
   limits.monotonic_base_ns = clock_ns(CLOCK_MONOTONIC);
@@ -133,6 +198,7 @@ struct child_outcome {
   bool uncontrolled = false;
   std::string replay;
   std::string report;
+  std::vector<std::pair<std::string, std::string>> races;  // key and text of each race, when reported
 };
 
 void write_all(int fd, const std::string& text) {
@@ -159,7 +225,11 @@ child_outcome run_in_child(const std::function<void()>& test, sched::recording_s
     const std::string replay = sched::encode(recorder.recorded());
     std::string message = std::to_string(static_cast<int>(failure_of(outcome.kind))) + "\n" +
                           std::to_string(outcome.steps) + "\n" + (outcome.uncontrolled ? "1" : "0") + "\n" +
-                          replay + "\n";
+                          replay + "\n" + std::to_string(outcome.races.size()) + "\n";
+    for (const sched::data_race& race : outcome.races) {
+      const sched::rendered_race rendered = sched::render_race(race);
+      message += as_one_line(rendered.key) + "\n" + as_one_line(rendered.text) + "\n";
+    }
     if (outcome.kind != run_end_kind::completed) {
       message += sched::render_failure(outcome, replay, schedules, recorder.name());
     }
@@ -194,8 +264,16 @@ child_outcome run_in_child(const std::function<void()>& test, sched::recording_s
   std::istringstream lines(received);
   int kind = 0;
   std::string uncontrolled;
-  lines >> kind >> outcome.steps >> uncontrolled >> outcome.replay;
+  std::size_t races = 0;
+  lines >> kind >> outcome.steps >> uncontrolled >> outcome.replay >> races;
   lines.ignore(1);
+  for (std::size_t i = 0; i < races && lines; ++i) {
+    std::string key;
+    std::string text;
+    std::getline(lines, key);
+    std::getline(lines, text);
+    outcome.races.emplace_back(from_one_line(key), from_one_line(text));
+  }
   outcome.kind = static_cast<explore_result::failure>(kind);
   outcome.uncontrolled = uncontrolled == "1";
   outcome.report.assign(std::istreambuf_iterator<char>(lines), std::istreambuf_iterator<char>());
@@ -228,6 +306,7 @@ explore_result explore(std::function<void()> test, const explore_options& given)
   const auto give_up_at = std::chrono::steady_clock::now() + options.time_budget();
 
   explore_result result;
+  race_list races;
   retired_runs retired;
   std::atomic<std::size_t> run_number{0};
   const sched::crash_guard crash_report(recorder, run_number);
@@ -243,12 +322,16 @@ explore_result explore(std::function<void()> test, const explore_options& given)
       recorder.end_run(outcome.steps);
       result.schedules = index + 1;
       result.uncontrolled |= outcome.uncontrolled;
+      if (options.races() == race_mode::report) {
+        for (const auto& [key, text] : outcome.races) races.add(key, text, result);
+      }
       if (outcome.kind == explore_result::failure::none) continue;
       result.kind = outcome.kind;
       result.strategy = std::string(recorder.name());
       result.replay = outcome.replay;
       result.report = outcome.report;
       if (!options.quiet()) std::fputs(result.report.c_str(), stderr);
+      print_races(result, options);
       return result;
     }
     auto current = std::make_unique<run>(recorder, limits);
@@ -256,6 +339,7 @@ explore_result explore(std::function<void()> test, const explore_options& given)
     recorder.end_run(outcome.steps);
     result.schedules = index + 1;
     result.uncontrolled |= outcome.uncontrolled;
+    if (options.races() == race_mode::report) races.add(outcome.races, result);
     if (outcome.kind == run_end_kind::completed) {
       retired.retire(std::move(current));
       continue;
@@ -266,12 +350,15 @@ explore_result explore(std::function<void()> test, const explore_options& given)
     result.report = sched::render_failure(outcome, result.replay, result.schedules, result.strategy);
     retired_runs::keep_forever(std::move(current));
     if (!options.quiet()) std::fputs(result.report.c_str(), stderr);
+    print_races(result, options);
     return result;
   }
+  print_races(result, options);
   return result;
 }
 
-explore_result replay(std::string_view schedule, std::function<void()> test, const explore_options& options) {
+explore_result replay(std::string_view schedule, std::function<void()> test, const explore_options& given) {
+  const explore_options options = with_environment(given);
   sched::decode_result decoded = sched::decode(schedule);
   if (!decoded.ok()) throw config_error(decoded.error);
   sched::replaying_strategy chooser(std::move(decoded.decoded));
@@ -286,6 +373,7 @@ explore_result replay(std::string_view schedule, std::function<void()> test, con
   result.uncontrolled = outcome.uncontrolled;
   result.diverged = chooser.diverged();
   result.divergence = chooser.divergence();
+  if (options.races() == race_mode::report) race_list().add(outcome.races, result);
   if (result.diverged) {
     // The verdict of another path says nothing about this schedule.
     result.report = "weft: replay diverged: " + result.divergence + "\n";
@@ -299,6 +387,7 @@ explore_result replay(std::string_view schedule, std::function<void()> test, con
     retired_runs::keep_forever(std::move(current));
   }
   if (!options.quiet() && !result.report.empty()) std::fputs(result.report.c_str(), stderr);
+  print_races(result, options);
   return result;
 }
 

@@ -64,8 +64,13 @@ explore_options& explore_options::fork_each_run(bool enabled) {
   return *this;
 }
 
+explore_options& explore_options::races(race_mode mode) {
+  races_ = mode;
+  return *this;
+}
+
 explore_options& explore_options::report_races(bool enabled) {
-  report_races_ = enabled;
+  races_ = enabled ? race_mode::fail : race_mode::off;
   return *this;
 }
 

@@ -1,10 +1,35 @@
 #include "sched/failure_report.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include "report/render_stack.hpp"
 #include "snapshot/describe_threads.hpp"
 #include "symbolize/symbolizer.hpp"
 
 namespace weft::sched {
+
+rendered_race render_race(const data_race& race) {
+  rendered_race rendered;
+  rendered.text = describe(race) + "\n";
+  std::vector<std::string> sites;
+  for (const race_access* access : {&race.later, &race.earlier}) {
+    stack_trace where;
+    where.frames = symbolize::frames(access->pcs, /*first_is_exact=*/false);
+    if (access == &race.earlier) rendered.text += "earlier ";
+    if (access->atomic) rendered.text += "atomic ";
+    rendered.text += access->write ? "write" : "read";
+    rendered.text += " by thread ";
+    rendered.text += std::to_string(access->thread);
+    rendered.text += ":\n";
+    report::render_stack(rendered.text, where);
+    // Addresses differ from process to process; the source line of the access does not.
+    sites.push_back(where.frames.empty() ? "?" : where.frames.front().location());
+  }
+  std::sort(sites.begin(), sites.end());
+  rendered.key = sites[0] + " / " + sites[1];
+  return rendered;
+}
 
 std::string render_failure(const run_outcome& outcome, std::string_view replay, std::size_t schedules,
                            std::string_view strategy) {
@@ -19,20 +44,7 @@ std::string render_failure(const run_outcome& outcome, std::string_view replay, 
     text.append("\nthread ").append(std::to_string(outcome.failing_thread)).append(" failed here:\n");
     report::render_stack(text, where);
   }
-  for (const data_race& race : outcome.races) {
-    text.append("\n").append(describe(race)).append("\n");
-    for (const race_access* access : {&race.later, &race.earlier}) {
-      stack_trace where;
-      where.frames = symbolize::frames(access->pcs, /*first_is_exact=*/false);
-      if (access == &race.earlier) text += "earlier ";
-      if (access->atomic) text += "atomic ";
-      text += access->write ? "write" : "read";
-      text += " by thread ";
-      text += std::to_string(access->thread);
-      text += ":\n";
-      report::render_stack(text, where);
-    }
-  }
+  for (const data_race& race : outcome.races) text.append("\n").append(render_race(race).text);
   if (!outcome.tids.empty()) {
     // The threads are parked where they failed: their stacks show where each one waits.
     for (const thread_info& thread :

@@ -111,10 +111,10 @@ void run::end_run(run_end_kind kind, std::string message, std::vector<int> tids)
   outcome_.tids = std::move(tids);
   outcome_.steps = steps_;
   outcome_.uncontrolled = uncontrolled_;
+  if (limits_.races != race_mode::off && !races.races().empty()) outcome_.races = races.races();
   // A data race is undefined behaviour, and usually the cause of whatever else went wrong in the run:
-  // it leads the report, and the other failure follows it.
-  if (limits_.report_races && !races.races().empty()) {
-    outcome_.races = races.races();
+  // unless races are only reported, it leads the report, and the other failure follows it.
+  if (limits_.races == race_mode::fail && !races.races().empty()) {
     outcome_.kind = run_end_kind::race;
     const std::size_t count = outcome_.races.size();
     std::string headline = "weft: the run exhibited " + std::to_string(count) + " data race" +

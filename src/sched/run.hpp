@@ -16,6 +16,7 @@
 #include "sched/managed_thread.hpp"
 #include "sched/race_detector.hpp"
 #include "sched/strategies/strategy.hpp"
+#include "weft/sched.hpp"
 
 namespace weft::sched {
 
@@ -25,7 +26,9 @@ struct run_limits {
   std::chrono::milliseconds hard_timeout{30'000};  // the run is abandoned as hung after this
   std::int64_t realtime_base_ns = 0;               // CLOCK_REALTIME at virtual time zero
   std::int64_t monotonic_base_ns = 0;              // CLOCK_MONOTONIC at virtual time zero
-  bool report_races = true;  // a data race fails an otherwise passing run, and is shown in any failure
+  // fail: a data race fails an otherwise passing run, and is shown in any failure; report: the run's
+  // races are in its outcome, which they do not change; off: neither.
+  race_mode races = race_mode::fail;
 };
 
 enum class run_end_kind { completed, deadlock, livelock, leak, exception, user_check, hung, race };
@@ -44,7 +47,7 @@ struct run_outcome {
   // or parked: innermost first, return addresses.
   std::vector<std::uintptr_t> failure_pcs;
   thread_id failing_thread = 0;
-  std::vector<data_race> races;  // the data races the run exhibited, when races are reported
+  std::vector<data_race> races;  // the data races the run exhibited, unless races are off
 };
 
 class run {

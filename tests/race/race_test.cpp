@@ -151,6 +151,67 @@ TEST(RaceLostUpdate, LockedTwinPassesEverySchedule) {
 
 // ---- 2. a plain flag before the data it guards ----
 
+// races(report): the race no longer stops the exploration at its first run, so the failed check it
+// leads to is found, and the race is listed once however many runs exhibit it.
+TEST(RaceModes, ReportFindsTheLostIncrementAndListsTheRaceOnce) {
+  const weft::explore_result found =
+      weft::explore(programs::lost_update, with("pct", lost_update_budget).races(weft::race_mode::report));
+  ASSERT_EQ(found.kind, failure::user_check) << found.report;
+  EXPECT_THAT(first_line(found.report), HasSubstr("lost update: counter is 1"));
+  EXPECT_GT(found.schedules, 1u) << "the check failed in the first run: the race did not have to be passed";
+  ASSERT_EQ(found.races.size(), 1u) << testing::PrintToString(found.races);
+  EXPECT_THAT(found.races[0], HasSubstr("data race"));
+  EXPECT_EQ(occurrences(found.races[0], "bump_counter"), 2u) << found.races[0];
+}
+
+TEST(RaceModes, ReportListsRacesOfRunsThatPass) {
+  const weft::explore_result found = weft::explore(
+      programs::flag_before_data, with("pct", flag_before_data_budget).races(weft::race_mode::report));
+  EXPECT_FALSE(found.failed()) << found.report;
+  ASSERT_EQ(found.races.size(), 1u) << testing::PrintToString(found.races);
+  EXPECT_THAT(found.races[0], HasSubstr("publish_message"));
+  EXPECT_THAT(found.races[0], HasSubstr("read_message"));
+}
+
+TEST(RaceModes, OffListsNoRaceAndFailIsTheDefault) {
+  const weft::explore_result off =
+      weft::explore(programs::lost_update, with("pct", lost_update_budget).races(weft::race_mode::off));
+  EXPECT_EQ(off.kind, failure::user_check) << off.report;
+  EXPECT_TRUE(off.races.empty());
+  EXPECT_THAT(off.report, testing::Not(HasSubstr("data race")));
+  const weft::explore_result by_default = weft::explore(programs::lost_update, with("pct", lost_update_budget));
+  EXPECT_EQ(by_default.kind, failure::race) << by_default.report;
+  EXPECT_TRUE(by_default.races.empty());
+  EXPECT_EQ(weft::explore_options().report_races(false).races(), weft::race_mode::off);
+  EXPECT_EQ(weft::explore_options().report_races(true).races(), weft::race_mode::fail);
+}
+
+TEST(RaceModes, TheEnvironmentChoosesTheModeAndAMalformedOneIsRefused) {
+  setenv("WEFT_RACES", "report", 1);
+  const weft::explore_result found = weft::explore(programs::lost_update, with("pct", lost_update_budget));
+  EXPECT_EQ(found.kind, failure::user_check) << found.report;
+  EXPECT_EQ(found.races.size(), 1u);
+  setenv("WEFT_RACES", "sometimes", 1);
+  try {
+    (void)weft::explore(programs::lost_update, with("pct", 1));
+    ADD_FAILURE() << "WEFT_RACES=sometimes was accepted";
+  } catch (const weft::config_error& error) {
+    EXPECT_THAT(error.what(), HasSubstr("WEFT_RACES must be fail, report or off; got \"sometimes\""));
+  }
+  unsetenv("WEFT_RACES");
+}
+
+TEST(RaceModes, AForkedRunListsItsRacesToo) {
+  const weft::explore_result found =
+      weft::explore(programs::flag_before_data,
+                    with("pct", 20).races(weft::race_mode::report).fork_each_run());
+  EXPECT_FALSE(found.failed()) << found.report;
+  EXPECT_EQ(found.schedules, 20u);
+  ASSERT_EQ(found.races.size(), 1u) << testing::PrintToString(found.races);
+  EXPECT_THAT(found.races[0], HasSubstr("publish_message"));
+  EXPECT_THAT(found.races[0], HasSubstr("read_message"));
+}
+
 TEST(RaceFlagBeforeData, ReportsTheRaceBetweenPublisherAndReader) {
   expect_race_reported(programs::flag_before_data, "pct", flag_before_data_budget, "publish_message",
                        "read_message");
