@@ -130,7 +130,8 @@ struct explore_result {
 
 // Runs `test` once under exactly `schedule` (a replay string). Throws config_error naming what is
 // wrong with a malformed or foreign schedule. If the program takes another path than the schedule
-// recorded, the result says diverged instead of reporting a false verdict.
+// recorded, the result says diverged instead of reporting a false verdict. WEFT_RACES overrides the
+// options' race mode, as in explore.
 [[nodiscard]] explore_result replay(std::string_view schedule, std::function<void()> test,
                                     const explore_options& options = {});
 

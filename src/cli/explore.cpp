@@ -27,6 +27,7 @@
 #include "cli/output_path.hpp"
 #include "cli/progress.hpp"
 #include "cli/protocol.hpp"
+#include "cli/race_option.hpp"
 #include "cli/temp_dir.hpp"
 #include "cli/usage_error.hpp"
 #include "cli/verdict.hpp"
@@ -94,6 +95,7 @@ class explore_command final : public command {
     explore->add_option("--save-dir", save_dir_, "Save each failing schedule to a file in DIR");
     explore->add_option("--expect-exit", expect_exit_, "The exit code of a normal run")->default_val(0);
     add_ignore_option(*explore, ignore_rules_);
+    add_races_option(*explore, races_);
     explore->add_flag("-q,--quiet", quiet_, "Print only the failure's summary and replay command");
     explore->add_flag("-v,--verbose", verbose_, "A line per run, and the program's own output");
     explore->add_option("program", program_, "The program and its arguments (after --)");
@@ -131,6 +133,7 @@ class explore_command final : public command {
   int expect_exit_ = 0;
   bool quiet_ = false;
   bool verbose_ = false;
+  std::string races_;  // fail, report or off, once check_input has run
   std::vector<std::string> ignore_rules_;
   std::string ignore_;  // WEFT_IGNORE for the program: the environment's and the --ignore rules
   std::vector<std::string> program_;
@@ -142,6 +145,14 @@ class explore_command final : public command {
   std::vector<finished_run> failures_;
   std::size_t first_failure_ = SIZE_MAX;  // lowest failing run index so far
   std::size_t uncontrolled_ = 0;
+  // --races report: each distinct race, by the pair of source locations of its accesses.
+  struct listed_race {
+    std::string text;
+    std::size_t first_run = SIZE_MAX;
+    std::size_t runs = 0;
+  };
+  std::map<std::string, listed_race> races_found_;
+  void report_races() const;
 };
 
 void explore_command::check_input() {
@@ -153,6 +164,7 @@ void explore_command::check_input() {
                       "\"");
   }
   ignore_ = ignore_setting(ignore_rules_);
+  races_ = races_setting(races_);
   if (depth_ < 1) throw usage_error("--depth must be at least 1; got " + std::to_string(depth_));
   if (!shard_.empty()) {
     static const std::regex shape(R"((\d{1,9})/(\d{1,9}))");
@@ -195,6 +207,7 @@ launch explore_command::launch_for(std::size_t index, const temp_dir& scratch) c
                    {seed_variable, std::to_string(seed_)},
                    {depth_variable, std::to_string(depth_)},
                    {run_variable, std::to_string(index)},
+                   {races_variable, races_},
                    {hard_timeout_variable, std::to_string(hard_timeout_ms)}};
   if (!ignore_.empty()) what.settings.emplace_back("WEFT_IGNORE", ignore_);
   return what;
@@ -225,6 +238,14 @@ void explore_command::record(std::size_t index, const program_end& end, bool tim
   done.index = index;
   done.judged = judge_run(stem + ".result", end, expect_exit_, timed_out, timeout_text);
   if (done.judged.uncontrolled) ++uncontrolled_;
+  for (const verdict::race& race : done.judged.races) {
+    listed_race& listed = races_found_[race.key];
+    if (index < listed.first_run) {
+      listed.first_run = index;
+      listed.text = race.text;
+    }
+    ++listed.runs;
+  }
   if (verbose_) {
     std::fprintf(stderr, "weft explore: run %zu %s%s%s\n", index, done.judged.failed ? "failed: " : "passed",
                  done.judged.failed ? done.judged.kind.c_str() : "",
@@ -256,6 +277,7 @@ std::string explore_command::replay_command(const std::string& schedule) const {
   std::string command = shell_quote(weft_path()) + " replay " + schedule;
   if (expect_exit_ != 0) command += " --expect-exit " + std::to_string(expect_exit_);
   for (const std::string& rule : ignore_rules_) command += " --ignore " + shell_quote(rule);
+  if (races_ != "fail") command += " --races " + races_;
   return command + " -- " + shell_command(program_);
 }
 
@@ -282,6 +304,24 @@ void explore_command::report(const finished_run& failure) const {
     std::fprintf(stderr, "No schedule was reported (the process ended before weft could write it).\n");
   } else {
     std::fprintf(stderr, "Reproduce: %s\n", replay_command(judged.replay).c_str());
+  }
+}
+
+void explore_command::report_races() const {
+  if (races_found_.empty()) return;
+  std::vector<const listed_race*> ordered;
+  for (const auto& [key, race] : races_found_) ordered.push_back(&race);
+  std::sort(ordered.begin(), ordered.end(), [](auto* a, auto* b) { return a->first_run < b->first_run; });
+  std::fprintf(stderr, "weft explore: %zu distinct data race%s (--races report):\n", ordered.size(),
+               ordered.size() == 1 ? "" : "s");
+  for (const listed_race* race : ordered) {
+    if (quiet_) {
+      std::fprintf(stderr, "  %s (first in run %zu)\n", race->text.substr(0, race->text.find('\n')).c_str(),
+                   race->first_run);
+      continue;
+    }
+    std::fprintf(stderr, "\nfirst in run %zu, seen in %zu run%s:\n%s", race->first_run, race->runs,
+                 race->runs == 1 ? "" : "s", race->text.c_str());
   }
 }
 
@@ -323,6 +363,10 @@ void explore_command::write_json(double elapsed, double rate) const {
                          {"replay", done->judged.replay},
                          {"outcome", done->judged.failed ? done->judged.kind : "pass"}});
   }
+  json races = json::array();
+  for (const auto& [key, race] : races_found_) {
+    races.push_back({{"sites", key}, {"first_run", race.first_run}, {"runs", race.runs}, {"report", race.text}});
+  }
   const json summary = {{"schema", "weft.explore_summary"},
                         {"version", 1},
                         {"program", program_},
@@ -333,7 +377,9 @@ void explore_command::write_json(double elapsed, double rate) const {
                         {"shard", {{"index", shard_index_}, {"count", shard_count_}}},
                         {"jobs", jobs_},
                         {"runs", finished_.size()},
+                        {"races_mode", races_},
                         {"failures", std::move(failures)},
+                        {"races", std::move(races)},
                         {"uncontrolled_runs", uncontrolled_},
                         {"space_covered", space_covered_},
                         {"elapsed_seconds", elapsed},
@@ -416,6 +462,7 @@ int explore_command::execute(const std::vector<std::string>& after_dashes) {
     report(failure);
     save(failure);
   }
+  report_races();
   if (!json_path_.empty()) write_json(elapsed, rate);
   if (!quiet_) {
     if (uncontrolled_ > 0) {

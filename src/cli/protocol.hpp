@@ -21,6 +21,7 @@ inline constexpr const char* run_variable = "WEFT_CLI_RUN";            // contro
 inline constexpr const char* replay_variable = "WEFT_CLI_REPLAY";      // controlled: replay this schedule
 inline constexpr const char* trace_variable = "WEFT_CLI_TRACE";        // controlled: write a trace here
 inline constexpr const char* hard_timeout_variable = "WEFT_CLI_HARD_TIMEOUT_MS";
+inline constexpr const char* races_variable = "WEFT_CLI_RACES";  // controlled: fail, report or off
 inline constexpr const char* settle_variable = "WEFT_CLI_SETTLE_MS";  // run: the leak check's settle timeout
 // controlled, strategy "remote": "<request fd>,<reply fd>"; the command chooses (dfs, whose search
 // state must outlive one process). Each request is a remote_request; each choose request gets one
@@ -37,8 +38,39 @@ struct remote_request {
 // The result file: "key: value" lines, then "report:" and the failure report to the end of the file.
 // Keys: kind (a run_end_kind name, or exit_during_run when the program called exit() while its run
 // was in progress), exit (main's return value), steps, uncontrolled, diverged, divergence, replay,
-// checked (run mode: the leak check ran), leaked. A crash instead leaves crash_guard's line, which
-// holds "WEFT_REPLAY=<schedule>".
+// checked (run mode: the leak check ran), leaked; and, races reported, one "race" line per data race:
+// its key and its text, each as_one_line, separated by a tab. A crash instead leaves crash_guard's
+// line, which holds "WEFT_REPLAY=<schedule>".
 inline constexpr std::string_view result_magic = "weft-cli-result 1";
+
+// A multi-line text as one line of the result file: backslash, line break and tab escaped.
+inline std::string as_one_line(std::string_view text) {
+  std::string line;
+  for (const char c : text) {
+    if (c == '\\') {
+      line += "\\\\";
+    } else if (c == '\n') {
+      line += "\\n";
+    } else if (c == '\t') {
+      line += "\\t";
+    } else {
+      line += c;
+    }
+  }
+  return line;
+}
+
+inline std::string from_one_line(std::string_view line) {
+  std::string text;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (line[i] != '\\' || i + 1 == line.size()) {
+      text += line[i];
+      continue;
+    }
+    const char escaped = line[++i];
+    text += escaped == 'n' ? '\n' : escaped == 't' ? '\t' : escaped;
+  }
+  return text;
+}
 
 }  // namespace weft::cli

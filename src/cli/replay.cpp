@@ -19,6 +19,7 @@
 #include "cli/output_path.hpp"
 #include "cli/protocol.hpp"
 #include "cli/quoted_text.hpp"
+#include "cli/race_option.hpp"
 #include "cli/temp_dir.hpp"
 #include "cli/usage_error.hpp"
 #include "cli/verdict.hpp"
@@ -59,6 +60,7 @@ class replay_command final : public command {
         ->default_val(60)
         ->check(positive_seconds());
     add_ignore_option(*replay, ignore_rules_);
+    add_races_option(*replay, races_);
     replay->add_flag("-q,--quiet", quiet_, "Print nothing but the verdict");
     replay->add_option("program", program_, "The program and its arguments (after --)");
     return replay;
@@ -69,6 +71,7 @@ class replay_command final : public command {
     if (program_.empty())
       throw usage_error("no program given; usage: weft replay <schedule|file> [options] -- <program> [args]");
     const std::string ignore = ignore_setting(ignore_rules_);
+    races_ = races_setting(races_);
     if (!bytes_path_.empty()) return replay_bytes();
     if (schedule_.empty())
       throw usage_error(
@@ -89,7 +92,8 @@ class replay_command final : public command {
     what.settings = {{mode_variable, "controlled"},
                      {result_variable, scratch.file("result")},
                      {replay_variable, schedule},
-                     {hard_timeout_variable, std::to_string(hard_timeout_ms)}};
+                     {hard_timeout_variable, std::to_string(hard_timeout_ms)},
+                     {races_variable, races_}};
     if (!ignore.empty()) what.settings.emplace_back("WEFT_IGNORE", ignore);
     if (!trace_path_.empty())
       what.settings.emplace_back(trace_variable, std::filesystem::absolute(trace_path_));
@@ -98,6 +102,8 @@ class replay_command final : public command {
     char timeout_text[32];
     std::snprintf(timeout_text, sizeof timeout_text, "%g s", timeout_s_);
     const verdict judged = judge_run(scratch.file("result"), end, expect_exit_, timed_out_, timeout_text);
+    for (const verdict::race& race : judged.races)
+      std::fprintf(stderr, "weft replay: the run exhibited a data race (--races report):\n%s", race.text.c_str());
     if (judged.diverged) {
       std::fprintf(stderr, "weft replay: the program took another path than the schedule: %s\n",
                    judged.divergence.c_str());
@@ -168,6 +174,7 @@ class replay_command final : public command {
   double timeout_s_ = 60;
   bool quiet_ = false;
   bool timed_out_ = false;
+  std::string races_;
   std::vector<std::string> ignore_rules_;
   std::vector<std::string> program_;
 };

@@ -14,6 +14,7 @@ struct result_file {
   bool present = false;
   std::map<std::string, std::string> fields;
   std::string report;
+  std::vector<std::string> races;  // "race" lines, which repeat
   std::string
       crash_line;  // crash_guard's line: "weft: <signal> during schedule N. Reproduce: WEFT_REPLAY=..."
 };
@@ -38,6 +39,8 @@ result_file read_result(const std::string& path) {
       result.present = true;
     } else if (line == "report:") {
       in_report = true;
+    } else if (line.rfind("race: ", 0) == 0) {
+      result.races.push_back(line.substr(6));
     } else if (const std::size_t colon = line.find(": "); colon != std::string::npos) {
       result.fields[line.substr(0, colon)] = line.substr(colon + 2);
     }
@@ -72,6 +75,11 @@ verdict judge_run(const std::string& result_path, const program_end& end, int ex
     }
   }
   const std::string kind = field("kind");
+  for (const std::string& race : result.races) {
+    const std::size_t tab = race.find('\t');
+    if (tab == std::string::npos) continue;
+    judged.races.push_back({from_one_line(race.substr(0, tab)), from_one_line(race.substr(tab + 1))});
+  }
 
   if (timed_out) {
     judged.failed = true;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "cli/child_process.hpp"
 
@@ -21,6 +22,12 @@ struct verdict {
   std::string divergence;
   int exit_code = -1;
   int signal = 0;
+  // --races report: the races the run exhibited; key names the pair of source locations.
+  struct race {
+    std::string key;
+    std::string text;
+  };
+  std::vector<race> races;
 };
 
 // Reads `result_path` and judges the run: `end` is how the process ended, `expected_exit` the exit code

@@ -304,6 +304,55 @@ TEST(WeftExplore, AppliesIgnoreRulesToAGtestMainSuite) {
 }
 #endif
 
+#ifdef RACE_PROGRAM
+TEST(WeftExplore, RacesReportFindsTheFailedCheckAndListsTheRace) {
+  const auto dir = scratch_dir("races");
+  const std::string program = std::string(" -- ") + RACE_PROGRAM + " lost_update";
+  const auto json = dir / "report.json";
+  const auto reported =
+      run_program(weft + " explore -n 500 --jobs 2 --races report --json " + json.string() + program);
+  ASSERT_EQ(reported.exit_code, 1) << reported.output;
+  EXPECT_NE(reported.output.find("failed (check)"), std::string::npos) << reported.output;
+  EXPECT_NE(reported.output.find("1 distinct data race (--races report)"), std::string::npos) << reported.output;
+  EXPECT_NE(reported.output.find("bump_counter"), std::string::npos) << reported.output;
+  const nlohmann::json summary = read_json(json);
+  EXPECT_EQ(summary["races_mode"], "report");
+  ASSERT_EQ(summary["failures"].size(), 1u);
+  EXPECT_EQ(summary["failures"][0]["kind"], "check");
+  ASSERT_EQ(summary["races"].size(), 1u) << summary.dump(2);
+  EXPECT_NE(summary["races"][0]["report"].get<std::string>().find("bump_counter"), std::string::npos);
+  // The replay command carries the mode, so the verdict is the same kind.
+  const std::string reproduce = line_starting(reported.output, "Reproduce: ");
+  ASSERT_NE(reproduce.find("--races report"), std::string::npos) << reported.output;
+  const auto replayed = run_program(reproduce.substr(std::string("Reproduce: ").size()));
+  EXPECT_EQ(replayed.exit_code, 1) << replayed.output;
+  EXPECT_NE(replayed.output.find("reproduced: check"), std::string::npos) << replayed.output;
+
+  const auto from_environment = run_program("WEFT_RACES=report " + weft + " explore -n 500 --jobs 2" + program);
+  EXPECT_NE(from_environment.output.find("failed (check)"), std::string::npos) << from_environment.output;
+  EXPECT_NE(from_environment.output.find("distinct data race"), std::string::npos) << from_environment.output;
+
+  const auto off = run_program(weft + " explore -n 500 --jobs 2 --races off --json " + json.string() + program);
+  ASSERT_EQ(off.exit_code, 1) << off.output;
+  EXPECT_NE(off.output.find("failed (check)"), std::string::npos) << off.output;
+  EXPECT_EQ(off.output.find("data race"), std::string::npos) << off.output;
+  EXPECT_TRUE(read_json(json)["races"].empty());
+
+  const auto by_default = run_program(weft + " explore -n 500 --jobs 2" + program);
+  EXPECT_NE(by_default.output.find("failed (race)"), std::string::npos) << by_default.output;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(WeftExplore, RacesReportListsTheRaceOfAProgramThatOtherwisePasses) {
+  const auto reported = run_program(weft + " explore -n 30 --jobs 2 --races report -- " + RACE_PROGRAM +
+                                    " flag_before_data");
+  EXPECT_EQ(reported.exit_code, 0) << reported.output;
+  EXPECT_NE(reported.output.find("1 distinct data race"), std::string::npos) << reported.output;
+  EXPECT_NE(reported.output.find("publish_message"), std::string::npos) << reported.output;
+  EXPECT_NE(reported.output.find("30 runs, 0 failures"), std::string::npos) << reported.output;
+}
+#endif
+
 TEST(WeftCommand, AppliesIgnoreRulesInRunExploreAndReplay) {
   const std::string leaky = std::string(" -- ") + LEAKY_PROGRAM + " leak";
   // run: the option and the environment.
@@ -402,6 +451,9 @@ TEST(WeftCommand, ExitsTwoWithAMessageOnBadInput) {
            bad_input{"replay w1.AAAA --bytes " + bug_program + program, "not both"},
            bad_input{"", "subcommand"},
            bad_input{"frobnicate", "unknown subcommand \"frobnicate\""},
+           bad_input{"explore --races sometimes" + program,
+                     "--races must be fail, report or off; got \"sometimes\""},
+           bad_input{"replay w1.AAAA --races sometimes" + program, "--races must be fail, report or off"},
            bad_input{"explore --seed -1" + program,
                      "--seed: must be a whole number from 0 to 18446744073709551615; got \"-1\""},
            bad_input{"explore --seed 18446744073709551616" + program, "got \"18446744073709551616\""},
@@ -418,6 +470,13 @@ TEST(WeftCommand, ExitsTwoWithAMessageOnBadInput) {
     EXPECT_EQ(run.exit_code, 2) << run.output;
     EXPECT_NE(run.output.find(bad.message), std::string::npos) << run.output;
   }
+}
+
+TEST(WeftCommand, RefusesAMalformedWeftRacesBeforeRunning) {
+  const auto explored = run_program("WEFT_RACES=bogus " + weft + " explore -n 5 -- " + bug_program + " lost_update");
+  EXPECT_EQ(explored.exit_code, 2) << explored.output;
+  EXPECT_NE(explored.output.find("WEFT_RACES must be fail, report or off; got \"bogus\""), std::string::npos)
+      << explored.output;
 }
 
 TEST(WeftReplay, QuotesAShortEscapedPrefixOfAGarbageScheduleFile) {

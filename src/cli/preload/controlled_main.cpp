@@ -14,6 +14,7 @@
 #include "cli/preload/remote_strategy.hpp"
 #include "cli/preload/result_file.hpp"
 #include "cli/preload/trace_recorder.hpp"
+#include "cli/protocol.hpp"
 #include "leaks/ignore_rules.hpp"
 #include "sched/crash_guard.hpp"
 #include "sched/failure_report.hpp"
@@ -181,6 +182,7 @@ int run_controlled(main_function main, int argc, char** argv, char** envp,
 
   sched::run_limits limits;
   limits.hard_timeout = std::chrono::milliseconds(settings.hard_timeout_ms);
+  limits.races = settings.races;
   limits.realtime_base_ns = clock_ns(CLOCK_REALTIME);
   limits.monotonic_base_ns = clock_ns(CLOCK_MONOTONIC);
 
@@ -219,6 +221,12 @@ int run_controlled(main_function main, int argc, char** argv, char** envp,
       .add("diverged", diverged)
       .add("replay", replay);
   if (diverged) result.add("divergence", replaying->divergence());
+  if (settings.races == race_mode::report) {
+    for (const sched::data_race& race : outcome.races) {
+      const sched::rendered_race rendered = sched::render_race(race);
+      result.add("race", as_one_line(rendered.key) + "\t" + as_one_line(rendered.text));
+    }
+  }
   if (outcome.kind != run_end_kind::completed) {
     result.report(sched::render_failure(outcome, replay, settings.run_index + 1, recorder.name()));
   }

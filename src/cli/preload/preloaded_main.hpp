@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <weft/sched.hpp>
 
 namespace weft::cli {
 
@@ -19,6 +20,7 @@ struct preloaded_settings {
   std::string trace_path;
   std::int64_t hard_timeout_ms = 30'000;
   std::int64_t settle_ms = 500;
+  race_mode races = race_mode::fail;
   int remote_requests = -1;  // strategy "remote": the pipes to the command
   int remote_replies = -1;
 };

@@ -61,6 +61,17 @@ preloaded_settings read_settings() {
   settings.trace_path = text_of(trace_variable);
   settings.hard_timeout_ms = number_of(hard_timeout_variable, settings.hard_timeout_ms);
   settings.settle_ms = number_of(settle_variable, settings.settle_ms);
+  if (const std::string races = text_of(races_variable); !races.empty()) {
+    if (races == "report") {
+      settings.races = race_mode::report;
+    } else if (races == "off") {
+      settings.races = race_mode::off;
+    } else if (races != "fail") {
+      std::fprintf(stderr, "weft: %s must be fail, report or off; got \"%s\" (a weft bug)\n", races_variable,
+                   races.c_str());
+      std::_Exit(4);
+    }
+  }
   if (const std::string fds = text_of(remote_variable); !fds.empty()) {
     if (std::sscanf(fds.c_str(), "%d,%d", &settings.remote_requests, &settings.remote_replies) != 2) {
       std::fprintf(stderr, "weft: %s must be two file descriptors; got \"%s\" (a weft bug)\n",

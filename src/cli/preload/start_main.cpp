@@ -22,7 +22,8 @@ main_function program_main = nullptr;
 void forget_protocol_for_children() {
   for (const char* name :
        {mode_variable, result_variable, strategy_variable, seed_variable, depth_variable, run_variable,
-        replay_variable, trace_variable, hard_timeout_variable, settle_variable, remote_variable}) {
+        replay_variable, trace_variable, hard_timeout_variable, settle_variable, remote_variable,
+        races_variable}) {
     unsetenv(name);
   }
   const char* preload = std::getenv("LD_PRELOAD");

@@ -1,0 +1,25 @@
+#include "cli/race_option.hpp"
+
+#include <cstdlib>
+
+#include "cli/quoted_text.hpp"
+#include "cli/usage_error.hpp"
+
+namespace weft::cli {
+
+void add_races_option(CLI::App& subcommand, std::string& mode) {
+  subcommand.add_option("--races", mode,
+                        "fail: a data race fails its run (default); report: list every distinct race and "
+                        "go on exploring; off: ignore races");
+}
+
+std::string races_setting(const std::string& given) {
+  const char* from_environment = std::getenv("WEFT_RACES");
+  const std::string source = !given.empty() ? "--races" : "WEFT_RACES";
+  const std::string mode = !given.empty() ? given : from_environment != nullptr ? from_environment : "fail";
+  if (mode != "fail" && mode != "report" && mode != "off")
+    throw usage_error(source + " must be fail, report or off; got " + quoted_prefix(mode));
+  return mode;
+}
+
+}  // namespace weft::cli
