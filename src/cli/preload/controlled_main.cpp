@@ -1,7 +1,6 @@
 // `weft explore` and `weft replay`: the program's main as the test function of one controlled run.
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -10,12 +9,12 @@
 #include <memory>
 #include <string>
 
+#include "cli/preload/expected_threads.hpp"
 #include "cli/preload/preloaded_main.hpp"
 #include "cli/preload/remote_strategy.hpp"
 #include "cli/preload/result_file.hpp"
 #include "cli/preload/trace_recorder.hpp"
 #include "cli/protocol.hpp"
-#include "leaks/ignore_rules.hpp"
 #include "sched/crash_guard.hpp"
 #include "sched/failure_report.hpp"
 #include "sched/managed_thread.hpp"
@@ -24,7 +23,6 @@
 #include "sched/schedule_codec.hpp"
 #include "sched/strategies/recording.hpp"
 #include "sched/strategies/replay.hpp"
-#include "snapshot/describe_threads.hpp"
 
 namespace weft::cli {
 namespace {
@@ -119,52 +117,6 @@ std::unique_ptr<sched::strategy> chooser_for(const preloaded_settings& settings,
   } catch (const std::exception& error) {
     give_up(error.what());
   }
-}
-
-// Threads still blocked when main returned that the ignore rules expect (WEFT_IGNORE, with the weft
-// command's --ignore rules added) are no leak: a library's process-lifetime pool blocks like that in
-// every run. Returns whether some such thread stays parked on the run.
-bool forgive_expected_threads(sched::run_outcome& outcome) {
-  if (outcome.kind != run_end_kind::leak) return false;
-  std::vector<thread_info> threads;
-  try {
-    const leaks::rule_set rules{options()};
-    threads = snapshots::describe_threads(outcome.tids, snapshot_options().stack_timeout);
-    std::erase_if(threads, [&](const thread_info& thread) { return !rules.ignores(thread); });
-  } catch (const std::exception& error) {
-    std::fprintf(stderr, "weft: cannot apply the ignore rules: %s\n", error.what());
-    return false;
-  }
-  if (threads.empty()) return false;
-  std::vector<int> unexpected;
-  for (const int tid : outcome.tids) {
-    if (std::none_of(threads.begin(), threads.end(), [&](const thread_info& t) { return t.id.tid == tid; }))
-      unexpected.push_back(tid);
-  }
-  if (unexpected.empty()) {
-    outcome.kind = run_end_kind::completed;
-    outcome.message.clear();
-    outcome.tids.clear();
-    return true;
-  }
-  // The message names one blocked thread per line, "  thread <id> (tid <tid>) waits in ...": keep the
-  // lines of the threads that are still a leak.
-  std::string kept = "weft: " + std::to_string(unexpected.size()) +
-                     " thread(s) were still blocked when the test function returned (" +
-                     std::to_string(threads.size()) + " more matched ignore rules):";
-  std::size_t at = outcome.message.find('\n');
-  while (at != std::string::npos) {
-    const std::size_t end = outcome.message.find('\n', at + 1);
-    const std::string line = outcome.message.substr(at, end == std::string::npos ? end : end - at);
-    const bool ignored = std::any_of(threads.begin(), threads.end(), [&](const thread_info& t) {
-      return line.find("(tid " + std::to_string(t.id.tid) + ")") != std::string::npos;
-    });
-    if (!ignored) kept += line;
-    at = end;
-  }
-  outcome.message = std::move(kept);
-  outcome.tids = std::move(unexpected);
-  return true;
 }
 
 }  // namespace
