@@ -7,6 +7,8 @@
 #include <chrono>
 #include <functional>
 #include <thread>
+#include <vector>
+#include <weft/leaks.hpp>
 #include <weft/options.hpp>
 #include <weft/sched.hpp>
 
@@ -235,6 +237,29 @@ TEST(Leaks, ThreadBlockedForeverAtTheEndIsALeakOfTheRun) {
       },
       with("random", 2));
   EXPECT_EQ(result.kind, failure::leak) << result.report;
+}
+
+// A leak check made inside a run (a gtest listener under `weft explore`) gives the run's other threads
+// their turns, as its settle wait would without weft, and then checks as weft's own work: the thread
+// about to exit is not reported, the one blocked for good is, and nothing hangs.
+TEST(Leaks, ALeakCheckInsideARunReportsOnlyTheThreadBlockedForGood) {
+  std::vector<std::size_t> reported;
+  weft::explore_result result = weft::explore(
+      [&] {
+        const weft::options baseline = weft::options().ignore_current();
+        std::thread([] { std::this_thread::sleep_for(5ms); }).detach();
+        static std::mutex mutex;
+        static std::condition_variable never;
+        std::thread([] {
+          std::unique_lock lock(mutex);
+          never.wait(lock, [] { return false; });
+        }).detach();
+        reported.push_back(weft::find_leaks(baseline).thread_count());
+      },
+      with("random", 3));
+  EXPECT_EQ(result.kind, failure::leak) << result.report;
+  EXPECT_FALSE(result.uncontrolled) << "the watchdog took the leak check for a stuck thread";
+  EXPECT_EQ(reported, std::vector<std::size_t>{1});
 }
 
 }  // namespace
