@@ -365,7 +365,8 @@ void explore_command::write_json(double elapsed, double rate) const {
   }
   json races = json::array();
   for (const auto& [key, race] : races_found_) {
-    races.push_back({{"sites", key}, {"first_run", race.first_run}, {"runs", race.runs}, {"report", race.text}});
+    races.push_back(
+        {{"sites", key}, {"first_run", race.first_run}, {"runs", race.runs}, {"report", race.text}});
   }
   const json summary = {{"schema", "weft.explore_summary"},
                         {"version", 1},

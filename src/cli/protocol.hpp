@@ -21,7 +21,7 @@ inline constexpr const char* run_variable = "WEFT_CLI_RUN";            // contro
 inline constexpr const char* replay_variable = "WEFT_CLI_REPLAY";      // controlled: replay this schedule
 inline constexpr const char* trace_variable = "WEFT_CLI_TRACE";        // controlled: write a trace here
 inline constexpr const char* hard_timeout_variable = "WEFT_CLI_HARD_TIMEOUT_MS";
-inline constexpr const char* races_variable = "WEFT_CLI_RACES";  // controlled: fail, report or off
+inline constexpr const char* races_variable = "WEFT_CLI_RACES";       // controlled: fail, report or off
 inline constexpr const char* settle_variable = "WEFT_CLI_SETTLE_MS";  // run: the leak check's settle timeout
 // controlled, strategy "remote": "<request fd>,<reply fd>"; the command chooses (dfs, whose search
 // state must outlive one process). Each request is a remote_request; each choose request gets one

@@ -103,7 +103,8 @@ class replay_command final : public command {
     std::snprintf(timeout_text, sizeof timeout_text, "%g s", timeout_s_);
     const verdict judged = judge_run(scratch.file("result"), end, expect_exit_, timed_out_, timeout_text);
     for (const verdict::race& race : judged.races)
-      std::fprintf(stderr, "weft replay: the run exhibited a data race (--races report):\n%s", race.text.c_str());
+      std::fprintf(stderr, "weft replay: the run exhibited a data race (--races report):\n%s",
+                   race.text.c_str());
     if (judged.diverged) {
       std::fprintf(stderr, "weft replay: the program took another path than the schedule: %s\n",
                    judged.divergence.c_str());

@@ -37,8 +37,8 @@ void on_fatal_signal(int signal, siginfo_t*, void*) {
     // and the process dies of SIGALRM instead of hanging.
     alarm(2);
     const std::string replay = encode(recorder->recorded());
-    const std::string what = std::string("\nweft: ") + strsignal(signal) + " during schedule " +
-                             std::to_string(run->load()) + ".";
+    const std::string what =
+        std::string("\nweft: ") + strsignal(signal) + " during schedule " + std::to_string(run->load()) + ".";
     const std::string line = what + " Reproduce: WEFT_REPLAY=" + replay + "\n";
     const std::string shown = schedule_on_stderr.load() ? line : what + "\n";
     [[maybe_unused]] ssize_t written = write(STDERR_FILENO, shown.data(), shown.size());

@@ -109,8 +109,8 @@ std::string from_one_line(const std::string& line) {
 
 void print_races(const explore_result& result, const explore_options& options) {
   if (options.quiet() || result.races.empty()) return;
-  std::string text = "weft: the runs exhibited " + std::to_string(result.races.size()) + " distinct data race" +
-                     (result.races.size() == 1 ? "" : "s") + " (races: report):\n";
+  std::string text = "weft: the runs exhibited " + std::to_string(result.races.size()) +
+                     " distinct data race" + (result.races.size() == 1 ? "" : "s") + " (races: report):\n";
   for (const std::string& race : result.races) text += "\n" + race;
   std::fputs(text.c_str(), stderr);
 }

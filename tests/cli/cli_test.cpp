@@ -313,7 +313,8 @@ TEST(WeftExplore, RacesReportFindsTheFailedCheckAndListsTheRace) {
       run_program(weft + " explore -n 500 --jobs 2 --races report --json " + json.string() + program);
   ASSERT_EQ(reported.exit_code, 1) << reported.output;
   EXPECT_NE(reported.output.find("failed (check)"), std::string::npos) << reported.output;
-  EXPECT_NE(reported.output.find("1 distinct data race (--races report)"), std::string::npos) << reported.output;
+  EXPECT_NE(reported.output.find("1 distinct data race (--races report)"), std::string::npos)
+      << reported.output;
   EXPECT_NE(reported.output.find("bump_counter"), std::string::npos) << reported.output;
   const nlohmann::json summary = read_json(json);
   EXPECT_EQ(summary["races_mode"], "report");
@@ -328,11 +329,13 @@ TEST(WeftExplore, RacesReportFindsTheFailedCheckAndListsTheRace) {
   EXPECT_EQ(replayed.exit_code, 1) << replayed.output;
   EXPECT_NE(replayed.output.find("reproduced: check"), std::string::npos) << replayed.output;
 
-  const auto from_environment = run_program("WEFT_RACES=report " + weft + " explore -n 500 --jobs 2" + program);
+  const auto from_environment =
+      run_program("WEFT_RACES=report " + weft + " explore -n 500 --jobs 2" + program);
   EXPECT_NE(from_environment.output.find("failed (check)"), std::string::npos) << from_environment.output;
   EXPECT_NE(from_environment.output.find("distinct data race"), std::string::npos) << from_environment.output;
 
-  const auto off = run_program(weft + " explore -n 500 --jobs 2 --races off --json " + json.string() + program);
+  const auto off =
+      run_program(weft + " explore -n 500 --jobs 2 --races off --json " + json.string() + program);
   ASSERT_EQ(off.exit_code, 1) << off.output;
   EXPECT_NE(off.output.find("failed (check)"), std::string::npos) << off.output;
   EXPECT_EQ(off.output.find("data race"), std::string::npos) << off.output;
@@ -344,8 +347,8 @@ TEST(WeftExplore, RacesReportFindsTheFailedCheckAndListsTheRace) {
 }
 
 TEST(WeftExplore, RacesReportListsTheRaceOfAProgramThatOtherwisePasses) {
-  const auto reported = run_program(weft + " explore -n 30 --jobs 2 --races report -- " + RACE_PROGRAM +
-                                    " flag_before_data");
+  const auto reported =
+      run_program(weft + " explore -n 30 --jobs 2 --races report -- " + RACE_PROGRAM + " flag_before_data");
   EXPECT_EQ(reported.exit_code, 0) << reported.output;
   EXPECT_NE(reported.output.find("1 distinct data race"), std::string::npos) << reported.output;
   EXPECT_NE(reported.output.find("publish_message"), std::string::npos) << reported.output;
@@ -411,7 +414,8 @@ TEST(WeftExplore, ReportsACrashWithItsOwnReplayCommandOnly) {
   EXPECT_NE(explored.output.find("run 0 failed (signal)"), std::string::npos) << explored.output;
   // The library's WEFT_REPLAY line does nothing under the command; only its replay command is shown.
   EXPECT_EQ(explored.output.find("WEFT_REPLAY="), std::string::npos) << explored.output;
-  EXPECT_NE(explored.output.find("\nweft: Aborted during schedule 1.\n"), std::string::npos) << explored.output;
+  EXPECT_NE(explored.output.find("\nweft: Aborted during schedule 1.\n"), std::string::npos)
+      << explored.output;
   const std::string reproduce = line_starting(explored.output, "Reproduce: ");
   ASSERT_NE(reproduce.find(" replay w1."), std::string::npos) << explored.output;
 
@@ -473,7 +477,8 @@ TEST(WeftCommand, ExitsTwoWithAMessageOnBadInput) {
 }
 
 TEST(WeftCommand, RefusesAMalformedWeftRacesBeforeRunning) {
-  const auto explored = run_program("WEFT_RACES=bogus " + weft + " explore -n 5 -- " + bug_program + " lost_update");
+  const auto explored =
+      run_program("WEFT_RACES=bogus " + weft + " explore -n 5 -- " + bug_program + " lost_update");
   EXPECT_EQ(explored.exit_code, 2) << explored.output;
   EXPECT_NE(explored.output.find("WEFT_RACES must be fail, report or off; got \"bogus\""), std::string::npos)
       << explored.output;
@@ -496,7 +501,8 @@ TEST(WeftReplay, QuotesAShortEscapedPrefixOfAGarbageScheduleFile) {
   EXPECT_EQ(garbled.exit_code, 2) << garbled.output;
   // Unprintable bytes are escaped, and the message goes on past the NUL to say what is wrong.
   EXPECT_EQ(garbled.output.find('\x1b'), std::string::npos) << garbled.output;
-  EXPECT_NE(garbled.output.find("\"garbage\\x01\\x1b[31mred\\x00after\""), std::string::npos) << garbled.output;
+  EXPECT_NE(garbled.output.find("\"garbage\\x01\\x1b[31mred\\x00after\""), std::string::npos)
+      << garbled.output;
   EXPECT_NE(garbled.output.find("must start with \"w1.\""), std::string::npos) << garbled.output;
   const auto huge = run_program(weft + " replay " + big.string() + program);
   EXPECT_EQ(huge.exit_code, 2) << huge.output;

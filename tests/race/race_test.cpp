@@ -179,7 +179,8 @@ TEST(RaceModes, OffListsNoRaceAndFailIsTheDefault) {
   EXPECT_EQ(off.kind, failure::user_check) << off.report;
   EXPECT_TRUE(off.races.empty());
   EXPECT_THAT(off.report, testing::Not(HasSubstr("data race")));
-  const weft::explore_result by_default = weft::explore(programs::lost_update, with("pct", lost_update_budget));
+  const weft::explore_result by_default =
+      weft::explore(programs::lost_update, with("pct", lost_update_budget));
   EXPECT_EQ(by_default.kind, failure::race) << by_default.report;
   EXPECT_TRUE(by_default.races.empty());
   EXPECT_EQ(weft::explore_options().report_races(false).races(), weft::race_mode::off);
@@ -202,9 +203,8 @@ TEST(RaceModes, TheEnvironmentChoosesTheModeAndAMalformedOneIsRefused) {
 }
 
 TEST(RaceModes, AForkedRunListsItsRacesToo) {
-  const weft::explore_result found =
-      weft::explore(programs::flag_before_data,
-                    with("pct", 20).races(weft::race_mode::report).fork_each_run());
+  const weft::explore_result found = weft::explore(
+      programs::flag_before_data, with("pct", 20).races(weft::race_mode::report).fork_each_run());
   EXPECT_FALSE(found.failed()) << found.report;
   EXPECT_EQ(found.schedules, 20u);
   ASSERT_EQ(found.races.size(), 1u) << testing::PrintToString(found.races);

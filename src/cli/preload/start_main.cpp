@@ -20,10 +20,9 @@ main_function program_main = nullptr;
 // The weft command's settings are for this process only: a program that starts others (a test
 // runner spawning workers, a shell) must not make them run controlled too, or write our result file.
 void forget_protocol_for_children() {
-  for (const char* name :
-       {mode_variable, result_variable, strategy_variable, seed_variable, depth_variable, run_variable,
-        replay_variable, trace_variable, hard_timeout_variable, settle_variable, remote_variable,
-        races_variable}) {
+  for (const char* name : {mode_variable, result_variable, strategy_variable, seed_variable, depth_variable,
+                           run_variable, replay_variable, trace_variable, hard_timeout_variable,
+                           settle_variable, remote_variable, races_variable}) {
     unsetenv(name);
   }
   const char* preload = std::getenv("LD_PRELOAD");
