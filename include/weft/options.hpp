@@ -36,7 +36,11 @@ struct ignore_rule {
   subject what;
   std::string pattern;
 
-  friend bool operator==(const ignore_rule&, const ignore_rule&) = default;
+  // Spelled out rather than defaulted: the headers compile as C++17.
+  friend bool operator==(const ignore_rule& a, const ignore_rule& b) {
+    return a.what == b.what && a.pattern == b.pattern;
+  }
+  friend bool operator!=(const ignore_rule& a, const ignore_rule& b) { return !(a == b); }
 };
 
 namespace detail {

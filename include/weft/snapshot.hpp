@@ -39,7 +39,11 @@ struct thread_identity {
   int tid = 0;
   std::uint64_t start_time = 0;  // clock ticks since boot, as in /proc/<pid>/task/<tid>/stat
 
-  friend bool operator==(const thread_identity&, const thread_identity&) = default;
+  // Spelled out rather than defaulted: the headers compile as C++17.
+  friend bool operator==(const thread_identity& a, const thread_identity& b) {
+    return a.tid == b.tid && a.start_time == b.start_time;
+  }
+  friend bool operator!=(const thread_identity& a, const thread_identity& b) { return !(a == b); }
 };
 
 // Where a thread came from.
