@@ -72,14 +72,9 @@ else()
   set(weft_pc_prefix "\${pcfiledir}/${weft_pc_up}")
   set(weft_pc_libdir "\${prefix}/${CMAKE_INSTALL_LIBDIR}")
 endif()
-# weft's archives are C++: a program linked by the C driver (gcc, a C project) needs the C++ runtime
-# named, as CMake names it when a C target links a C++ archive. It is what the C++ driver adds and the
-# C driver does not (libstdc++ and libm for GCC and clang alike).
-set(weft_cxx_runtime_libs ${CMAKE_CXX_IMPLICIT_LINK_LIBRARIES})
-list(REMOVE_DUPLICATES weft_cxx_runtime_libs)
-list(REMOVE_ITEM weft_cxx_runtime_libs ${CMAKE_C_IMPLICIT_LINK_LIBRARIES})
+# weft's archives are C++: a program linked by `gcc` needs the C++ runtime named (src/CMakeLists.txt).
 set(weft_pc_cxx_runtime)
-foreach(lib IN LISTS weft_cxx_runtime_libs)
+foreach(lib IN LISTS WEFT_CXX_RUNTIME_LIBS)
   string(APPEND weft_pc_cxx_runtime " -l${lib}")
 endforeach()
 configure_file(${CMAKE_CURRENT_LIST_DIR}/weft.pc.in ${PROJECT_BINARY_DIR}/packaging/weft.pc @ONLY)
@@ -92,6 +87,8 @@ get_target_property(weft_instrument_links weft_instrument INTERFACE_LINK_LIBRARI
 foreach(lib IN LISTS weft_instrument_links)
   if(lib MATCHES "BUILD_INTERFACE")
     continue()  # weft's own build settings, which are not installed
+  elseif(lib MATCHES "LINK_LANGUAGE:C")
+    continue()  # the C++ runtime for C links, which the module names for every link below
   elseif(lib MATCHES "^[A-Za-z0-9_+.-]+$" AND NOT TARGET ${lib})
     string(APPEND weft_instrument_pc_libs " -l${lib}")
   elseif(NOT lib STREQUAL "weft::weft")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs a built weft into a fresh prefix, then uses it as a user would:
-#   - builds and tests tests/consumer/project/ (C++17, and a C program) with find_package(weft);
+#   - builds and tests tests/consumer/project/ (C++17) and builds tests/consumer/c_project/ (C only)
+#     with find_package(weft);
 #   - compiles the leak check, the instrumented lost update and the C program with pkg-config alone;
 #   - runs the installed `weft` command (run, explore, replay) in a clean environment, without
 #     LD_LIBRARY_PATH, on the C program and the C++17 gtest suite;
@@ -56,12 +57,18 @@ done
 
 echo "== the consumer project, with find_package(weft COMPONENTS ${components[*]})"
 cmake -S "$source_dir/tests/consumer/project" -B "$work/build" -G "$generator" \
-  -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_PREFIX_PATH="$prefix" -DWEFT_EXPECTED_COMPONENTS="$(IFS=';'; echo "${components[*]}")" \
+  -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_PREFIX_PATH="$prefix" \
+  -DWEFT_EXPECTED_COMPONENTS="$(IFS=';'; echo "${components[*]}")" \
   -DWEFT_CONSUMER_INSTRUMENT="$instrument" \
-  -DCMAKE_C_FLAGS="${sanitize_flags[*]}" -DCMAKE_CXX_FLAGS="${sanitize_flags[*]}"
+  -DCMAKE_CXX_FLAGS="${sanitize_flags[*]}"
 cmake --build "$work/build" --parallel 2
 ctest --test-dir "$work/build" --output-on-failure --timeout 60
+
+echo "== a C project, with find_package(weft) and weft_instrument()"
+cmake -S "$source_dir/tests/consumer/c_project" -B "$work/c_build" -G "$generator" \
+  -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_PREFIX_PATH="$prefix" \
+  -DWEFT_CONSUMER_INSTRUMENT="$instrument" -DCMAKE_C_FLAGS="${sanitize_flags[*]}"
+cmake --build "$work/c_build" --parallel 2
 
 echo "== the consumer's leak check, with pkg-config"
 export PKG_CONFIG_PATH="$libdir/pkgconfig"
@@ -104,7 +111,7 @@ if [[ $instrument == ON ]]; then
 fi
 
 echo "== the C program, with pkg-config"
-account_source=$source_dir/tests/consumer/project/account.c
+account_source=$source_dir/tests/consumer/c_project/account.c
 if [[ $instrument == ON ]]; then
   # weft-instrument's --libs name the C++ runtime that libweft_instrument.a needs: gcc links C only.
   "$cc" -g -O1 "${instrument_cflags[@]}" -c "$account_source" -o "$work/account_pkg_config.o"
@@ -164,7 +171,7 @@ explore_and_replay() {
   expect "$replay_line" 1 "reproduced" "${clean_env[@]}" bash -c "$replay_line"
 }
 
-for account in "$work/account_pkg_config" "$work/build/account_c"; do
+for account in "$work/account_pkg_config" "$work/c_build/account"; do
   expect "weft run -- $account leak" 1 "left 1 thread\\(s\\) running" "${weft[@]}" run -- "$account" leak
   explore_and_replay "$account" overdraft "the account was overdrawn"
   if [[ $instrument == ON ]]; then
