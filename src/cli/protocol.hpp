@@ -22,7 +22,7 @@ inline constexpr const char* run_variable = "WEFT_CLI_RUN";            // contro
 // file, never the string itself: a long run's schedule can pass the kernel's 128 KiB limit for one
 // environment string.
 inline constexpr const char* replay_variable = "WEFT_CLI_REPLAY_FILE";
-inline constexpr const char* trace_variable = "WEFT_CLI_TRACE";        // controlled: write a trace here
+inline constexpr const char* trace_variable = "WEFT_CLI_TRACE";  // controlled: write a trace here
 inline constexpr const char* hard_timeout_variable = "WEFT_CLI_HARD_TIMEOUT_MS";
 inline constexpr const char* max_steps_variable = "WEFT_CLI_MAX_STEPS";  // controlled: the livelock bound
 inline constexpr const char* settle_variable = "WEFT_CLI_SETTLE_MS";  // run: the leak check's settle timeout

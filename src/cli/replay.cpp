@@ -118,9 +118,10 @@ class replay_command final : public command {
     if (!recorded.empty() && (!judged.failed || judged.kind != recorded)) {
       // Another end than the recorded one: this is not the failure the schedule reproduces.
       if (judged.failed && !quiet_) std::fprintf(stderr, "%s", judged.report.c_str());
-      const std::string ended =
-          judged.failed ? "failed with " + judged.kind + " (" + judged.message + ")" : "ran to its end without a failure";
-      std::fprintf(stderr, "weft replay: differs: the replay %s, but the schedule was recorded from a %s failure\n",
+      const std::string ended = judged.failed ? "failed with " + judged.kind + " (" + judged.message + ")"
+                                              : "ran to its end without a failure";
+      std::fprintf(stderr,
+                   "weft replay: differs: the replay %s, but the schedule was recorded from a %s failure\n",
                    ended.c_str(), recorded.c_str());
       return exit_diverged;
     }

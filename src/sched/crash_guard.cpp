@@ -44,8 +44,9 @@ void on_fatal_signal(int signal, siginfo_t*, void*) {
     schedule recorded = recorder->recorded();
     recorded.outcome = "signal";
     const std::string replay =
-        printable_schedule(encode(recorded), "", std::string("a schedule that died of ") + strsignal(signal) +
-                                                     "\nreplay it with WEFT_REPLAY=@<this file>");
+        printable_schedule(encode(recorded), "",
+                           std::string("a schedule that died of ") + strsignal(signal) +
+                               "\nreplay it with WEFT_REPLAY=@<this file>");
     const std::string line = std::string("\nweft: ") + strsignal(signal) + " during schedule " +
                              std::to_string(run->load()) + ". Reproduce: WEFT_REPLAY=" + replay + "\n";
     [[maybe_unused]] ssize_t written = write(STDERR_FILENO, line.data(), line.size());

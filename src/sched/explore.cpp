@@ -2,12 +2,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <algorithm>
 #include <deque>
 #include <iterator>
 #include <memory>
@@ -225,7 +225,8 @@ child_outcome run_in_child(const std::function<void()>& test, sched::recording_s
                           "\n" + (outcome.uncontrolled ? "1" : "0") + "\n" + replay + "\n" +
                           (replaying != nullptr ? one_line(replaying->divergence()) : "") + "\n";
     if (outcome.kind != run_end_kind::completed) {
-      message += sched::render_failure(outcome, printable(replay, outcome.message), schedules, recorder.name());
+      message +=
+          sched::render_failure(outcome, printable(replay, outcome.message), schedules, recorder.name());
     }
     write_all(channel[1], message);
     _exit(0);  // no destructors or atexit handlers of the parent's program run in the child
@@ -328,8 +329,8 @@ explore_result explore(std::function<void()> test, const explore_options& given)
     result.kind = failure_of(outcome.kind);
     result.strategy = std::string(recorder.name());
     result.replay = encode_recorded(recorder, result.kind);
-    result.report = sched::render_failure(outcome, printable(result.replay, outcome.message), result.schedules,
-                                          result.strategy);
+    result.report = sched::render_failure(outcome, printable(result.replay, outcome.message),
+                                          result.schedules, result.strategy);
     retired_runs::keep_forever(std::move(current));
     if (!options.quiet()) std::fputs(result.report.c_str(), stderr);
     return result;
@@ -372,7 +373,8 @@ explore_result replay(std::string_view schedule, std::function<void()> test, con
     result.uncontrolled = outcome.uncontrolled;
     result.divergence = chooser.divergence();
     if (result.failed()) {
-      failure_report = sched::render_failure(outcome, printable(result.replay, outcome.message), 1, result.strategy);
+      failure_report =
+          sched::render_failure(outcome, printable(result.replay, outcome.message), 1, result.strategy);
     }
   }
   result.diverged = !result.divergence.empty();

@@ -277,7 +277,8 @@ parsed_decisions parse_version_1(std::span<const std::uint8_t> bytes) {
       return out;
     }
     if (*candidates < 2) {
-      out.problem = "weft: schedule is corrupt: " + where + " has " + std::to_string(*candidates) + " candidates";
+      out.problem =
+          "weft: schedule is corrupt: " + where + " has " + std::to_string(*candidates) + " candidates";
       return out;
     }
     if (*chosen >= *candidates) {
@@ -305,7 +306,8 @@ bool is_outcome_character(char c) {
 }
 
 bool is_writable_outcome(std::string_view outcome) {
-  return outcome.size() <= max_outcome_length && std::all_of(outcome.begin(), outcome.end(), is_outcome_character);
+  return outcome.size() <= max_outcome_length &&
+         std::all_of(outcome.begin(), outcome.end(), is_outcome_character);
 }
 
 // Version 2's body, uncompressed.
@@ -458,7 +460,8 @@ parsed_decisions parse_version_2_body(std::span<const std::uint8_t> bytes) {
     // A point with one runnable thread is no decision; this also makes every decision cost a bit.
     if (candidates < 2) return corrupt("a decision has " + std::to_string(candidates) + " candidates");
     if (candidates > std::numeric_limits<std::uint32_t>::max()) {
-      return corrupt("a decision has " + std::to_string(candidates) + " candidates, more than any run can have");
+      return corrupt("a decision has " + std::to_string(candidates) +
+                     " candidates, more than any run can have");
     }
     if (!candidate_runs.empty() && candidate_runs.back().second == candidates)
       return corrupt("two runs of candidate counts should be one");
@@ -471,8 +474,8 @@ parsed_decisions parse_version_2_body(std::span<const std::uint8_t> bytes) {
     candidate_runs.emplace_back(length, static_cast<std::uint32_t>(candidates));
   }
   if (covered != count) {
-    return corrupt("its candidate counts cover " + std::to_string(covered) + " of the " + std::to_string(count) +
-                   " decisions it announces");
+    return corrupt("its candidate counts cover " + std::to_string(covered) + " of the " +
+                   std::to_string(count) + " decisions it announces");
   }
   const std::uint64_t chosen_bytes = (chosen_bits + 7) / 8;
   if (reader.left() < chosen_bytes) {
@@ -502,7 +505,8 @@ parsed_decisions parse_version_2_body(std::span<const std::uint8_t> bytes) {
       out.decoded.decisions.push_back(decision{.chosen = chosen, .candidates = candidates});
     }
   }
-  if (bit % 8 != 0 && (packed.back() >> (bit % 8)) != 0) return corrupt("the padding after its choices is not zero");
+  if (bit % 8 != 0 && (packed.back() >> (bit % 8)) != 0)
+    return corrupt("the padding after its choices is not zero");
   return out;
 }
 

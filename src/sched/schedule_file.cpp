@@ -42,7 +42,8 @@ schedule_text resolve_schedule(std::string_view given) {
   return {std::string(given), ""};
 }
 
-std::string write_schedule_file(const std::string& path, std::string_view schedule, std::string_view comments) {
+std::string write_schedule_file(const std::string& path, std::string_view schedule,
+                                std::string_view comments) {
   std::ofstream out(path, std::ios::trunc);
   out << schedule << "\n";
   std::string_view rest = comments;

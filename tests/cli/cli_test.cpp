@@ -277,8 +277,8 @@ TEST(WeftExplore, ACrashInAThreadAfterMainReturnedReplaysExactly) {
 
 TEST(WeftReplay, SaysWhenTheRunEndsInAnotherKindOfFailureThanRecorded) {
   const auto dir = scratch_dir("differs");
-  const auto explored = run_program(weft + " explore -n 500 --json " + (dir / "found.json").string() + " -- " +
-                                    bug_program + " lost_update");
+  const auto explored = run_program(weft + " explore -n 500 --json " + (dir / "found.json").string() +
+                                    " -- " + bug_program + " lost_update");
   ASSERT_EQ(explored.exit_code, 1) << explored.output;
   const std::string schedule = read_json(dir / "found.json")["failures"][0]["replay"];
   const auto same = run_program(weft + " replay " + schedule + " -- " + bug_program + " lost_update");
@@ -301,26 +301,28 @@ TEST(WeftReplay, SaysWhenTheRunEndsInAnotherKindOfFailureThanRecorded) {
 TEST(WeftExplore, SavesALongScheduleToAFileThatItsReproduceLineReplays) {
   const auto dir = scratch_dir("long");
   const std::string tmpdir = "TMPDIR=" + dir.string() + " ";
-  const auto explored = run_program(tmpdir + weft + " explore -n 20 --strategy random --max-steps 250000 --json " +
-                                    (dir / "found.json").string() + " -- " + LONG_RUN);
+  const auto explored =
+      run_program(tmpdir + weft + " explore -n 20 --strategy random --max-steps 250000 --json " +
+                  (dir / "found.json").string() + " -- " + LONG_RUN);
   ASSERT_EQ(explored.exit_code, 1) << explored.output;
   ASSERT_NE(explored.output.find("failed (check)"), std::string::npos) << explored.output;
   const std::string reproduce = line_starting(explored.output, "Reproduce: ");
   ASSERT_FALSE(reproduce.empty()) << explored.output;
   EXPECT_LT(reproduce.size(), 400u) << reproduce;
-  EXPECT_NE(reproduce.find(" replay " + dir.string() + "/weft-cli_long_run-"), std::string::npos) << reproduce;
+  EXPECT_NE(reproduce.find(" replay " + dir.string() + "/weft-cli_long_run-"), std::string::npos)
+      << reproduce;
   EXPECT_NE(reproduce.find(" --max-steps 250000 -- "), std::string::npos) << reproduce;
   const auto replayed = run_program(reproduce.substr(std::string("Reproduce: ").size()));
   EXPECT_EQ(replayed.exit_code, 1) << replayed.output;
-  EXPECT_NE(replayed.output.find("weft replay: reproduced: check: check failed: lost update"), std::string::npos)
+  EXPECT_NE(replayed.output.find("weft replay: reproduced: check: check failed: lost update"),
+            std::string::npos)
       << replayed.output;
 
   // The whole string as one argument: far past a file name's 255 bytes, and it passes to the program
   // through a file, not the environment.
   const std::string schedule = read_json(dir / "found.json")["failures"][0]["replay"];
   EXPECT_GT(schedule.size(), 10'000u);
-  const auto as_string =
-      run_program(weft + " replay " + schedule + " --max-steps 250000 -- " + LONG_RUN);
+  const auto as_string = run_program(weft + " replay " + schedule + " --max-steps 250000 -- " + LONG_RUN);
   EXPECT_EQ(as_string.exit_code, 1) << as_string.output.substr(0, 2000);
   EXPECT_NE(as_string.output.find("weft replay: reproduced: check"), std::string::npos)
       << as_string.output.substr(0, 2000);

@@ -346,15 +346,16 @@ TEST(Replay, SaysWhenTheRunEndsInAnotherKindOfFailureThanRecorded) {
   ASSERT_EQ(found.kind, failure::user_check) << found.report;
   // The same decisions, said to have ended in a deadlock: the replay must not call its check failure
   // a reproduction.
-  weft::explore_result again =
-      weft::replay(weft_test::relabelled(found.replay, "deadlock"), weft_test::lost_update,
-                   weft::explore_options().quiet());
+  weft::explore_result again = weft::replay(weft_test::relabelled(found.replay, "deadlock"),
+                                            weft_test::lost_update, weft::explore_options().quiet());
   EXPECT_TRUE(again.diverged);
   EXPECT_EQ(again.kind, failure::user_check);
-  EXPECT_NE(again.divergence.find("the replay failed with check, but the schedule was recorded from a deadlock failure"),
+  EXPECT_NE(again.divergence.find(
+                "the replay failed with check, but the schedule was recorded from a deadlock failure"),
             std::string::npos)
       << again.divergence;
-  weft::explore_result same = weft::replay(found.replay, weft_test::lost_update, weft::explore_options().quiet());
+  weft::explore_result same =
+      weft::replay(found.replay, weft_test::lost_update, weft::explore_options().quiet());
   EXPECT_FALSE(same.diverged) << same.divergence;
 }
 
@@ -388,7 +389,8 @@ TEST(LongRun, ItsReproduceLineNamesAFileThatReplaysIt) {
   const std::string marker = "Reproduce: WEFT_REPLAY=";
   const std::size_t at = found.report.find(marker);
   ASSERT_NE(at, std::string::npos) << found.report;
-  const std::string shown = found.report.substr(at + marker.size(), found.report.find('\n', at) - at - marker.size());
+  const std::string shown =
+      found.report.substr(at + marker.size(), found.report.find('\n', at) - at - marker.size());
   ASSERT_EQ(shown.rfind("@", 0), 0u) << shown;
   EXPECT_LT(shown.size(), 200u) << shown;
 
@@ -411,9 +413,11 @@ TEST(LongRun, AReplayOfAMissingScheduleFileSaysWhichFile) {
   EXPECT_THROW(
       {
         try {
-          (void)weft::replay("@/no/such/weft.schedule", [] {}, weft::explore_options().quiet());
+          (void)weft::replay(
+              "@/no/such/weft.schedule", [] {}, weft::explore_options().quiet());
         } catch (const weft::config_error& error) {
-          EXPECT_NE(std::string(error.what()).find("/no/such/weft.schedule"), std::string::npos) << error.what();
+          EXPECT_NE(std::string(error.what()).find("/no/such/weft.schedule"), std::string::npos)
+              << error.what();
           throw;
         }
       },

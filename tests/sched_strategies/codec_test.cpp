@@ -98,8 +98,8 @@ TEST(ScheduleCodec, WritesTheDocumentedFormat) {
   EXPECT_EQ(encode(three_decisions()), craft(body, "w2."));
   schedule with_outcome = three_decisions();
   with_outcome.outcome = "deadlock";
-  const std::vector<std::uint8_t> named = {0, 3, 8, 'd', 'e', 'a', 'd', 'l', 'o', 'c', 'k',
-                                           3, 1, 2, 1, 3, 1, 4, 0b01100};
+  const std::vector<std::uint8_t> named = {0,   3, 8, 'd', 'e', 'a', 'd', 'l', 'o',    'c',
+                                           'k', 3, 1, 2,   1,   3,   1,   4,   0b01100};
   EXPECT_EQ(encode(with_outcome), craft(named, "w2."));
 }
 
@@ -198,7 +198,8 @@ TEST(ScheduleCodec, RefusesEveryTruncationOfACompressedString) {
   for (std::size_t length = 3; length < text.size(); length += 7) {
     const auto result = decode(text.substr(0, length));
     EXPECT_FALSE(result.ok()) << "length " << length;
-    EXPECT_NE(result.error.find("truncated"), std::string::npos) << "length " << length << ": " << result.error;
+    EXPECT_NE(result.error.find("truncated"), std::string::npos)
+        << "length " << length << ": " << result.error;
   }
 }
 

@@ -1,6 +1,7 @@
 // A run of about 200,000 scheduling points with a lost update in it: two threads each increment a
-// shared count without a lock, then take a mutex 50,000 times; main checks the count at the end. Its schedule is far longer than a terminal
-// line (and than the old format's 128 KiB), so weft must save it to a file and replay it from there.
+// shared count without a lock, then take a mutex 50,000 times; main checks the count at the end. Its schedule
+// is far longer than a terminal line (and than the old format's 128 KiB), so weft must save it to a file and
+// replay it from there.
 #include <mutex>
 #include <string>
 #include <thread>
