@@ -14,7 +14,7 @@
 // A failing run (a failed weft::expect, an exception, a deadlock, a livelock, a leaked thread, a race,
 // a crash) prints weft's report, which ends with its WEFT_REPLAY line, then aborts: libFuzzer saves the
 // input as crash-<sha1>. Running the fuzz binary on that file runs the same schedule again, and so
-// does WEFT_REPLAY=<w1 string> with the same binary and file. See docs/fuzzing.md.
+// does WEFT_REPLAY=<w2 string> with the same binary and file. See docs/fuzzing.md.
 //
 // WEFT_STRATEGY, WEFT_SEED and WEFT_ITERATIONS are ignored (and unset, with a note) in a fuzz target:
 // the input alone decides. WEFT_FUZZ_FEEDBACK=off turns the interleaving counters off, for measuring.

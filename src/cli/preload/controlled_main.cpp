@@ -132,6 +132,7 @@ int run_controlled(main_function main, int argc, char** argv, char** envp,
 
   sched::run_limits limits;
   limits.hard_timeout = std::chrono::milliseconds(settings.hard_timeout_ms);
+  if (settings.max_steps > 0) limits.max_steps = static_cast<std::size_t>(settings.max_steps);
   limits.realtime_base_ns = clock_ns(CLOCK_REALTIME);
   limits.monotonic_base_ns = clock_ns(CLOCK_MONOTONIC);
 
@@ -159,7 +160,9 @@ int run_controlled(main_function main, int argc, char** argv, char** envp,
   recorder.end_run(outcome.steps);
   if (!settings.trace_path.empty()) sched::remove_run_observer(tracer);
 
-  const std::string replay = sched::encode(recorder.recorded());
+  sched::schedule recorded = recorder.recorded();
+  if (outcome.kind != run_end_kind::completed) recorded.outcome = std::string(kind_name(outcome.kind));
+  const std::string replay = sched::encode(recorded);
   const bool diverged = replaying != nullptr && replaying->diverged();
   result_text result;
   result.add("kind", kind_name(outcome.kind))
