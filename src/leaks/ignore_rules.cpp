@@ -164,10 +164,11 @@ bool rule_set::ignores_by_stack(const stack_trace& stack) const {
 namespace weft {
 
 void ignore_everywhere(const options& rules) {
-  if (rules.baseline() || rules.cleanup() || rules.settle_timeout() != options().settle_timeout()) {
+  if (rules.baseline() || rules.cleanup() || rules.settle_timeout() != options().settle_timeout() ||
+      rules.full_stacks()) {
     throw config_error(
         "weft: ignore_everywhere takes only ignore_* rules; build its argument without ignore_current, "
-        "settle_timeout or cleanup");
+        "settle_timeout, full_stacks or cleanup");
   }
   std::lock_guard lock(leaks::everywhere_mutex);
   leaks::everywhere_rules().insert(leaks::everywhere_rules().end(), rules.rules().begin(),

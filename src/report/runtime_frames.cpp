@@ -27,14 +27,15 @@ constexpr std::array runtime_modules = {
 };
 
 // Functions of the runtimes that end up outside the runtime libraries: std:: and __gnu_cxx::
-// templates are instantiated in the caller's binary, glibc's internal names show up in static links
-// and in debug symbols of libc itself, and _start is glibc's code linked into every program. weft's
-// internal namespaces are listed one by one: the public weft:: names (and tests' helpers) are not
-// weft's plumbing.
+// templates (and the __gthread_ wrappers of pthread calls) are instantiated in the caller's binary, glibc's
+// internal names show up in static links and in debug symbols of libc itself, and _start is glibc's code
+// linked into every program. weft's internal namespaces are listed one by one: the public weft:: names (and
+// tests' helpers) are not weft's plumbing.
 constexpr std::array runtime_functions = {
     owned_prefix{"std::"sv, "libstdc++"sv},
     owned_prefix{"__gnu_cxx::"sv, "libstdc++"sv},
     owned_prefix{"__cxxabiv1"sv, "libstdc++"sv},
+    owned_prefix{"__gthread_"sv, "libstdc++"sv},  // libstdc++'s inline wrappers of pthread calls
     owned_prefix{"__libc"sv, "libc"sv},
     owned_prefix{"__pthread"sv, "libc"sv},
     owned_prefix{"__futex"sv, "libc"sv},

@@ -23,7 +23,8 @@ TEST(RuntimeFrames, CountsFramesOfRuntimeLibrariesAsRuntime) {
 TEST(RuntimeFrames, CountsRuntimeFunctionsCompiledIntoTheProgramAsRuntime) {
   for (const char* function : {"std::thread::join()", "__gnu_cxx::__verbose_terminate_handler()",
                                "__cxxabiv1::__terminate(void (*)())", "__libc_start_main", "__pthread_once",
-                               "__futex_abstimed_wait_common", "__GI___poll", "_dl_start_user"}) {
+                               "__futex_abstimed_wait_common", "__GI___poll", "_dl_start_user",
+                               "__gthread_mutex_lock(pthread_mutex_t*)"}) {
     EXPECT_TRUE(is_runtime_frame(frame(0x1000, function, "/build/app", 0x10))) << function;
   }
 }
