@@ -77,7 +77,7 @@ void render_ignore_rule(std::string& out, const std::vector<leak_group>& groups,
   if (entries.empty()) return;
   const char* what = task_groups.empty() ? "threads" : groups.empty() ? "tasks" : "threads and tasks";
   out += std::string("weft: if these ") + what +
-         " are meant to live as long as the process, ignore them in every test with\n  " +
+         " are meant to live as long as the process, ignore them in every check with\n  " +
          report::weft_ignore_assignment(entries) + "\n";
 }
 
