@@ -5,8 +5,12 @@
 //   weft::verify_none(weft::options(baseline).settle_timeout(200ms).ignore_created_by("io_pool::*"));
 //
 // Patterns are globs matched against whole demangled names: `*` matches any run of characters
-// (including `::`), `?` one character, `[abc]` one of a set. "boost::asio::*" matches every function in
-// that namespace; "worker_loop*" matches "worker_loop()" and "worker_loop(int)".
+// (including `::`), `?` one character, `[abc]` one of a set, `\*` a star. A function's name matches
+// when the glob matches it as printed or its qualified name: without return type, parameter list,
+// template arguments, ABI tags and clone suffixes, with or without its "(anonymous namespace)" scopes
+// (docs/options.md). "boost::asio::*" matches every function in that namespace; "Pool::start" matches
+// "void Pool<int>::start(int) const"; "leveldb::*Env::Schedule" and "leveldb::PosixEnv::Schedule" match
+// "leveldb::(anonymous namespace)::PosixEnv::Schedule(void (*)(void*), void*)".
 #pragma once
 
 #include <chrono>
@@ -61,18 +65,25 @@ class options {
   // The one total deadline for unexpected threads to exit before they are reported. Default 500 ms;
   // zero checks once without waiting. Negative durations are refused with config_error.
   options& settle_timeout(std::chrono::milliseconds timeout);
+  // Whether a report's text shows every frame of every stack. By default (false, or the environment
+  // variable WEFT_FULL_STACKS=1 says otherwise) it leaves out weft's own frames and folds each run of
+  // standard-library and test-framework frames into one line ("... 6 frames of libstdc++ ..."), so
+  // that the program's frames stand out. leak_report::json() always has every frame.
+  options& full_stacks(bool full = true);
   // Called once after verify_none or verify_main has checked, with whether leaks were found, before
   // verify_none throws or verify_main returns. find_leaks refuses options that carry a cleanup.
   options& cleanup(std::function<void(bool leaks_found)> callback);
 
   [[nodiscard]] const std::vector<ignore_rule>& rules() const { return rules_; }
   [[nodiscard]] std::chrono::milliseconds settle_timeout() const { return settle_timeout_; }
+  [[nodiscard]] bool full_stacks() const { return full_stacks_; }
   [[nodiscard]] const std::function<void(bool)>& cleanup() const { return cleanup_; }
   [[nodiscard]] const std::shared_ptr<const detail::baseline>& baseline() const { return baseline_; }
 
  private:
   std::vector<ignore_rule> rules_;
   std::chrono::milliseconds settle_timeout_{500};
+  bool full_stacks_ = false;
   std::function<void(bool)> cleanup_;
   std::shared_ptr<const detail::baseline> baseline_;
 };
@@ -80,7 +91,7 @@ class options {
 // Adds the rules of `rules` to the process-wide list every check applies, after weft's defaults
 // (sanitizer runtime threads) and the WEFT_IGNORE environment variable. Meant for libraries whose
 // background threads are meant to outlive tests. Thread-safe. Throws config_error if `rules` carries
-// anything but ignore rules (a baseline, a settle timeout or a cleanup).
+// anything but ignore rules (a baseline, a settle timeout, full_stacks or a cleanup).
 void ignore_everywhere(const options& rules);
 
 }  // namespace weft

@@ -117,7 +117,8 @@ struct snapshot {
   std::vector<thread_info> threads;  // in tid order
   std::vector<task_info> tasks;      // every registered live task, in id order
 
-  // Every thread, then every task, with its stack and creation record, rendered as in a leak report.
+  // Every thread, then every task, with its stack and creation record, rendered as in a leak report
+  // with full stacks (options::full_stacks): a snapshot is taken to see everything, weft's frames too.
   [[nodiscard]] std::string text() const;
 };
 

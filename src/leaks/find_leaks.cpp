@@ -6,6 +6,7 @@
 #include "leaks/ignore_rules.hpp"
 #include "leaks/settle.hpp"
 #include "leaks/unexpected_threads.hpp"
+#include "report/stack_detail.hpp"
 #include "snapshot/describe_threads.hpp"
 #include "tasks/describe_tasks.hpp"
 #include "weft/leaks.hpp"
@@ -28,6 +29,8 @@ std::vector<task_info> unexpected_tasks(const options& opts, const leaks::rule_s
 
 leak_report check(const options& opts) {
   const leaks::rule_set rules(opts);
+  const bool full_stacks =
+      opts.full_stacks() || report::stack_detail_from_environment() == report::stack_detail::full;
   leaks::unexpected_threads finder(opts, rules);
   const auto deadline = std::chrono::steady_clock::now() + opts.settle_timeout();
   const leaks::survey last = leaks::settle(deadline, [&] {
@@ -49,7 +52,8 @@ leak_report check(const options& opts) {
   }
   std::vector<task_info> tasks;
   if (last.tasks > 0) tasks = unexpected_tasks(opts, rules);
-  return leak_report(leaks::group_alike(std::move(threads)), leaks::group_alike_tasks(std::move(tasks)));
+  return leak_report(leaks::group_alike(std::move(threads)), leaks::group_alike_tasks(std::move(tasks)))
+      .show_full_stacks(full_stacks);
 }
 
 }  // namespace

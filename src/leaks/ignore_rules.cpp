@@ -8,6 +8,7 @@
 #include <string>
 
 #include "report/runtime_frames.hpp"
+#include "symbolize/function_name.hpp"
 
 namespace weft::leaks {
 namespace {
@@ -30,20 +31,6 @@ std::mutex everywhere_mutex;
 std::vector<ignore_rule>& everywhere_rules() {
   static auto* rules = new std::vector<ignore_rule>();  // never destroyed: checks may run at exit
   return *rules;
-}
-
-// The name without its parameter list, cut at the first '(' outside template brackets:
-// "Pool::start() const" -> "Pool::start", "std::vector<int (*)()>::size()" -> "std::vector<int (*)()>::size".
-std::string_view without_parameters(std::string_view name) {
-  int angle_depth = 0;
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    if (name[i] == '<') ++angle_depth;
-    if (name[i] == '>' && angle_depth > 0) --angle_depth;
-    // "operator()" names its parameter list after its own parentheses.
-    if (name[i] == '(' && angle_depth == 0 && !name.substr(0, i).ends_with("operator"))
-      return name.substr(0, i);
-  }
-  return name;
 }
 
 bool glob_matches(const std::string& pattern, std::string_view name) {
@@ -74,8 +61,16 @@ bool top_matches(const std::string& pattern, const stack_trace& stack) {
 bool matches(std::string_view pattern, std::string_view name) {
   const std::string glob(pattern);
   if (glob_matches(glob, name)) return true;
-  std::string_view bare = without_parameters(name);
-  return bare.size() != name.size() && glob_matches(glob, bare);
+  const symbolize::function_name function = symbolize::parse_function_name(name);
+  if (glob_matches(glob, function.qualified()) || glob_matches(glob, function.qualified_with_template_args()))
+    return true;
+  // "leveldb::PosixEnv::Schedule" for leveldb::(anonymous namespace)::PosixEnv::Schedule: the reader
+  // of a report knows the class, rarely that it sits in an unnamed namespace.
+  symbolize::function_name named_only;
+  for (const symbolize::name_scope& scope : function.scopes) {
+    if (scope.name != "(anonymous namespace)") named_only.scopes.push_back(scope);
+  }
+  return named_only.scopes.size() != function.scopes.size() && glob_matches(glob, named_only.qualified());
 }
 
 std::vector<ignore_rule> parse_ignore_list(std::string_view text, std::string_view source) {
@@ -169,10 +164,11 @@ bool rule_set::ignores_by_stack(const stack_trace& stack) const {
 namespace weft {
 
 void ignore_everywhere(const options& rules) {
-  if (rules.baseline() || rules.cleanup() || rules.settle_timeout() != options().settle_timeout()) {
+  if (rules.baseline() || rules.cleanup() || rules.settle_timeout() != options().settle_timeout() ||
+      rules.full_stacks()) {
     throw config_error(
         "weft: ignore_everywhere takes only ignore_* rules; build its argument without ignore_current, "
-        "settle_timeout or cleanup");
+        "settle_timeout, full_stacks or cleanup");
   }
   std::lock_guard lock(leaks::everywhere_mutex);
   leaks::everywhere_rules().insert(leaks::everywhere_rules().end(), rules.rules().begin(),

@@ -43,8 +43,10 @@ class rule_set {
 // "name:" followed by a glob. Throws config_error naming the entry that is wrong.
 [[nodiscard]] std::vector<ignore_rule> parse_ignore_list(std::string_view text, std::string_view source);
 
-// Whether `name` matches glob `pattern`. A function name also matches when the pattern matches it
-// without its parameter list: "Pool::start" matches "Pool::start()".
+// Whether `name` matches glob `pattern`. A function name matches when the pattern matches any of its
+// spellings (symbolize::function_name): as printed; its qualified name with template arguments
+// ("Pool<int>::start"); its qualified name ("Pool::start", also for "void Pool<int>::start<char>(int)
+// const [clone .isra.0]"); or that name without its "(anonymous namespace)" scopes.
 [[nodiscard]] bool matches(std::string_view pattern, std::string_view name);
 
 }  // namespace weft::leaks

@@ -17,6 +17,7 @@
 #include <system_error>
 #include <thread>
 
+#include "report/stack_detail.hpp"
 #include "sched/crash_guard.hpp"
 #include "sched/failure_report.hpp"
 #include "sched/run.hpp"
@@ -49,6 +50,8 @@ explore_options with_environment(explore_options options) {
   if (const char* runs = std::getenv("WEFT_ITERATIONS"))
     options.iterations(parse_number("WEFT_ITERATIONS", runs));
   if (const char* name = std::getenv("WEFT_STRATEGY")) options.strategy(name);
+  // Read again when a failure is rendered; a malformed value is refused here, before the first run.
+  (void)report::stack_detail_from_environment();
   return options;
 }
 

@@ -3,8 +3,23 @@
 #include "report/render_stack.hpp"
 #include "snapshot/describe_threads.hpp"
 #include "symbolize/symbolizer.hpp"
+#include "weft/options.hpp"
 
 namespace weft::sched {
+namespace {
+
+// WEFT_FULL_STACKS, as leak reports read it. explore refuses a malformed value before the first run;
+// here, with a failure to report, a bad value only costs the folding.
+report::stack_detail requested_detail(std::string& text) {
+  try {
+    return report::stack_detail_from_environment();
+  } catch (const config_error& error) {
+    text.append(error.what()).append("; showing full stacks\n");
+    return report::stack_detail::full;
+  }
+}
+
+}  // namespace
 
 std::string render_failure(const run_outcome& outcome, std::string_view replay, std::size_t schedules,
                            std::string_view strategy) {
@@ -13,11 +28,12 @@ std::string render_failure(const run_outcome& outcome, std::string_view replay, 
           (schedules == 1 ? "" : "s") + ", " + std::to_string(outcome.steps) + " steps in the failing run";
   if (outcome.uncontrolled) text += "; the run was uncontrolled, so the replay may not reproduce it";
   text += ")\n";
+  const report::stack_detail detail = requested_detail(text);
   if (!outcome.failure_pcs.empty()) {
     stack_trace where;
     where.frames = symbolize::frames(outcome.failure_pcs, /*first_is_exact=*/false);
     text.append("\nthread ").append(std::to_string(outcome.failing_thread)).append(" failed here:\n");
-    report::render_stack(text, where);
+    report::render_stack(text, where, "  ", report::default_max_frames, detail);
   }
   for (const data_race& race : outcome.races) {
     text.append("\n").append(describe(race)).append("\n");
@@ -30,7 +46,7 @@ std::string render_failure(const run_outcome& outcome, std::string_view replay, 
       text += " by thread ";
       text += std::to_string(access->thread);
       text += ":\n";
-      report::render_stack(text, where);
+      report::render_stack(text, where, "  ", report::default_max_frames, detail);
     }
   }
   if (!outcome.tids.empty()) {
@@ -38,7 +54,7 @@ std::string render_failure(const run_outcome& outcome, std::string_view replay, 
     for (const thread_info& thread :
          snapshots::describe_threads(outcome.tids, snapshot_options().stack_timeout)) {
       text += "\n";
-      report::render_thread(text, thread);
+      report::render_thread(text, thread, {}, detail);
     }
   }
   text += "\nReproduce: WEFT_REPLAY=" + std::string(replay) + "\n";

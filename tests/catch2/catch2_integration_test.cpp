@@ -133,6 +133,20 @@ TEST(Catch2LeakListener, ReportsOnlyTheThreadsEachTestCaseLeaked) {
   }
 }
 
+TEST(Catch2LeakListener, FailureEndsWithAnIgnoreRuleThatPassesTheSuiteWhenPasted) {
+  const program_run run = run_leaky_suite();
+  const std::vector<console_failure> failures = console_failures(run.output);
+  ASSERT_EQ(failures.size(), 3u) << run.output;
+  // Every leak of the suite is a parked_thread; the console wraps lines, so read without spaces.
+  const std::string rule = "WEFT_IGNORE='created_by:weft_test::parked_thread::parked_thread'";
+  for (const console_failure& failure : failures) {
+    EXPECT_TRUE(without_spaces(failure.body).ends_with(rule)) << failure.body;
+  }
+  const program_run pasted = run_leaky_suite(rule);
+  EXPECT_EQ(pasted.exit_code, 0) << pasted.output;
+  EXPECT_TRUE(mentions(pasted.output, "All tests passed")) << pasted.output;
+}
+
 TEST(Catch2LeakListener, LocatesTheFailureAtTheTestCaseLine) {
   const program_run run = run_leaky_suite();
   for (const console_failure& failure : console_failures(run.output)) {

@@ -69,6 +69,22 @@ TEST(GtestIntegration, BlamesTheTestThatCreatedTheThreadInItsFailure) {
   EXPECT_NE(run.output.find("weft: found 1 unexpected thread:"), std::string::npos) << run.output;
 }
 
+TEST(GtestIntegration, FailureEndsWithAnIgnoreRuleThatPassesTheTestWhenPasted) {
+  const weft_test::program_run run = run_program(suite + " --gtest_filter=Pool.LeaksWorker");
+  ASSERT_EQ(run.exit_code, 1) << run.output;
+  // The failure message's last line, just before gtest's verdict.
+  const std::size_t verdict = run.output.find("\n\n[  FAILED  ] Pool.LeaksWorker");
+  ASSERT_NE(verdict, std::string::npos) << run.output;
+  const std::size_t line_start = run.output.rfind('\n', verdict - 1) + 1;
+  const std::string last_line = run.output.substr(line_start, verdict - line_start);
+  ASSERT_TRUE(last_line.starts_with("  WEFT_IGNORE='created_by:")) << run.output;
+
+  const weft_test::program_run pasted =
+      run_program(last_line + " " + suite + " --gtest_filter=Pool.LeaksWorker");
+  EXPECT_EQ(pasted.exit_code, 0) << last_line << "\n" << pasted.output;
+  EXPECT_EQ(pasted.output.find("weft: found"), std::string::npos) << pasted.output;
+}
+
 TEST(GtestIntegration, XmlReportAgreesWithTheConsole) {
   const std::string xml_path = testing::TempDir() + "weft_gtest_report.xml";
   weft_test::program_run run = run_program(suite + " --gtest_output=xml:" + xml_path);
