@@ -314,7 +314,8 @@ bool is_writable_outcome(std::string_view outcome) {
 std::vector<std::uint8_t> body_of(const schedule& decisions) {
   std::vector<std::uint8_t> body;
   put_varint(body, decisions.decisions.size());
-  const std::string_view outcome = is_writable_outcome(decisions.outcome) ? decisions.outcome : "";
+  const std::string_view outcome =
+      is_writable_outcome(decisions.outcome) ? std::string_view(decisions.outcome) : std::string_view();
   put_varint(body, outcome.size());
   body.insert(body.end(), outcome.begin(), outcome.end());
 
