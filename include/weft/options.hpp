@@ -25,6 +25,14 @@ class config_error : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+// Checks every WEFT_* environment variable weft reads (docs/options.md lists them) and throws
+// config_error naming the first malformed one and the value seen. The first call that passes is the
+// last one that looks: later calls return at once, while each variable is still checked again where
+// it is used. The integrations' install, find_leaks, verify_none, verify_main, take_snapshot and
+// explore call it before anything else, so calling it yourself only moves the error earlier.
+// Thread-safe.
+void check_environment();
+
 // One ignore rule: a glob applied to one property of a thread.
 struct ignore_rule {
   enum class subject {

@@ -27,6 +27,7 @@ std::vector<task_info> unexpected_tasks(const options& opts, const leaks::rule_s
 }
 
 leak_report check(const options& opts) {
+  check_environment();
   const leaks::rule_set rules(opts);
   leaks::unexpected_threads finder(opts, rules);
   const auto deadline = std::chrono::steady_clock::now() + opts.settle_timeout();
@@ -41,7 +42,9 @@ leak_report check(const options& opts) {
   });
   if (last.unexpected.empty() && last.tasks == 0) return {};
 
-  // Only the survivors are signalled for their stacks, now that they had every chance to exit.
+  // Only the survivors are signalled for their stacks, now that they had every chance to exit: each
+  // is either reported, which needs its stack, or may be ignored by a stack rule, which needs it too.
+  // One that left its start routine meanwhile is gone, and describe_threads does not signal it.
   std::vector<thread_info> threads;
   if (!last.unexpected.empty()) {
     threads = snapshots::describe_threads(last.unexpected, snapshot_options().stack_timeout);
