@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -29,8 +30,8 @@ std::string quoted(std::string_view value) {
     }
   }
   text.append("\"");
-  if (value.size() > shown) text.append(" (" + std::to_string(value.size()) + " bytes, first " +
-                                        std::to_string(shown) + " shown)");
+  if (value.size() > shown)
+    text.append(" (" + std::to_string(value.size()) + " bytes, first " + std::to_string(shown) + " shown)");
   return text;
 }
 
@@ -40,7 +41,7 @@ std::optional<std::uint64_t> number_from(const char* variable) {
   char* end = nullptr;
   errno = 0;
   const unsigned long long value = std::strtoull(text, &end, 10);
-  if (errno != 0 || end == text || *end != '\0' || text[0] == '-' || text[0] == '+' || text[0] == ' ') {
+  if (errno != 0 || end == text || *end != '\0' || std::strchr(text, '-') != nullptr) {
     throw config_error(std::string("weft: ") + variable + " must be a non-negative integer; got " +
                        quoted(text));
   }

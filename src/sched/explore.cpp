@@ -35,8 +35,10 @@ using sched::run_end_kind;
 
 explore_options with_environment(explore_options options) {
   if (const std::optional<std::uint64_t> seed = sched::seed_from_environment()) options.seed(*seed);
-  if (const std::optional<std::uint64_t> runs = sched::iterations_from_environment()) options.iterations(*runs);
-  if (std::optional<std::string> name = sched::strategy_from_environment()) options.strategy(std::move(*name));
+  if (const std::optional<std::uint64_t> runs = sched::iterations_from_environment())
+    options.iterations(*runs);
+  if (std::optional<std::string> name = sched::strategy_from_environment())
+    options.strategy(std::move(*name));
   return options;
 }
 

@@ -38,16 +38,17 @@ TEST_P(MalformedVariable, IsRefusedByCheckEnvironmentNamingItAndTheValue) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    EveryVariable, MalformedVariable,
-    ::testing::Values(malformed{"WEFT_LEAKS", "sometimes", "\"sometimes\""},
-                      malformed{"WEFT_IGNORE", "name:ok;topp:x", "\"topp:x\""},
-                      malformed{"WEFT_SIGNAL", "abc", "\"abc\""},
-                      malformed{"WEFT_REPLAY", "not-a-schedule", "\"not-a-schedule\""},
-                      malformed{"WEFT_SEED", "-1", "\"-1\""},
-                      malformed{"WEFT_ITERATIONS", "many", "\"many\""},
-                      malformed{"WEFT_STRATEGY", "pcts", "\"pcts\""}),
-    [](const ::testing::TestParamInfo<malformed>& info) { return std::string(info.param.variable); });
+INSTANTIATE_TEST_SUITE_P(EveryVariable, MalformedVariable,
+                         ::testing::Values(malformed{"WEFT_LEAKS", "sometimes", "\"sometimes\""},
+                                           malformed{"WEFT_IGNORE", "name:ok;topp:x", "\"topp:x\""},
+                                           malformed{"WEFT_SIGNAL", "abc", "\"abc\""},
+                                           malformed{"WEFT_REPLAY", "not-a-schedule", "\"not-a-schedule\""},
+                                           malformed{"WEFT_SEED", " -1", "\" -1\""},
+                                           malformed{"WEFT_ITERATIONS", "many", "\"many\""},
+                                           malformed{"WEFT_STRATEGY", "pcts", "\"pcts\""}),
+                         [](const ::testing::TestParamInfo<malformed>& info) {
+                           return std::string(info.param.variable);
+                         });
 
 TEST(Environment, EveryCheckedVariableHasACaseAboveAndIsDocumented) {
   std::ifstream file(WEFT_OPTIONS_DOC);

@@ -302,8 +302,9 @@ std::optional<int> stack_signal_from_environment() {
   int signal = 0;
   auto [stop, error] = std::from_chars(text, end, signal);
   if (error != std::errc{} || stop != end || *text == '\0' || signal < SIGRTMIN || signal > SIGRTMAX) {
-    throw config_error("weft: WEFT_SIGNAL must be a real-time signal number from " + std::to_string(SIGRTMIN) +
-                       " to " + std::to_string(SIGRTMAX) + "; got \"" + std::string(text) + "\"");
+    throw config_error("weft: WEFT_SIGNAL must be a real-time signal number from " +
+                       std::to_string(SIGRTMIN) + " to " + std::to_string(SIGRTMAX) + "; got \"" +
+                       std::string(text) + "\"");
   }
   return signal;
 }
