@@ -58,6 +58,9 @@ class options {
   // Ignore every thread alive now (the caller included), even if it is still alive at the check.
   // Reads /proc/self/task once; later calls replace the earlier baseline.
   options& ignore_current();
+  // The two stack rules need the thread's stack, which costs it a signal: a check applies them only
+  // to the threads still unexpected after its settle wait, so a thread ignored by them alone makes
+  // the check wait its whole settle timeout. Name and creation rules cost nothing.
   options& ignore_top_function(std::string pattern);
   options& ignore_any_function(std::string pattern);
   options& ignore_created_by(std::string pattern);
