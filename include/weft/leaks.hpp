@@ -83,11 +83,13 @@ class leak_error : public std::runtime_error {
 // its start routine; threads weft did not see created are polled from /proc, and tasks from weft's task
 // registry, every few milliseconds.
 // Blocks at most settle_timeout plus one stack capture (snapshot_options::stack_timeout). Only the
-// threads still unexpected after settling are signalled for stacks, and, when stack-based ignore
-// rules are in play, the unexpected threads those rules must look at.
+// threads still unexpected after settling are signalled, once each, for their stacks: the report and
+// the stack-based rules (top_function, any_function) need them. So a thread that exits within the
+// settle timeout is never signalled, and one ignored only by a stack rule makes the check wait the
+// whole settle timeout. A thread that has left its start routine is never signalled.
 // Call from the test's own thread after the code under test returns. Throws config_error for a
-// malformed WEFT_IGNORE or WEFT_FULL_STACKS, or for options that carry a cleanup (only verify_none and
-// verify_main run it).
+// malformed WEFT_* variable (check_environment) or for options that carry a cleanup (only verify_none
+// and verify_main run it).
 [[nodiscard]] leak_report find_leaks(const options& opts = {});
 
 // find_leaks, then the options' cleanup; throws leak_error when the report is not empty.

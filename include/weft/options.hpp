@@ -29,6 +29,14 @@ class config_error : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+// Checks every WEFT_* environment variable weft reads (docs/options.md lists them) and throws
+// config_error naming the first malformed one and the value seen. The first call that passes is the
+// last one that looks: later calls return at once, while each variable is still checked again where
+// it is used. The integrations' install, find_leaks, verify_none, verify_main, take_snapshot and
+// explore call it before anything else, so calling it yourself only moves the error earlier.
+// Thread-safe.
+void check_environment();
+
 // One ignore rule: a glob applied to one property of a thread.
 struct ignore_rule {
   enum class subject {
@@ -58,6 +66,9 @@ class options {
   // Ignore every thread alive now (the caller included), even if it is still alive at the check.
   // Reads /proc/self/task once; later calls replace the earlier baseline.
   options& ignore_current();
+  // The two stack rules need the thread's stack, which costs it a signal: a check applies them only
+  // to the threads still unexpected after its settle wait, so a thread ignored by them alone makes
+  // the check wait its whole settle timeout. Name and creation rules cost nothing.
   options& ignore_top_function(std::string pattern);
   options& ignore_any_function(std::string pattern);
   options& ignore_created_by(std::string pattern);

@@ -128,9 +128,11 @@ struct snapshot {
 // Blocks at most `stack_timeout` waiting for stacks, plus the time to read /proc and symbolize. Each
 // thread is sent one real-time signal (see docs/troubleshooting.md: a raw nanosleep, poll or epoll_wait
 // in that thread returns EINTR). A thread that blocks the signal or does not answer comes back with its
-// `unavailable_reason` set; a thread that exits during the snapshot is left out.
-// Thread-safe; may be called from any thread, but not from a signal handler. Throws std::system_error
-// only if /proc/self/task cannot be read at all.
+// `unavailable_reason` set; a thread that exits during the snapshot, or has already left its start
+// routine (it is running its thread-local destructors on its way out), is left out and not signalled.
+// Thread-safe; may be called from any thread, but not from a signal handler. Throws config_error for a
+// malformed WEFT_* environment variable (check_environment), std::system_error if /proc/self/task
+// cannot be read at all.
 [[nodiscard]] snapshot take_snapshot(const snapshot_options& options = {});
 
 }  // namespace weft

@@ -28,6 +28,7 @@ std::vector<task_info> unexpected_tasks(const options& opts, const leaks::rule_s
 }
 
 leak_report check(const options& opts) {
+  check_environment();
   const leaks::rule_set rules(opts);
   const bool full_stacks =
       opts.full_stacks() || report::stack_detail_from_environment() == report::stack_detail::full;
@@ -44,7 +45,9 @@ leak_report check(const options& opts) {
   });
   if (last.unexpected.empty() && last.tasks == 0) return {};
 
-  // Only the survivors are signalled for their stacks, now that they had every chance to exit.
+  // Only the survivors are signalled for their stacks, now that they had every chance to exit: each
+  // is either reported, which needs its stack, or may be ignored by a stack rule, which needs it too.
+  // One that left its start routine meanwhile is gone, and describe_threads does not signal it.
   std::vector<thread_info> threads;
   if (!last.unexpected.empty()) {
     threads = snapshots::describe_threads(last.unexpected, snapshot_options().stack_timeout);

@@ -109,18 +109,20 @@ std::vector<ignore_rule> parse_ignore_list(std::string_view text, std::string_vi
   return rules;
 }
 
+std::vector<ignore_rule> ignore_rules_from_environment() {
+  const char* text = std::getenv("WEFT_IGNORE");
+  if (text == nullptr) return {};
+  return parse_ignore_list(text, "WEFT_IGNORE");
+}
+
 rule_set::rule_set(const options& opts) {
   {
     std::lock_guard lock(everywhere_mutex);
     rules_.insert(rules_.end(), everywhere_rules().begin(), everywhere_rules().end());
   }
-  if (const char* env = std::getenv("WEFT_IGNORE")) {
-    std::vector<ignore_rule> from_env = parse_ignore_list(env, "WEFT_IGNORE");
-    rules_.insert(rules_.end(), from_env.begin(), from_env.end());
-  }
+  std::vector<ignore_rule> from_environment = ignore_rules_from_environment();
+  rules_.insert(rules_.end(), from_environment.begin(), from_environment.end());
   rules_.insert(rules_.end(), opts.rules().begin(), opts.rules().end());
-  // Stacks are always needed: telling a sanitizer's thread from a leak takes its stack.
-  needs_stacks_ = true;
 }
 
 bool rule_set::is_tool_thread(const thread_info& thread) {
@@ -142,7 +144,7 @@ bool rule_set::ignores_by_identity(std::string_view name, const creation_record&
 
 bool rule_set::ignores(const task_info& task) const {
   if (ignores_by_identity(task.name, task.created)) return true;
-  if (!needs_stacks_) return false;
+  // A task's async stack comes from weft's own records: applying stack rules to it signals no one.
   stack_trace sites;
   for (const async_frame& frame : task.async_stack) {
     if (!frame.site.function.empty()) sites.frames.push_back(frame.site);

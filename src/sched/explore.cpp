@@ -11,14 +11,15 @@
 #include <deque>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <system_error>
 #include <thread>
 
-#include "report/stack_detail.hpp"
 #include "sched/crash_guard.hpp"
+#include "sched/environment.hpp"
 #include "sched/failure_report.hpp"
 #include "sched/run.hpp"
 #include "sched/schedule_codec.hpp"
@@ -34,24 +35,12 @@ namespace {
 using sched::run;
 using sched::run_end_kind;
 
-std::uint64_t parse_number(const char* variable, const char* text) {
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long value = std::strtoull(text, &end, 10);
-  if (errno != 0 || end == text || *end != '\0' || text[0] == '-') {
-    throw config_error(std::string("weft: ") + variable + " must be a non-negative integer; got \"" + text +
-                       "\"");
-  }
-  return value;
-}
-
 explore_options with_environment(explore_options options) {
-  if (const char* seed = std::getenv("WEFT_SEED")) options.seed(parse_number("WEFT_SEED", seed));
-  if (const char* runs = std::getenv("WEFT_ITERATIONS"))
-    options.iterations(parse_number("WEFT_ITERATIONS", runs));
-  if (const char* name = std::getenv("WEFT_STRATEGY")) options.strategy(name);
-  // Read again when a failure is rendered; a malformed value is refused here, before the first run.
-  (void)report::stack_detail_from_environment();
+  if (const std::optional<std::uint64_t> seed = sched::seed_from_environment()) options.seed(*seed);
+  if (const std::optional<std::uint64_t> runs = sched::iterations_from_environment())
+    options.iterations(*runs);
+  if (std::optional<std::string> name = sched::strategy_from_environment())
+    options.strategy(std::move(*name));
   return options;
 }
 
@@ -279,8 +268,10 @@ child_outcome run_in_child(const std::function<void()>& test, sched::recording_s
 }  // namespace
 
 explore_result explore(std::function<void()> test, const explore_options& given) {
+  check_environment();
   const explore_options options = with_environment(given);
-  if (const char* schedule = std::getenv("WEFT_REPLAY")) return replay(schedule, std::move(test), options);
+  if (const std::optional<std::string> schedule = sched::replay_from_environment())
+    return replay(*schedule, std::move(test), options);
 
   sched::strategy_config config;
   config.seed = options.seed();

@@ -211,6 +211,23 @@ TEST(Catch2Main, ExitsWithTwoOnAnUnknownWeftLeaksValue) {
   EXPECT_EQ(run.output.find("test cases"), std::string::npos) << run.output;
 }
 
+TEST(Catch2LeakListener, RefusesAMalformedWeftSignalBeforeAnyTestCase) {
+  const program_run run = run_program("WEFT_SIGNAL=abc " + quoted(WEFT_CATCH2_HEADER_ONCE));
+  EXPECT_NE(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("weft: WEFT_SIGNAL must be a real-time signal number"), std::string::npos)
+      << run.output;
+  EXPECT_EQ(run.output.find("test cases"), std::string::npos) << run.output;
+}
+
+TEST(Catch2Main, ExitsWithTwoOnAMalformedWeftSignal) {
+  const program_run run = run_leaky_suite("WEFT_SIGNAL=abc");
+  EXPECT_EQ(run.exit_code, 2) << run.output;
+  EXPECT_NE(run.output.find("weft: WEFT_SIGNAL must be a real-time signal number"), std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find("got \"abc\""), std::string::npos) << run.output;
+  EXPECT_EQ(run.output.find("test cases"), std::string::npos) << run.output;
+}
+
 TEST(Catch2Registration, IncludingTheHeaderInOneFileRegistersTheListener) {
   const program_run run = run_program(quoted(WEFT_CATCH2_HEADER_ONCE));
   EXPECT_EQ(run.exit_code, 1) << run.output;

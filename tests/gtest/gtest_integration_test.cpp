@@ -160,6 +160,30 @@ TEST(GtestIntegration, MalformedWeftLeaksIsAClearError) {
       << run.output;
 }
 
+TEST(GtestIntegration, MalformedWeftSignalIsRefusedBeforeTheFirstTest) {
+  weft_test::program_run run = run_program("WEFT_SIGNAL=abc " + suite);
+  EXPECT_EQ(run.exit_code, 2) << run.output;
+  EXPECT_NE(run.output.find("weft: WEFT_SIGNAL must be a real-time signal number"), std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find("got \"abc\""), std::string::npos) << run.output;
+  EXPECT_EQ(run.output.find("[ RUN"), std::string::npos) << run.output;
+}
+
+TEST(GtestIntegration, ACheckThatCannotRunFailsItsTestSayingWhyAndTheRunGoesOn) {
+  weft_test::program_run run =
+      run_program(suite + " --gtest_also_run_disabled_tests --gtest_filter='Environment.*:JoiningFixture.*'");
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_EQ(failed_tests(run.output), std::set<std::string>{"Environment.DISABLED_BreaksWeftIgnoreAndLeaks"})
+      << run.output;
+  EXPECT_NE(run.output.find("weft: could not check test Environment.DISABLED_BreaksWeftIgnoreAndLeaks for "
+                            "leaked threads: weft: WEFT_IGNORE entry 1 \"bogus\""),
+            std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find("[       OK ] Environment.DISABLED_MendsWeftIgnore"), std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find("[       OK ] JoiningFixture.JoinsInTearDown"), std::string::npos) << run.output;
+}
+
 }  // namespace
 
 namespace {
@@ -182,6 +206,14 @@ TEST(GtestIntegration, WholeBinaryCheckAtExitFailsTheRunAfterPassingTests) {
   EXPECT_NE(run.output.find("[  PASSED  ] 1 test."), std::string::npos) << run.output;
   EXPECT_NE(run.output.find("weft: found 1 unexpected thread:"), std::string::npos) << run.output;
   EXPECT_NE(run.output.find("in test AtExit.LeavesAWorkerBehind"), std::string::npos) << run.output;
+}
+
+TEST(GtestIntegration, WholeBinaryCheckRefusesAMalformedVariableBeforeTheFirstTest) {
+  weft_test::program_run run = run_program("WEFT_SIGNAL=abc " + std::string(WEFT_VERIFY_AT_EXIT_SUITE));
+  EXPECT_EQ(run.exit_code, 2) << run.output;
+  EXPECT_NE(run.output.find("weft: WEFT_SIGNAL must be a real-time signal number"), std::string::npos)
+      << run.output;
+  EXPECT_EQ(run.output.find("[ RUN"), std::string::npos) << run.output;
 }
 
 }  // namespace
