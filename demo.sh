@@ -29,7 +29,7 @@ set +e
 ./build/examples/race_replay/race_replay 2>&1 | tee build/demo-race.txt
 status=${PIPESTATUS[0]}
 set -e
-replay=$(grep -o 'WEFT_REPLAY=[A-Za-z0-9._-]*' build/demo-race.txt | head -n 1 || true)
+replay=$(grep -o 'WEFT_REPLAY=@\?[A-Za-z0-9._/-]*' build/demo-race.txt | head -n 1 || true)
 if [ "$status" -ne 1 ] || [ -z "$replay" ]; then
   echo "demo: weft did not find the race" >&2
   exit 1

@@ -20,8 +20,10 @@
 // is alive. Ignore threads meant to outlive tests with weft::ignore_everywhere or WEFT_IGNORE.
 //
 // WEFT_LEAKS=fail (default) | warn (print the report to stderr, do not fail) | off (no check; test
-// scopes still name the threads). Any other value stops the run before the first test case: the
-// listener's constructor throws weft::config_error, which Catch2 prints before exiting with 255.
+// scopes still name the threads). Any other value, or any other malformed WEFT_* variable
+// (weft::check_environment), stops the run before the first test case: the listener's constructor
+// throws weft::config_error, which Catch2 prints before exiting with 255 (weft::catch2_main prints it
+// and exits with 2). A check that cannot run during the suite fails its test case, saying why.
 // Tag a test case [weft::allow_leaks] when it leaks threads on purpose: it is not checked, and its
 // threads join the next runs' baselines like any other.
 //
@@ -151,7 +153,7 @@ class leak_listener final : public listener_base {
 #else
   explicit leak_listener(const Catch::ReporterConfig& config)
 #endif
-      : listener_base(config), check_(leak_policy_from_environment(), std::cerr) {
+      : listener_base(config), check_(checked_policy(), std::cerr) {
   }
 
   void testCaseStarting(const Catch::TestCaseInfo& test_case) override {
@@ -182,6 +184,13 @@ class leak_listener final : public listener_base {
   }
 
  private:
+  // Every WEFT_* variable is checked before the first test case, not only WEFT_LEAKS: one that is
+  // malformed would otherwise surface only when a check first needs it.
+  static leak_policy checked_policy() {
+    check_environment();
+    return leak_policy_from_environment();
+  }
+
   static bool allows_leaks(const Catch::TestCaseInfo& test_case) {
     for (const auto& tag : test_case.tags) {
 #if CATCH_VERSION_MAJOR >= 3

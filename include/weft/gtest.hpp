@@ -6,7 +6,9 @@
 //                weft::test_scope named "Suite.Test" opens, so threads are recorded as created in it;
 //   (SetUp, the body, TearDown and the fixture's destructor run)
 //   OnTestEnd    weft checks, before gtest prints the verdict; leaks become a failure of this test,
-//                located at the test's definition, whose message is the full report.
+//                located at the test's definition, whose message is the full report. A check that
+//                cannot run (an exception such as config_error, for a WEFT_IGNORE the test set
+//                wrongly) is a failure of this test too, saying why; the run goes on.
 // A thread leaked by one test is in every later test's baseline: the test that created it fails,
 // naming itself ("created in test A"); later tests do not.
 //
@@ -27,7 +29,9 @@ namespace weft::gtest {
 // OnTestEnd in reverse order, so weft's failure is recorded before the printer reports the test).
 // `opts` is the base of every test's check; its baseline, if any, is replaced per test. Call once,
 // after testing::InitGoogleTest and before RUN_ALL_TESTS; calling it again replaces the options.
-// Throws weft::config_error for a malformed WEFT_LEAKS. gtest owns the listener.
+// Throws weft::config_error for a malformed WEFT_* variable (weft::check_environment: WEFT_LEAKS,
+// WEFT_IGNORE, WEFT_SIGNAL, ...); weft::gtest_main then prints it and exits with 2 before the first
+// test. gtest owns the listener.
 void install(const weft::options& opts = {});
 
 // Call inside a test that leaks threads on purpose: its own check is skipped, and its threads join
@@ -35,7 +39,8 @@ void install(const weft::options& opts = {});
 void allow_leaks_in_this_test();
 
 // For users who turn the per-test check off: runs RUN_ALL_TESTS(), then checks the whole binary as
-// weft::verify_main does, against a baseline taken before the first test. Returns main's exit code.
+// weft::verify_main does, against a baseline taken before the first test. Returns main's exit code;
+// with a malformed WEFT_* variable, prints the config_error and returns 2 before running any test.
 [[nodiscard]] int run_all_tests_and_verify(const weft::options& opts = {});
 
 // The result of a leak check as a gtest assertion result, for the macros below.

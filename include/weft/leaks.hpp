@@ -39,14 +39,27 @@ class leak_report {
   [[nodiscard]] const std::vector<task_group>& task_groups() const { return task_groups_; }
 
   // The human report: "weft: found N unexpected thread(s):" and the threads, then (when tasks leaked)
-  // "weft: found M unexpected task(s):" and the tasks. Empty when empty().
+  // "weft: found M unexpected task(s):" and the tasks, then, when a group's creator is known, the
+  // ignore rule that would silence every group, as its last line, ready to paste into a shell:
+  // "  WEFT_IGNORE='created_by:Pool::start'". Stacks are folded (options::full_stacks) unless
+  // shows_full_stacks(). Empty when empty().
   [[nodiscard]] std::string text() const;
-  // The same content as JSON, schema "weft.leak_report" version 1 (docs/json-schema.md).
+  // The same content as JSON, schema "weft.leak_report" version 1 (docs/json-schema.md), with
+  // every frame of every stack whatever shows_full_stacks() says.
   [[nodiscard]] std::string json() const;
+
+  // Whether text() shows every frame: find_leaks sets it from options::full_stacks or
+  // WEFT_FULL_STACKS=1.
+  leak_report& show_full_stacks(bool full = true) {
+    full_stacks_ = full;
+    return *this;
+  }
+  [[nodiscard]] bool shows_full_stacks() const { return full_stacks_; }
 
  private:
   std::vector<leak_group> groups_;
   std::vector<task_group> task_groups_;
+  bool full_stacks_ = false;
 };
 
 // Thrown by verify_none. what() is the report's text.
@@ -70,10 +83,13 @@ class leak_error : public std::runtime_error {
 // its start routine; threads weft did not see created are polled from /proc, and tasks from weft's task
 // registry, every few milliseconds.
 // Blocks at most settle_timeout plus one stack capture (snapshot_options::stack_timeout). Only the
-// threads still unexpected after settling are signalled for stacks, and, when stack-based ignore
-// rules are in play, the unexpected threads those rules must look at.
+// threads still unexpected after settling are signalled, once each, for their stacks: the report and
+// the stack-based rules (top_function, any_function) need them. So a thread that exits within the
+// settle timeout is never signalled, and one ignored only by a stack rule makes the check wait the
+// whole settle timeout. A thread that has left its start routine is never signalled.
 // Call from the test's own thread after the code under test returns. Throws config_error for a
-// malformed WEFT_IGNORE or for options that carry a cleanup (only verify_none and verify_main run it).
+// malformed WEFT_* variable (check_environment) or for options that carry a cleanup (only verify_none
+// and verify_main run it).
 [[nodiscard]] leak_report find_leaks(const options& opts = {});
 
 // find_leaks, then the options' cleanup; throws leak_error when the report is not empty.

@@ -14,7 +14,7 @@
 // A failing run (a failed weft::expect, an exception, a deadlock, a livelock, a leaked thread, a race,
 // a crash) prints weft's report, which ends with its WEFT_REPLAY line, then aborts: libFuzzer saves the
 // input as crash-<sha1>. Running the fuzz binary on that file runs the same schedule again, and so
-// does WEFT_REPLAY=<w1 string> with the same binary and file. See docs/fuzzing.md.
+// does WEFT_REPLAY=<w2 string> with the same binary and file. See docs/fuzzing.md.
 //
 // WEFT_STRATEGY, WEFT_SEED and WEFT_ITERATIONS are ignored (and unset, with a note) in a fuzz target:
 // the input alone decides. WEFT_FUZZ_FEEDBACK=off turns the interleaving counters off, for measuring.
@@ -30,6 +30,8 @@ namespace weft::libfuzzer {
 
 // Runs `test` once under the schedule `data` spells. Returns 0 when the run passes; on a failure,
 // prints the report to stderr and calls abort(). Call it only from LLVMFuzzerTestOneInput.
+// The one function of libweft_libfuzzer.a, which any compiler builds (GCC too): everything that needs
+// clang's <fuzzer/FuzzedDataProvider.h> is inline below, compiled with the fuzz target.
 int run_schedule(const std::uint8_t* data, std::size_t size, const std::function<void()>& test);
 
 // The input, split: the first two bytes (little-endian, modulo the bytes left plus one) give the
@@ -41,12 +43,24 @@ struct split_input {
   const std::uint8_t* schedule = nullptr;
   std::size_t schedule_size = 0;
 };
-[[nodiscard]] split_input split(const std::uint8_t* input, std::size_t size);
+[[nodiscard]] inline split_input split(const std::uint8_t* input, std::size_t size) {
+  if (size < 2) return {};
+  const std::size_t left = size - 2;
+  const std::size_t wanted = static_cast<std::size_t>(input[0]) | static_cast<std::size_t>(input[1]) << 8;
+  const std::size_t data_size = wanted % (left + 1);
+  return {input + 2, data_size, input + 2 + data_size, left - data_size};
+}
 
 // Like run_schedule, with split(): `test` gets a FuzzedDataProvider over the data part (a fresh one per
 // input, used inside the run's thread 0), and the schedule part chooses the interleaving.
-int run_data_and_schedule(const std::uint8_t* data, std::size_t size,
-                          const std::function<void(FuzzedDataProvider&)>& test);
+inline int run_data_and_schedule(const std::uint8_t* data, std::size_t size,
+                                 const std::function<void(FuzzedDataProvider&)>& test) {
+  const split_input parts = split(data, size);
+  return run_schedule(parts.schedule, parts.schedule_size, [&] {
+    FuzzedDataProvider provider(parts.data, parts.data_size);
+    test(provider);
+  });
+}
 
 }  // namespace weft::libfuzzer
 

@@ -3,7 +3,7 @@
 //
 //   weft::explore_result result = weft::explore([] { my_concurrent_test(); },
 //                                               weft::explore_options().strategy("pct").iterations(2000));
-//   if (result.failed()) std::puts(result.report.c_str());  // ends with "WEFT_REPLAY=w1...."
+//   if (result.failed()) std::puts(result.report.c_str());  // ends with "WEFT_REPLAY=w2...."
 //
 // What is a scheduling point: every pthread call weft intercepts (thread create/join/detach, mutex,
 // rwlock, condition variable, semaphore, barrier, sched_yield, sleeps), so std::thread, std::mutex,
@@ -108,11 +108,15 @@ struct explore_result {
   failure kind = failure::none;
   std::size_t schedules = 0;   // runs performed, the failing one included
   std::string strategy;        // the strategy that chose the failing run
-  std::string replay;          // the schedule that reproduces the failure; empty when none
+  std::string replay;          // the schedule that reproduces the failure (the whole string, however
+                               // long; the report's Reproduce line names a file for a long one); empty
+                               // when none
   std::string report;          // what failed, with every involved thread's stack, and the replay line
   bool space_covered = false;  // dfs tried every schedule within its bound
   bool uncontrolled = false;   // some run needed the watchdog: results are not reproducible
-  bool diverged = false;       // (replay) the program took another path than the schedule recorded
+  bool diverged = false;       // (replay) the program took another path than the schedule recorded,
+                               // or it ended in another kind of failure than the recorded run (kind
+                               // then says which)
   std::string divergence;      // where and how it diverged
   // With race_mode::report: every distinct data race the runs exhibited, once per pair of source
   // locations of its two accesses, in the order found; each says what raced and shows both stacks.
@@ -123,15 +127,19 @@ struct explore_result {
 
 // Runs `test` under controlled schedules until one fails or the budget (iterations, time) is spent.
 // `test` runs on a thread weft creates; threads it creates join the run. Blocks until done. If the
-// environment sets WEFT_REPLAY, replays that schedule only; WEFT_SEED, WEFT_ITERATIONS,
-// WEFT_STRATEGY and WEFT_RACES override the options. Throws config_error for a malformed option or variable.
-// Threads of a failing run stay parked (blocked) for the rest of the process.
+// environment sets WEFT_REPLAY, replays that schedule only (as replay() does, with these options);
+// WEFT_SEED, WEFT_ITERATIONS, WEFT_STRATEGY and WEFT_RACES override the options. Throws config_error
+// for a malformed option or variable. Threads of a failing run stay parked (blocked) for the rest of
+// the process.
 [[nodiscard]] explore_result explore(std::function<void()> test, const explore_options& options = {});
 
-// Runs `test` once under exactly `schedule` (a replay string). Throws config_error naming what is
-// wrong with a malformed or foreign schedule. If the program takes another path than the schedule
-// recorded, the result says diverged instead of reporting a false verdict. WEFT_RACES overrides the
-// options' race mode, as in explore.
+// Runs `test` once under exactly `schedule`: a replay string, or "@FILE" for one saved in FILE (as a
+// failure's Reproduce line prints a long one). Throws config_error naming what is wrong with a
+// malformed or foreign schedule or an unreadable file. With options.fork_each_run(), the run happens
+// in a fork()ed child, so a crash is reported (failure::crash) instead of ending the caller's process.
+// If the program takes another path than the schedule recorded, or ends in another kind of failure,
+// the result says diverged instead of reporting a false verdict. WEFT_RACES overrides the options'
+// race mode, as in explore.
 [[nodiscard]] explore_result replay(std::string_view schedule, std::function<void()> test,
                                     const explore_options& options = {});
 

@@ -39,7 +39,11 @@ struct thread_identity {
   int tid = 0;
   std::uint64_t start_time = 0;  // clock ticks since boot, as in /proc/<pid>/task/<tid>/stat
 
-  friend bool operator==(const thread_identity&, const thread_identity&) = default;
+  // Spelled out rather than defaulted: the headers compile as C++17.
+  friend bool operator==(const thread_identity& a, const thread_identity& b) {
+    return a.tid == b.tid && a.start_time == b.start_time;
+  }
+  friend bool operator!=(const thread_identity& a, const thread_identity& b) { return !(a == b); }
 };
 
 // Where a thread came from.
@@ -113,7 +117,8 @@ struct snapshot {
   std::vector<thread_info> threads;  // in tid order
   std::vector<task_info> tasks;      // every registered live task, in id order
 
-  // Every thread, then every task, with its stack and creation record, rendered as in a leak report.
+  // Every thread, then every task, with its stack and creation record, rendered as in a leak report
+  // with full stacks (options::full_stacks): a snapshot is taken to see everything, weft's frames too.
   [[nodiscard]] std::string text() const;
 };
 
@@ -123,9 +128,11 @@ struct snapshot {
 // Blocks at most `stack_timeout` waiting for stacks, plus the time to read /proc and symbolize. Each
 // thread is sent one real-time signal (see docs/troubleshooting.md: a raw nanosleep, poll or epoll_wait
 // in that thread returns EINTR). A thread that blocks the signal or does not answer comes back with its
-// `unavailable_reason` set; a thread that exits during the snapshot is left out.
-// Thread-safe; may be called from any thread, but not from a signal handler. Throws std::system_error
-// only if /proc/self/task cannot be read at all.
+// `unavailable_reason` set; a thread that exits during the snapshot, or has already left its start
+// routine (it is running its thread-local destructors on its way out), is left out and not signalled.
+// Thread-safe; may be called from any thread, but not from a signal handler. Throws config_error for a
+// malformed WEFT_* environment variable (check_environment), std::system_error if /proc/self/task
+// cannot be read at all.
 [[nodiscard]] snapshot take_snapshot(const snapshot_options& options = {});
 
 }  // namespace weft

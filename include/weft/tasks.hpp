@@ -12,9 +12,14 @@
 //
 // Every function here is thread-safe, takes one process-wide lock, and never blocks otherwise. Called
 // by a thread of a controlled run (weft::explore), none of them is a scheduling point.
+//
+// The functions compile as C++17; tracked_promise and its helpers exist only where the compiler has
+// C++20 coroutines (__cpp_impl_coroutine in C++20 mode).
 #pragma once
 
+#if __cplusplus >= 202002L && defined(__cpp_impl_coroutine)
 #include <coroutine>
+#endif
 #include <cstdint>
 #include <string_view>
 #include <type_traits>
@@ -65,6 +70,11 @@ namespace detail {
 [[nodiscard]] task_id register_coroutine(void* frame, bool (*is_done)(void* frame));
 // The task whose coroutine frame is at `frame`; 0 when none is registered there.
 [[nodiscard]] task_id task_of_frame(void* frame);
+
+}  // namespace detail
+
+#if __cplusplus >= 202002L && defined(__cpp_impl_coroutine)
+namespace detail {
 
 template <class A>
 decltype(auto) awaiter_of(A&& awaitable) {
@@ -161,5 +171,6 @@ class tracked_promise {
 
   task_id id_;
 };
+#endif  // C++20 coroutines
 
 }  // namespace weft

@@ -14,10 +14,10 @@
 #endif
 
 int main(int argc, char* argv[]) {
-  // Refused here, as weft::gtest_main does, so that a typo in WEFT_LEAKS exits with 2 before Catch2
-  // starts; the listener would otherwise throw from inside Catch2, which exits with 255.
+  // Refused here, as weft::gtest_main does, so that a typo in a WEFT_* variable exits with 2 before
+  // Catch2 starts; the listener would otherwise throw from inside Catch2, which exits with 255.
   try {
-    static_cast<void>(weft::leak_policy_from_environment());
+    weft::check_environment();
   } catch (const weft::config_error& error) {
     std::fprintf(stderr, "%s\n", error.what());
     return 2;

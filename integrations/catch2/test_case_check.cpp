@@ -57,9 +57,9 @@ std::string test_case_check::check_run(const options& baseline) {
                << report.text() << std::flush;
     return {};
   }
-  return report.text() + "weft: test case \"" + test_name_ +
-         "\" must join these threads before it ends; tag it [" + std::string(allow_leaks_tag) +
-         "] if it leaks them on purpose.";
+  // The report comes last: it ends with the ignore rule to paste.
+  return "weft: test case \"" + test_name_ + "\" must join the threads below before it ends; tag it [" +
+         std::string(allow_leaks_tag) + "] if it leaks them on purpose.\n" + report.text();
 }
 
 bool is_allow_leaks_tag(std::string_view tag) {

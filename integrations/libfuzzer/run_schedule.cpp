@@ -1,12 +1,13 @@
 // One fuzzer input, one controlled run under the bytes strategy.
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <string_view>
 
 #include "extra_counters.hpp"
 #include "sched/interleaving_feedback.hpp"
-#include "weft/libfuzzer.hpp"
 #include "weft/sched.hpp"
 
 namespace weft::libfuzzer {
@@ -60,25 +61,11 @@ int run_once(const std::uint8_t* schedule, std::size_t schedule_size, const std:
 
 }  // namespace
 
+// Declared in <weft/libfuzzer.hpp>, which this file does not include: that header needs clang's
+// <fuzzer/FuzzedDataProvider.h>, and this library is built by whichever compiler builds weft, GCC
+// included, so that a GCC-built install still serves clang fuzz targets.
 int run_schedule(const std::uint8_t* data, std::size_t size, const std::function<void()>& test) {
   return run_once(data, size, test);
-}
-
-split_input split(const std::uint8_t* input, std::size_t size) {
-  if (size < 2) return {};
-  const std::size_t left = size - 2;
-  const std::size_t wanted = static_cast<std::size_t>(input[0]) | static_cast<std::size_t>(input[1]) << 8;
-  const std::size_t data_size = wanted % (left + 1);
-  return {input + 2, data_size, input + 2 + data_size, left - data_size};
-}
-
-int run_data_and_schedule(const std::uint8_t* data, std::size_t size,
-                          const std::function<void(FuzzedDataProvider&)>& test) {
-  const split_input parts = split(data, size);
-  return run_once(parts.schedule, parts.schedule_size, [&] {
-    FuzzedDataProvider provider(parts.data, parts.data_size);
-    test(provider);
-  });
 }
 
 }  // namespace weft::libfuzzer

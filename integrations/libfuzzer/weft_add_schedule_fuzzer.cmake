@@ -17,7 +17,8 @@ function(weft_add_schedule_fuzzer name)
   endif()
   if(NOT TARGET weft::libfuzzer)
     message(FATAL_ERROR "weft_add_schedule_fuzzer(${name}): weft::libfuzzer is missing: this weft was built "
-                        "without its libFuzzer integration (it is built only when weft is compiled with clang)")
+                        "without its libFuzzer integration (integrations/libfuzzer); rebuild and reinstall "
+                        "weft from a complete source tree")
   endif()
   if(ARGC LESS 2)
     message(FATAL_ERROR "weft_add_schedule_fuzzer(${name}): no sources; pass the files that use "

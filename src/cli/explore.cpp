@@ -31,6 +31,7 @@
 #include "cli/temp_dir.hpp"
 #include "cli/usage_error.hpp"
 #include "cli/verdict.hpp"
+#include "sched/schedule_file.hpp"
 #include "sched/strategies/dfs.hpp"
 
 namespace weft::cli {
@@ -86,6 +87,9 @@ class explore_command final : public command {
         ->check(unsigned_64());
     explore->add_option("-j,--jobs", jobs_, "Runs at a time (default: the number of CPUs)")
         ->check(at_least(1));
+    explore->add_option("--max-steps", max_steps_, "Scheduling points in a run before it is a livelock")
+        ->default_val(100'000)
+        ->check(at_least(1));
     explore->add_option("--timeout-per-run", timeout_s_, "Seconds before a run is killed as a timeout")
         ->default_val(60)
         ->check(positive_seconds());
@@ -115,13 +119,16 @@ class explore_command final : public command {
   [[nodiscard]] clock_type::time_point deadline_from_now() const;
   void report(const finished_run& failure) const;
   std::string replay_command(const std::string& schedule) const;
-  void save(const finished_run& failure) const;
+  [[nodiscard]] std::string saved_path(const finished_run& failure) const;
+  [[nodiscard]] std::string printable_replay_command(const finished_run& failure) const;
+  void save(const finished_run& failure, const std::string& path) const;
   void write_json(double elapsed, double rate) const;
 
   std::size_t iterations_ = 1000;
   std::string strategy_ = "portfolio";
   int depth_ = 3;
   int preemption_bound_ = 2;
+  std::size_t max_steps_ = 100'000;
   bool space_covered_ = false;
   std::uint64_t seed_ = 1;
   std::size_t jobs_ = 0;
@@ -208,7 +215,8 @@ launch explore_command::launch_for(std::size_t index, const temp_dir& scratch) c
                    {depth_variable, std::to_string(depth_)},
                    {run_variable, std::to_string(index)},
                    {races_variable, races_},
-                   {hard_timeout_variable, std::to_string(hard_timeout_ms)}};
+                   {hard_timeout_variable, std::to_string(hard_timeout_ms)},
+                   {max_steps_variable, std::to_string(max_steps_)}};
   if (!ignore_.empty()) what.settings.emplace_back("WEFT_IGNORE", ignore_);
   return what;
 }
@@ -274,10 +282,11 @@ void explore_command::record(std::size_t index, const program_end& end, bool tim
 }
 
 std::string explore_command::replay_command(const std::string& schedule) const {
-  std::string command = shell_quote(weft_path()) + " replay " + schedule;
+  std::string command = shell_quote(weft_path()) + " replay " + shell_quote(schedule);
   if (expect_exit_ != 0) command += " --expect-exit " + std::to_string(expect_exit_);
   for (const std::string& rule : ignore_rules_) command += " --ignore " + shell_quote(rule);
   if (races_ != "fail") command += " --races " + races_;
+  if (max_steps_ != 100'000) command += " --max-steps " + std::to_string(max_steps_);
   return command + " -- " + shell_command(program_);
 }
 
@@ -303,7 +312,7 @@ void explore_command::report(const finished_run& failure) const {
   if (judged.replay.empty()) {
     std::fprintf(stderr, "No schedule was reported (the process ended before weft could write it).\n");
   } else {
-    std::fprintf(stderr, "Reproduce: %s\n", replay_command(judged.replay).c_str());
+    std::fprintf(stderr, "Reproduce: %s\n", printable_replay_command(failure).c_str());
   }
 }
 
@@ -325,15 +334,33 @@ void explore_command::report_races() const {
   }
 }
 
-void explore_command::save(const finished_run& failure) const {
-  if (save_dir_.empty() || failure.judged.replay.empty()) return;
-  std::string name = program_.front().substr(program_.front().rfind('/') + 1);
-  const std::string path = save_dir_ + "/" + name + "-seed" + std::to_string(seed_) + "-run" +
-                           std::to_string(failure.index) + ".schedule";
-  std::ofstream out(path, std::ios::trunc);
-  out << failure.judged.replay << "\n# " << failure.judged.kind << ": " << failure.judged.message
-      << "\n# reproduce: " << replay_command(path) << "\n";
-  if (!out) std::fprintf(stderr, "weft explore: cannot write %s\n", path.c_str());
+// Where a failing schedule is saved: in --save-dir, by program, seed and run; without it, only a
+// schedule too long to print, in the temporary directory under a name its content decides.
+std::string explore_command::saved_path(const finished_run& failure) const {
+  const std::string name = program_.front().substr(program_.front().rfind('/') + 1);
+  if (!save_dir_.empty()) {
+    return save_dir_ + "/" + name + "-seed" + std::to_string(seed_) + "-run" + std::to_string(failure.index) +
+           ".schedule";
+  }
+  if (failure.judged.replay.size() <= sched::longest_printed_schedule) return "";
+  return sched::temporary_schedule_path(name, failure.judged.replay);
+}
+
+// The command a person copies: with the schedule itself, or with the file a long one was saved to.
+std::string explore_command::printable_replay_command(const finished_run& failure) const {
+  const std::string& schedule = failure.judged.replay;
+  if (schedule.size() <= sched::longest_printed_schedule) return replay_command(schedule);
+  const std::string path = saved_path(failure);
+  save(failure, path);
+  return replay_command(path);
+}
+
+void explore_command::save(const finished_run& failure, const std::string& path) const {
+  if (path.empty() || failure.judged.replay.empty()) return;
+  const std::string error = sched::write_schedule_file(
+      path, failure.judged.replay,
+      failure.judged.kind + ": " + failure.judged.message + "\nreproduce: " + replay_command(path));
+  if (!error.empty()) std::fprintf(stderr, "weft explore: %s\n", error.substr(6).c_str());
 }
 
 void explore_command::write_json(double elapsed, double rate) const {
@@ -348,7 +375,7 @@ void explore_command::write_json(double elapsed, double rate) const {
         {"kind", failure->judged.kind},
         {"message", failure->judged.message},
         {"replay", failure->judged.replay},
-        {"replay_command", failure->judged.replay.empty() ? "" : replay_command(failure->judged.replay)},
+        {"replay_command", failure->judged.replay.empty() ? "" : printable_replay_command(*failure)},
         {"uncontrolled", failure->judged.uncontrolled}};
     if (failure->judged.exit_code >= 0) entry["exit_code"] = failure->judged.exit_code;
     if (failure->judged.signal != 0) entry["signal"] = failure->judged.signal;
@@ -461,7 +488,7 @@ int explore_command::execute(const std::vector<std::string>& after_dashes) {
   if (!keep_going_ && failures_.size() > 1) failures_.resize(1);
   for (const finished_run& failure : failures_) {
     report(failure);
-    save(failure);
+    if (!save_dir_.empty()) save(failure, saved_path(failure));
   }
   report_races();
   if (!json_path_.empty()) write_json(elapsed, rate);

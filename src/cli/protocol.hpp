@@ -18,10 +18,14 @@ inline constexpr const char* strategy_variable = "WEFT_CLI_STRATEGY";  // contro
 inline constexpr const char* seed_variable = "WEFT_CLI_SEED";          // controlled: the exploration's seed
 inline constexpr const char* depth_variable = "WEFT_CLI_DEPTH";        // controlled: pct's bug depth
 inline constexpr const char* run_variable = "WEFT_CLI_RUN";            // controlled: the run's index
-inline constexpr const char* replay_variable = "WEFT_CLI_REPLAY";      // controlled: replay this schedule
-inline constexpr const char* trace_variable = "WEFT_CLI_TRACE";        // controlled: write a trace here
+// controlled: replay the schedule in this file (a schedule file, as sched/schedule_file.hpp reads). A
+// file, never the string itself: a long run's schedule can pass the kernel's 128 KiB limit for one
+// environment string.
+inline constexpr const char* replay_variable = "WEFT_CLI_REPLAY_FILE";
+inline constexpr const char* trace_variable = "WEFT_CLI_TRACE";  // controlled: write a trace here
 inline constexpr const char* hard_timeout_variable = "WEFT_CLI_HARD_TIMEOUT_MS";
-inline constexpr const char* races_variable = "WEFT_CLI_RACES";       // controlled: fail, report or off
+inline constexpr const char* races_variable = "WEFT_CLI_RACES";          // controlled: fail, report or off
+inline constexpr const char* max_steps_variable = "WEFT_CLI_MAX_STEPS";  // controlled: the livelock bound
 inline constexpr const char* settle_variable = "WEFT_CLI_SETTLE_MS";  // run: the leak check's settle timeout
 // controlled, strategy "remote": "<request fd>,<reply fd>"; the command chooses (dfs, whose search
 // state must outlive one process). Each request is a remote_request; each choose request gets one
@@ -40,7 +44,7 @@ struct remote_request {
 // was in progress), exit (main's return value), steps, uncontrolled, diverged, divergence, replay,
 // checked (run mode: the leak check ran), leaked; and, races reported, one "race" line per data race:
 // its key and its text, each as_one_line, separated by a tab. A crash instead leaves crash_guard's
-// line, which holds "WEFT_REPLAY=<schedule>".
+// line, which holds "WEFT_REPLAY=<schedule>", or "WEFT_REPLAY=@<file>" for a long schedule.
 inline constexpr std::string_view result_magic = "weft-cli-result 1";
 
 // A multi-line text as one line of the result file: backslash, line break and tab escaped.

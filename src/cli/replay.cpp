@@ -24,38 +24,53 @@
 #include "cli/usage_error.hpp"
 #include "cli/verdict.hpp"
 #include "sched/schedule_codec.hpp"
+#include "sched/schedule_file.hpp"
 
 namespace weft::cli {
 namespace {
 
-// A schedule given as text ("w1....") or as a file weft explore --save-dir wrote: its first line that is
-// neither empty nor a # comment.
+// Whether `given` has a schedule's shape, "w<digits>.": then it is taken as one, whether or not it
+// decodes, so that a damaged schedule gets the codec's precise message.
+bool looks_like_a_schedule(const std::string& given) {
+  std::size_t digits = 1;
+  while (digits < given.size() && given[digits] >= '0' && given[digits] <= '9') ++digits;
+  return given.size() > 2 && given[0] == 'w' && digits > 1 && digits < given.size() && given[digits] == '.';
+}
+
+// A schedule given as text ("w2...."), as a file weft explore wrote (--save-dir, or the file a long
+// schedule was saved to), or as "@FILE" as weft prints it for in-process runs.
 std::string schedule_from(const std::string& given) {
-  if (given.rfind("w", 0) == 0 && !std::filesystem::exists(given)) return given;
-  std::ifstream in(given);
-  if (!in) {
+  const std::string path = given.starts_with('@') ? given.substr(1) : given;
+  std::error_code error;
+  // A long schedule string is no file name; asking the file system about it fails with
+  // ENAMETOOLONG, which says no such file too.
+  const bool is_file = std::filesystem::is_regular_file(path, error);
+  if (!is_file && !given.starts_with('@') && looks_like_a_schedule(given)) return given;
+  if (!is_file) {
     throw usage_error(quoted_prefix(given) +
-                      " is neither a schedule (they start with \"w1.\") nor a readable file");
+                      " is neither a schedule (they start with \"w2.\") nor a readable file");
   }
-  std::string line;
-  while (std::getline(in, line)) {
-    const std::size_t start = line.find_first_not_of(" \t\r");
-    if (start == std::string::npos || line[start] == '#') continue;
-    return line.substr(start, line.find_last_not_of(" \t\r") - start + 1);
-  }
-  throw usage_error("the file " + quoted_prefix(given) + " holds no schedule");
+  const sched::schedule_text found = sched::read_schedule_file(path);
+  if (found.ok()) return found.text;
+  // read_schedule_file names the path as given; the user's path is quoted here like any of their text.
+  if (found.error.ends_with("holds no schedule"))
+    throw usage_error("the file " + quoted_prefix(path) + " holds no schedule");
+  throw usage_error("cannot read the schedule file " + quoted_prefix(path));
 }
 
 class replay_command final : public command {
  public:
   CLI::App* define(CLI::App& weft) override {
     CLI::App* replay = weft.add_subcommand("replay", "Run a program once under exactly one schedule");
-    replay->add_option("schedule", schedule_, "The schedule (w1....) or a file holding it");
+    replay->add_option("schedule", schedule_, "The schedule (w2....) or a file holding it");
     replay->add_option("--bytes", bytes_path_,
                        "A schedule fuzzer's saved input (crash-...): runs the fuzzer on it");
     replay->add_option("--trace", trace_path_,
                        "Write the interleaving as Chrome trace-event JSON (Perfetto)");
     replay->add_option("--expect-exit", expect_exit_, "The exit code of a normal run")->default_val(0);
+    replay->add_option("--max-steps", max_steps_, "The livelock bound the schedule was explored with")
+        ->default_val(100'000)
+        ->check(at_least(1));
     replay->add_option("--timeout", timeout_s_, "Seconds before the run is killed")
         ->default_val(60)
         ->check(positive_seconds());
@@ -78,21 +93,30 @@ class replay_command final : public command {
           "no schedule given; usage: weft replay <schedule|file> [options] -- <program> [args]");
     if (!trace_path_.empty()) check_writable_file("--trace", trace_path_);
     const std::string schedule = schedule_from(schedule_);
-    if (const sched::decode_result decoded = sched::decode(schedule); !decoded.ok()) {
+    const sched::decode_result decoded = sched::decode(schedule);
+    if (!decoded.ok()) {
       std::string error = decoded.error;
       if (error.rfind("weft: ", 0) == 0) error.erase(0, 6);
+      // The codec quotes what it was given too; the prefix is shown once, here, with the size.
+      if (const std::size_t got = error.find("; got \""); got != std::string::npos) error.erase(got);
       // The schedule may be anything a file held: show a short, escaped prefix, never the whole.
       const std::string source = schedule == schedule_ ? "" : " in the file " + quoted_prefix(schedule_);
       throw usage_error("bad schedule " + quoted_prefix(schedule) + source + ": " + error);
     }
     const temp_dir scratch;
+    // Through a file, not the environment, where one string may hold at most 128 KiB.
+    if (const std::string error = sched::write_schedule_file(scratch.file("schedule"), schedule, "");
+        !error.empty()) {
+      throw tool_error(error.substr(6));
+    }
     launch what;
     what.command = program_;
     const auto hard_timeout_ms = static_cast<long long>(std::max(100.0, timeout_s_ * 1000 * 3 / 4));
     what.settings = {{mode_variable, "controlled"},
                      {result_variable, scratch.file("result")},
-                     {replay_variable, schedule},
+                     {replay_variable, scratch.file("schedule")},
                      {hard_timeout_variable, std::to_string(hard_timeout_ms)},
+                     {max_steps_variable, std::to_string(max_steps_)},
                      {races_variable, races_}};
     if (!ignore.empty()) what.settings.emplace_back("WEFT_IGNORE", ignore);
     if (!trace_path_.empty())
@@ -109,6 +133,17 @@ class replay_command final : public command {
       std::fprintf(stderr, "weft replay: the program took another path than the schedule: %s\n",
                    judged.divergence.c_str());
       if (judged.failed && !quiet_) std::fprintf(stderr, "%s", judged.report.c_str());
+      return exit_diverged;
+    }
+    const std::string& recorded = decoded.decoded.outcome;
+    if (!recorded.empty() && (!judged.failed || judged.kind != recorded)) {
+      // Another end than the recorded one: this is not the failure the schedule reproduces.
+      if (judged.failed && !quiet_) std::fprintf(stderr, "%s", judged.report.c_str());
+      const std::string ended = judged.failed ? "failed with " + judged.kind + " (" + judged.message + ")"
+                                              : "ran to its end without a failure";
+      std::fprintf(stderr,
+                   "weft replay: differs: the replay %s, but the schedule was recorded from a %s failure\n",
+                   ended.c_str(), recorded.c_str());
       return exit_diverged;
     }
     if (judged.failed) {
@@ -172,6 +207,7 @@ class replay_command final : public command {
   std::string bytes_path_;
   std::string trace_path_;
   int expect_exit_ = 0;
+  std::size_t max_steps_ = 100'000;
   double timeout_s_ = 60;
   bool quiet_ = false;
   bool timed_out_ = false;

@@ -6,6 +6,8 @@
 #include <sstream>
 
 #include "cli/protocol.hpp"
+#include "sched/schedule_codec.hpp"
+#include "sched/schedule_file.hpp"
 
 namespace weft::cli {
 namespace {
@@ -53,6 +55,15 @@ std::string first_line(const std::string& text) {
   return text.substr(0, text.find('\n'));
 }
 
+// The schedule with the verdict's kind as its recorded outcome, so that weft replay can tell whether it
+// reproduced the same failure. A schedule that does not decode is left as it is: replay will say why.
+std::string with_outcome(const std::string& replay, const std::string& kind) {
+  sched::decode_result decoded = sched::decode(replay);
+  if (!decoded.ok() || decoded.decoded.outcome == kind) return replay;
+  decoded.decoded.outcome = kind;
+  return sched::encode(decoded.decoded);
+}
+
 }  // namespace
 
 verdict judge_run(const std::string& result_path, const program_end& end, int expected_exit, bool timed_out,
@@ -71,7 +82,8 @@ verdict judge_run(const std::string& result_path, const program_end& end, int ex
   judged.divergence = field("divergence");
   if (judged.replay.empty()) {
     if (const std::size_t at = result.crash_line.find("WEFT_REPLAY="); at != std::string::npos) {
-      judged.replay = result.crash_line.substr(at + 12);
+      // A long schedule is in the file the crash guard names: "WEFT_REPLAY=@<file>".
+      judged.replay = sched::resolve_schedule(result.crash_line.substr(at + 12)).text;
     }
   }
   const std::string kind = field("kind");
@@ -114,6 +126,7 @@ verdict judge_run(const std::string& result_path, const program_end& end, int ex
     if (judged.message.rfind("weft: ", 0) == 0) judged.message.erase(0, 6);
   }
   if (judged.failed && judged.report.empty()) judged.report = "weft: " + judged.message + "\n";
+  if (judged.failed && !judged.replay.empty()) judged.replay = with_outcome(judged.replay, judged.kind);
   return judged;
 }
 

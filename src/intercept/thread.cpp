@@ -118,11 +118,18 @@ struct start_block {
 };
 
 // Marks the thread finished however it leaves its start routine: by returning, or by the forced unwind
-// of pthread_exit or pthread_cancel, which runs destructors on its way and must not be caught.
+// of pthread_exit or pthread_cancel, which runs destructors on its way and must not be caught. From
+// then on the stack signal is blocked: a leak check takes a finished thread for gone and never asks
+// for its stack, so a capture that raced with the finish cannot interrupt the thread's thread-local
+// destructors. Blocked after the registry knows: a capture that still saw the thread live can then
+// only land here, in weft's own code.
 class finish_on_exit {
  public:
   explicit finish_on_exit(registry::pending_thread* record) : record_(record) {}
-  ~finish_on_exit() { registry::thread_finished(record_); }
+  ~finish_on_exit() {
+    registry::thread_finished(record_);
+    platform::block_stack_signal();
+  }
   finish_on_exit(const finish_on_exit&) = delete;
   finish_on_exit& operator=(const finish_on_exit&) = delete;
 

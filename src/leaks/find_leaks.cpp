@@ -6,6 +6,7 @@
 #include "leaks/ignore_rules.hpp"
 #include "leaks/settle.hpp"
 #include "leaks/unexpected_threads.hpp"
+#include "report/stack_detail.hpp"
 #include "sched/leak_check_in_run.hpp"
 #include "snapshot/describe_threads.hpp"
 #include "tasks/describe_tasks.hpp"
@@ -28,8 +29,12 @@ std::vector<task_info> unexpected_tasks(const options& opts, const leaks::rule_s
 }
 
 leak_report check(const options& opts) {
+  // A malformed variable is refused before the settle wait, so that it costs no run its time.
+  check_environment();
   const sched::leak_check_in_run in_run(opts.settle_timeout());
   const leaks::rule_set rules(opts);
+  const bool full_stacks =
+      opts.full_stacks() || report::stack_detail_from_environment() == report::stack_detail::full;
   leaks::unexpected_threads finder(opts, rules);
   const auto deadline = std::chrono::steady_clock::now() + opts.settle_timeout();
   const leaks::survey last = leaks::settle(deadline, [&] {
@@ -43,7 +48,9 @@ leak_report check(const options& opts) {
   });
   if (last.unexpected.empty() && last.tasks == 0) return {};
 
-  // Only the survivors are signalled for their stacks, now that they had every chance to exit.
+  // Only the survivors are signalled for their stacks, now that they had every chance to exit: each
+  // is either reported, which needs its stack, or may be ignored by a stack rule, which needs it too.
+  // One that left its start routine meanwhile is gone, and describe_threads does not signal it.
   std::vector<thread_info> threads;
   if (!last.unexpected.empty()) {
     threads = snapshots::describe_threads(last.unexpected, snapshot_options().stack_timeout);
@@ -51,7 +58,8 @@ leak_report check(const options& opts) {
   }
   std::vector<task_info> tasks;
   if (last.tasks > 0) tasks = unexpected_tasks(opts, rules);
-  return leak_report(leaks::group_alike(std::move(threads)), leaks::group_alike_tasks(std::move(tasks)));
+  return leak_report(leaks::group_alike(std::move(threads)), leaks::group_alike_tasks(std::move(tasks)))
+      .show_full_stacks(full_stacks);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "report/runtime_frames.hpp"
+#include "symbolize/function_name.hpp"
 
 namespace weft::leaks {
 namespace {
@@ -30,20 +31,6 @@ std::mutex everywhere_mutex;
 std::vector<ignore_rule>& everywhere_rules() {
   static auto* rules = new std::vector<ignore_rule>();  // never destroyed: checks may run at exit
   return *rules;
-}
-
-// The name without its parameter list, cut at the first '(' outside template brackets:
-// "Pool::start() const" -> "Pool::start", "std::vector<int (*)()>::size()" -> "std::vector<int (*)()>::size".
-std::string_view without_parameters(std::string_view name) {
-  int angle_depth = 0;
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    if (name[i] == '<') ++angle_depth;
-    if (name[i] == '>' && angle_depth > 0) --angle_depth;
-    // "operator()" names its parameter list after its own parentheses.
-    if (name[i] == '(' && angle_depth == 0 && !name.substr(0, i).ends_with("operator"))
-      return name.substr(0, i);
-  }
-  return name;
 }
 
 bool glob_matches(const std::string& pattern, std::string_view name) {
@@ -74,8 +61,16 @@ bool top_matches(const std::string& pattern, const stack_trace& stack) {
 bool matches(std::string_view pattern, std::string_view name) {
   const std::string glob(pattern);
   if (glob_matches(glob, name)) return true;
-  std::string_view bare = without_parameters(name);
-  return bare.size() != name.size() && glob_matches(glob, bare);
+  const symbolize::function_name function = symbolize::parse_function_name(name);
+  if (glob_matches(glob, function.qualified()) || glob_matches(glob, function.qualified_with_template_args()))
+    return true;
+  // "leveldb::PosixEnv::Schedule" for leveldb::(anonymous namespace)::PosixEnv::Schedule: the reader
+  // of a report knows the class, rarely that it sits in an unnamed namespace.
+  symbolize::function_name named_only;
+  for (const symbolize::name_scope& scope : function.scopes) {
+    if (scope.name != "(anonymous namespace)") named_only.scopes.push_back(scope);
+  }
+  return named_only.scopes.size() != function.scopes.size() && glob_matches(glob, named_only.qualified());
 }
 
 std::vector<ignore_rule> parse_ignore_list(std::string_view text, std::string_view source) {
@@ -114,18 +109,20 @@ std::vector<ignore_rule> parse_ignore_list(std::string_view text, std::string_vi
   return rules;
 }
 
+std::vector<ignore_rule> ignore_rules_from_environment() {
+  const char* text = std::getenv("WEFT_IGNORE");
+  if (text == nullptr) return {};
+  return parse_ignore_list(text, "WEFT_IGNORE");
+}
+
 rule_set::rule_set(const options& opts) {
   {
     std::lock_guard lock(everywhere_mutex);
     rules_.insert(rules_.end(), everywhere_rules().begin(), everywhere_rules().end());
   }
-  if (const char* env = std::getenv("WEFT_IGNORE")) {
-    std::vector<ignore_rule> from_env = parse_ignore_list(env, "WEFT_IGNORE");
-    rules_.insert(rules_.end(), from_env.begin(), from_env.end());
-  }
+  std::vector<ignore_rule> from_environment = ignore_rules_from_environment();
+  rules_.insert(rules_.end(), from_environment.begin(), from_environment.end());
   rules_.insert(rules_.end(), opts.rules().begin(), opts.rules().end());
-  // Stacks are always needed: telling a sanitizer's thread from a leak takes its stack.
-  needs_stacks_ = true;
 }
 
 bool rule_set::is_tool_thread(const thread_info& thread) {
@@ -147,7 +144,7 @@ bool rule_set::ignores_by_identity(std::string_view name, const creation_record&
 
 bool rule_set::ignores(const task_info& task) const {
   if (ignores_by_identity(task.name, task.created)) return true;
-  if (!needs_stacks_) return false;
+  // A task's async stack comes from weft's own records: applying stack rules to it signals no one.
   stack_trace sites;
   for (const async_frame& frame : task.async_stack) {
     if (!frame.site.function.empty()) sites.frames.push_back(frame.site);
@@ -169,10 +166,11 @@ bool rule_set::ignores_by_stack(const stack_trace& stack) const {
 namespace weft {
 
 void ignore_everywhere(const options& rules) {
-  if (rules.baseline() || rules.cleanup() || rules.settle_timeout() != options().settle_timeout()) {
+  if (rules.baseline() || rules.cleanup() || rules.settle_timeout() != options().settle_timeout() ||
+      rules.full_stacks()) {
     throw config_error(
         "weft: ignore_everywhere takes only ignore_* rules; build its argument without ignore_current, "
-        "settle_timeout or cleanup");
+        "settle_timeout, full_stacks or cleanup");
   }
   std::lock_guard lock(leaks::everywhere_mutex);
   leaks::everywhere_rules().insert(leaks::everywhere_rules().end(), rules.rules().begin(),

@@ -16,11 +16,11 @@ class rule_set {
   // WEFT_IGNORE. weft's own default, the sanitizer runtimes' threads, is is_tool_thread.
   explicit rule_set(const options& opts);
 
-  // Whether some rule needs the thread's own stack (top_function, any_function).
-  [[nodiscard]] bool needs_stacks() const { return needs_stacks_; }
-  // Rules that need no stack: thread name and creation stack.
+  // Rules that need no stack: thread name and creation stack. They cost no signal, so a leak check
+  // applies them at every look while it settles.
   [[nodiscard]] bool ignores_by_identity(std::string_view name, const creation_record& created) const;
-  // Rules that look at the thread's current stack.
+  // Rules that look at the thread's current stack (top_function, any_function). A thread's stack costs
+  // it a signal, so a leak check applies these only to the threads still there after its settle wait.
   [[nodiscard]] bool ignores_by_stack(const stack_trace& stack) const;
   // A sanitizer runtime's background thread: started behind pthread_create's back (the runtimes
   // clone their own), with the runtime's functions on its stack. A thread the program created is never
@@ -36,15 +36,20 @@ class rule_set {
 
  private:
   std::vector<ignore_rule> rules_;
-  bool needs_stacks_ = false;
 };
+
+// The rules WEFT_IGNORE holds, read now; empty when it is unset. Throws config_error naming the entry
+// that is wrong. The one reader of WEFT_IGNORE.
+[[nodiscard]] std::vector<ignore_rule> ignore_rules_from_environment();
 
 // Parses WEFT_IGNORE's syntax: entries separated by ';', each "top:", "any:", "created_by:" or
 // "name:" followed by a glob. Throws config_error naming the entry that is wrong.
 [[nodiscard]] std::vector<ignore_rule> parse_ignore_list(std::string_view text, std::string_view source);
 
-// Whether `name` matches glob `pattern`. A function name also matches when the pattern matches it
-// without its parameter list: "Pool::start" matches "Pool::start()".
+// Whether `name` matches glob `pattern`. A function name matches when the pattern matches any of its
+// spellings (symbolize::function_name): as printed; its qualified name with template arguments
+// ("Pool<int>::start"); its qualified name ("Pool::start", also for "void Pool<int>::start<char>(int)
+// const [clone .isra.0]"); or that name without its "(anonymous namespace)" scopes.
 [[nodiscard]] bool matches(std::string_view pattern, std::string_view name);
 
 }  // namespace weft::leaks

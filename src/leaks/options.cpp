@@ -44,6 +44,11 @@ options& options::settle_timeout(std::chrono::milliseconds timeout) {
   return *this;
 }
 
+options& options::full_stacks(bool full) {
+  full_stacks_ = full;
+  return *this;
+}
+
 options& options::cleanup(std::function<void(bool)> callback) {
   cleanup_ = std::move(callback);
   return *this;

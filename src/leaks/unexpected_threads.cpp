@@ -14,15 +14,11 @@ using namespace std::chrono_literals;
 
 // Threads weft did not see created send no exit event; they are looked at again this often.
 constexpr auto unseen_poll_interval = 5ms;
-// Stack-based ignore rules need a signal to the thread. Most threads a test leaves behind exit
-// within a few milliseconds; giving them this long first keeps them from being signalled at all,
-// while a thread that is ignored by its stack costs a check at most this much, not the settle timeout.
-constexpr auto stack_rule_grace = 20ms;
 
 }  // namespace
 
 unexpected_threads::unexpected_threads(const options& opts, const rule_set& rules)
-    : opts_(opts), rules_(rules), self_(platform::current_tid()), began_(std::chrono::steady_clock::now()) {}
+    : opts_(opts), rules_(rules), self_(platform::current_tid()) {}
 
 bool unexpected_threads::ignored_by_identity(int tid) {
   auto [verdict, inserted] = identity_verdicts_.try_emplace(tid, false);
@@ -31,21 +27,6 @@ bool unexpected_threads::ignored_by_identity(int tid) {
     verdict->second = status && rules_.ignores_by_identity(status->name, snapshots::creation_of(tid));
   }
   return verdict->second;
-}
-
-void unexpected_threads::drop_ignored_by_stack(std::vector<int>& unexpected) {
-  std::vector<int> unchecked;
-  for (int tid : unexpected) {
-    if (!stack_verdicts_.contains(tid)) unchecked.push_back(tid);
-  }
-  if (!unchecked.empty()) {
-    for (int tid : unchecked) stack_verdicts_[tid] = false;
-    for (const thread_info& thread :
-         snapshots::describe_threads(unchecked, snapshot_options().stack_timeout)) {
-      stack_verdicts_[thread.id.tid] = rules_.ignores_by_stack(thread.stack) || rules_.is_tool_thread(thread);
-    }
-  }
-  std::erase_if(unexpected, [&](int tid) { return stack_verdicts_[tid]; });
 }
 
 survey unexpected_threads::look() {
@@ -84,15 +65,9 @@ survey unexpected_threads::look() {
         std::count_if(records.begin(), records.end(), [](const auto& r) { return r.tid == 0; });
   }
 
-  const auto now = std::chrono::steady_clock::now();
-  if (rules_.needs_stacks() && !found.unexpected.empty()) {
-    if (now - began_ >= stack_rule_grace || opts_.settle_timeout() < stack_rule_grace) {
-      drop_ignored_by_stack(found.unexpected);
-    } else {
-      found.look_again_at = began_ + stack_rule_grace;
-    }
-  }
-  if (any_unseen) found.look_again_at = std::min(found.look_again_at, now + unseen_poll_interval);
+  // Stack rules (and the sanitizer default) are not applied here: a stack costs the thread a signal,
+  // and a look must not disturb a thread that may yet exit on its own.
+  if (any_unseen) found.look_again_at = std::chrono::steady_clock::now() + unseen_poll_interval;
   return found;
 }
 

@@ -12,7 +12,9 @@
 namespace weft::leaks {
 
 // Remembers, across the looks of one check, what it already decided about each thread, so a thread
-// is read from /proc, symbolized or signalled at most once per check while it settles.
+// is read from /proc and symbolized at most once per check while it settles. A look never signals a
+// thread: only identity rules (name, creation stack) apply here; the stack rules wait for the
+// survivors of the settle wait (find_leaks.cpp).
 class unexpected_threads {
  public:
   unexpected_threads(const options& opts, const rule_set& rules);
@@ -21,14 +23,11 @@ class unexpected_threads {
 
  private:
   [[nodiscard]] bool ignored_by_identity(int tid);
-  void drop_ignored_by_stack(std::vector<int>& unexpected);
 
   const options& opts_;
   const rule_set& rules_;
   const int self_;
-  const std::chrono::steady_clock::time_point began_;
   std::unordered_map<int, bool> identity_verdicts_;
-  std::unordered_map<int, bool> stack_verdicts_;
   std::vector<int> tids_;
 };
 

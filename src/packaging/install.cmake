@@ -35,8 +35,9 @@ function(weft_install_integration name export_set)
 endfunction()
 weft_install_integration(gtest weftGtestTargets)
 weft_install_integration(catch2 weftCatch2Targets)
-# weft::libfuzzer exists only in a clang build; weft_add_schedule_fuzzer() is installed either way, so
-# that calling it against a weft built without it says why instead of "unknown command".
+# weft::libfuzzer is built by every compiler, so that a GCC-built weft serves clang fuzz targets;
+# weft_add_schedule_fuzzer() is installed either way, so that calling it against a weft built without
+# the integration says why instead of "unknown command".
 weft_install_integration(libfuzzer weftLibfuzzerTargets)
 install(FILES ${PROJECT_SOURCE_DIR}/integrations/libfuzzer/weft_add_schedule_fuzzer.cmake
         DESTINATION ${WEFT_INSTALL_CMAKEDIR})
@@ -71,15 +72,23 @@ else()
   set(weft_pc_prefix "\${pcfiledir}/${weft_pc_up}")
   set(weft_pc_libdir "\${prefix}/${CMAKE_INSTALL_LIBDIR}")
 endif()
+# weft's archives are C++: a program linked by `gcc` needs the C++ runtime named (src/CMakeLists.txt).
+set(weft_pc_cxx_runtime)
+foreach(lib IN LISTS WEFT_CXX_RUNTIME_LIBS)
+  string(APPEND weft_pc_cxx_runtime " -l${lib}")
+endforeach()
 configure_file(${CMAKE_CURRENT_LIST_DIR}/weft.pc.in ${PROJECT_BINARY_DIR}/packaging/weft.pc @ONLY)
 
 # weft-instrument.pc's Libs: the archive, then the plain libraries weft::instrument links by name
-# (libatomic); weft::weft comes from Requires: weft.
+# (libatomic), then the C++ runtime (the archive is always linked statically, so --libs, not only
+# --static, must name it); weft::weft comes from Requires: weft.
 set(weft_instrument_pc_libs "-lweft_instrument")
 get_target_property(weft_instrument_links weft_instrument INTERFACE_LINK_LIBRARIES)
 foreach(lib IN LISTS weft_instrument_links)
   if(lib MATCHES "BUILD_INTERFACE")
     continue()  # weft's own build settings, which are not installed
+  elseif(lib MATCHES "LINK_LANGUAGE:C")
+    continue()  # the C++ runtime for C links, which the module names for every link below
   elseif(lib MATCHES "^[A-Za-z0-9_+.-]+$" AND NOT TARGET ${lib})
     string(APPEND weft_instrument_pc_libs " -l${lib}")
   elseif(NOT lib STREQUAL "weft::weft")
@@ -87,6 +96,7 @@ foreach(lib IN LISTS weft_instrument_links)
                         "add it to src/packaging/install.cmake")
   endif()
 endforeach()
+string(APPEND weft_instrument_pc_libs "${weft_pc_cxx_runtime}")
 configure_file(${CMAKE_CURRENT_LIST_DIR}/weft-instrument.pc.in ${PROJECT_BINARY_DIR}/packaging/weft-instrument.pc
                @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/packaging/weft.pc ${PROJECT_BINARY_DIR}/packaging/weft-instrument.pc

@@ -62,8 +62,19 @@ struct task_status {
 // Reads the status of one thread of this process. nullopt when the thread is gone.
 [[nodiscard]] std::optional<task_status> read_task(int tid);
 
-// The signal weft sends to capture stacks.
+// The signal weft sends to capture stacks; the first call installs its handler. Throws config_error
+// for a malformed WEFT_SIGNAL, std::runtime_error when no real-time signal is free.
 [[nodiscard]] int stack_signal();
+
+// The signal WEFT_SIGNAL names, read now; nullopt when it is unset. Throws config_error naming the
+// variable and the value when it is not a real-time signal number. The one reader of WEFT_SIGNAL.
+[[nodiscard]] std::optional<int> stack_signal_from_environment();
+
+// Blocks the stack signal in the calling thread, if its handler is installed. Called by a thread that
+// has left its start routine: what it runs from then on (thread-local destructors, key destructors)
+// belongs to no test, and a signal there would only interrupt it (a raw nanosleep returns EINTR). A
+// capture sent to it afterwards stays pending until the thread exits, which the capture notices.
+void block_stack_signal();
 
 struct captured_stack {
   std::vector<std::uintptr_t>

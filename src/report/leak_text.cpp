@@ -4,6 +4,7 @@
 #include <string>
 
 #include "report/render_stack.hpp"
+#include "report/suggested_rule.hpp"
 #include "weft/leaks.hpp"
 
 namespace weft {
@@ -43,26 +44,41 @@ std::string task_group_title(const task_group& group) {
   return who + ") \"" + tasks.front().name + "\"";
 }
 
-void render_threads(std::string& out, const std::vector<leak_group>& groups, std::size_t count) {
+void render_threads(std::string& out, const std::vector<leak_group>& groups, std::size_t count,
+                    report::stack_detail detail) {
   out += "weft: found " + std::to_string(count) + " unexpected thread" + (count == 1 ? "" : "s") + ":\n";
   bool first = true;
   for (const leak_group& group : groups) {
     if (group.threads.empty()) continue;  // a broken invariant of group.cpp must not crash the report
     if (!first) out += "\n";
     first = false;
-    report::render_thread(out, group.threads.front(), group.threads.size() > 1 ? group_title(group) : "");
+    report::render_thread(out, group.threads.front(), group.threads.size() > 1 ? group_title(group) : "",
+                          detail);
   }
 }
 
-void render_tasks(std::string& out, const std::vector<task_group>& groups, std::size_t count) {
+void render_tasks(std::string& out, const std::vector<task_group>& groups, std::size_t count,
+                  report::stack_detail detail) {
   out += "weft: found " + std::to_string(count) + " unexpected task" + (count == 1 ? "" : "s") + ":\n";
   bool first = true;
   for (const task_group& group : groups) {
     if (group.tasks.empty()) continue;
     if (!first) out += "\n";
     first = false;
-    report::render_task(out, group.tasks.front(), group.tasks.size() > 1 ? task_group_title(group) : "");
+    report::render_task(out, group.tasks.front(), group.tasks.size() > 1 ? task_group_title(group) : "",
+                        detail);
   }
+}
+
+// The last lines: the rule that silences every group, for threads meant to outlive any test.
+void render_ignore_rule(std::string& out, const std::vector<leak_group>& groups,
+                        const std::vector<task_group>& task_groups) {
+  const std::vector<std::string> entries = report::suggested_ignore_entries(groups, task_groups);
+  if (entries.empty()) return;
+  const char* what = task_groups.empty() ? "threads" : groups.empty() ? "tasks" : "threads and tasks";
+  out += std::string("weft: if these ") + what +
+         " are meant to live as long as the process, ignore them in every check with\n  " +
+         report::weft_ignore_assignment(entries) + "\n";
 }
 
 }  // namespace
@@ -83,12 +99,15 @@ std::size_t leak_report::thread_count() const {
 
 std::string leak_report::text() const {
   if (empty()) return {};
+  const report::stack_detail detail =
+      full_stacks_ ? report::stack_detail::full : report::stack_detail::folded;
   std::string out;
-  if (!groups_.empty()) render_threads(out, groups_, thread_count());
+  if (!groups_.empty()) render_threads(out, groups_, thread_count(), detail);
   if (!task_groups_.empty()) {
     if (!out.empty()) out += "\n";
-    render_tasks(out, task_groups_, task_count());
+    render_tasks(out, task_groups_, task_count(), detail);
   }
+  render_ignore_rule(out, groups_, task_groups_);
   return out;
 }
 

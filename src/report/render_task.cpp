@@ -48,7 +48,7 @@ void render_async_stack(std::string& out, const task_info& task) {
 
 }  // namespace
 
-void render_task(std::string& out, const task_info& task, std::string_view who) {
+void render_task(std::string& out, const task_info& task, std::string_view who, stack_detail detail) {
   if (who.empty()) {
     out.append("Task ").append(std::to_string(task.id)).append(" \"").append(task.name).append("\"");
   } else {
@@ -68,7 +68,7 @@ void render_task(std::string& out, const task_info& task, std::string_view who) 
   out.append(is_empty_frame(created.creator) ? "an unknown function" : created.creator.location());
   if (!created.test.empty()) out.append(" in test ").append(created.test);
   out.append("\n");
-  render_stack(out, created.stack);
+  render_stack(out, created.stack, "  ", default_max_frames, detail);
 }
 
 }  // namespace report

@@ -31,14 +31,14 @@ void render_title(std::string& out, const thread_info& thread, std::string_view 
   }
 }
 
-void render_creation(std::string& out, const creation_record& created) {
+void render_creation(std::string& out, const creation_record& created, stack_detail detail) {
   switch (created.how) {
     case creation_record::origin::pthread_create:
       out.append("created by ");
       out.append(is_empty_frame(created.creator) ? "an unknown function" : created.creator.location());
       if (!created.test.empty()) out.append(" in test ").append(created.test);
       out.append("\n");
-      render_stack(out, created.stack);
+      render_stack(out, created.stack, "  ", default_max_frames, detail);
       return;
     case creation_record::origin::before_weft_loaded:
       out.append("created before weft was loaded\n");
@@ -55,10 +55,10 @@ void render_creation(std::string& out, const creation_record& created) {
 
 }  // namespace
 
-void render_thread(std::string& out, const thread_info& thread, std::string_view who) {
+void render_thread(std::string& out, const thread_info& thread, std::string_view who, stack_detail detail) {
   render_title(out, thread, who);
-  if (thread.stack.available()) render_stack(out, thread.stack);
-  render_creation(out, thread.created);
+  if (thread.stack.available()) render_stack(out, thread.stack, "  ", default_max_frames, detail);
+  render_creation(out, thread.created, detail);
 }
 
 }  // namespace report

@@ -1,72 +1,104 @@
 // The rule that tells the program's frames from the runtimes' frames, in one place: leak reports
-// name a thread by it and snapshots pick a thread's creator by it.
+// name a thread by it, fold stacks by it, and snapshots pick a thread's creator by it.
 #include "report/runtime_frames.hpp"
 
 #include <array>
 #include <string_view>
 
 #include "report/frame_text.hpp"
+#include "symbolize/function_name.hpp"
 
 namespace weft::report {
 namespace {
 
 using std::string_view_literals::operator""sv;
 
+struct owned_prefix {
+  std::string_view prefix;
+  std::string_view library;
+};
+
 // Libraries by file name prefix, so that every version suffix (libc.so.6, libstdc++.so.6.0.30) matches.
 constexpr std::array runtime_modules = {
-    "libc.so"sv, "libstdc++.so"sv, "libgcc_s"sv, "ld-linux"sv, "libpthread"sv, "libm.so"sv, "libweft"sv,
+    owned_prefix{"libc.so"sv, "libc"sv},    owned_prefix{"libstdc++.so"sv, "libstdc++"sv},
+    owned_prefix{"libgcc_s"sv, "libgcc"sv}, owned_prefix{"ld-linux"sv, "ld.so"sv},
+    owned_prefix{"libpthread"sv, "libc"sv}, owned_prefix{"libm.so"sv, "libm"sv},
+    owned_prefix{"libweft"sv, "weft"sv},
 };
 
 // Functions of the runtimes that end up outside the runtime libraries: std:: and __gnu_cxx::
-// templates are instantiated in the caller's binary, and glibc's internal names show up in static
-// links and in debug symbols of libc itself.
-constexpr std::array runtime_function_prefixes = {
-    "std::"sv, "__gnu_cxx::"sv, "__cxxabiv1"sv, "__libc"sv, "__pthread"sv, "__futex"sv, "__GI_"sv, "_dl_"sv,
+// templates (and the __gthread_ wrappers of pthread calls) are instantiated in the caller's binary, glibc's
+// internal names show up in static links and in debug symbols of libc itself, and _start is glibc's code
+// linked into every program. weft's internal namespaces are listed one by one: the public weft:: names (and
+// tests' helpers) are not weft's plumbing.
+constexpr std::array runtime_functions = {
+    owned_prefix{"std::"sv, "libstdc++"sv},
+    owned_prefix{"__gnu_cxx::"sv, "libstdc++"sv},
+    owned_prefix{"__cxxabiv1"sv, "libstdc++"sv},
+    owned_prefix{"__gthread_"sv, "libstdc++"sv},  // libstdc++'s inline wrappers of pthread calls
+    owned_prefix{"__libc"sv, "libc"sv},
+    owned_prefix{"__pthread"sv, "libc"sv},
+    owned_prefix{"__futex"sv, "libc"sv},
+    owned_prefix{"__GI_"sv, "libc"sv},
+    owned_prefix{"_dl_"sv, "ld.so"sv},
+    owned_prefix{"weft::intercept::"sv, "weft"sv},
+    owned_prefix{"weft::sched::"sv, "weft"sv},
+    owned_prefix{"weft::platform::"sv, "weft"sv},
+    owned_prefix{"weft::registry::"sv, "weft"sv},
+    owned_prefix{"weft::leaks::"sv, "weft"sv},
+    owned_prefix{"weft::snapshots::"sv, "weft"sv},
+    owned_prefix{"weft::report::"sv, "weft"sv},
+    owned_prefix{"weft::symbolize::"sv, "weft"sv},
+    owned_prefix{"weft::tasks::"sv, "weft"sv},
+    owned_prefix{"weft::cli::"sv, "weft"sv},
+    owned_prefix{"weft::instrument::"sv, "weft"sv},
+};
+
+// Exact names, for functions whose name is too short to be a safe prefix.
+constexpr std::array runtime_exact_functions = {
+    owned_prefix{"_start"sv, "libc"sv},
+};
+
+constexpr std::array test_framework_functions = {
+    owned_prefix{"testing::"sv, "googletest"sv},
+    owned_prefix{"RUN_ALL_TESTS"sv, "googletest"sv},
+    owned_prefix{"Catch::"sv, "Catch2"sv},
 };
 
 template <std::size_t n>
-bool starts_with_any(std::string_view text, const std::array<std::string_view, n>& prefixes) {
-  for (const std::string_view prefix : prefixes) {
-    if (text.starts_with(prefix)) return true;
+std::string_view owner_by_prefix(std::string_view text, const std::array<owned_prefix, n>& owners) {
+  for (const owned_prefix& owner : owners) {
+    if (text.starts_with(owner.prefix)) return owner.library;
   }
-  return false;
+  return {};
 }
 
 }  // namespace
 
-namespace {
-
-// Whether the '(' at `at` belongs to "decltype (...)", which a return type may hold, rather than
-// opening the parameter list.
-bool opens_decltype(std::string_view function, std::size_t at) {
-  std::string_view before = function.substr(0, at);
-  if (before.ends_with(' ')) before.remove_suffix(1);
-  return before.ends_with("decltype");
-}
-
-}  // namespace
-
-std::string_view without_return_type(std::string_view function) {
-  // The return type ends at the last space outside brackets before the parameter list.
-  int depth = 0;
-  std::size_t name_start = 0;
-  for (std::size_t i = 0; i < function.size(); ++i) {
-    const char c = function[i];
-    if (c == '(' && depth == 0 && !opens_decltype(function, i)) break;
-    if (c == '<' || c == '(' || c == '[') {
-      ++depth;
-    } else if (c == '>' || c == ')' || c == ']') {
-      --depth;
-    } else if (c == ' ' && depth == 0) {
-      name_start = i + 1;
-    }
+std::string_view runtime_of(const stack_frame& frame) {
+  if (const std::string_view library = owner_by_prefix(module_base_name(frame.module), runtime_modules);
+      !library.empty())
+    return library;
+  if (frame.function.empty()) return {};
+  const std::string name = symbolize::parse_function_name(frame.function).qualified();
+  for (const owned_prefix& exact : runtime_exact_functions) {
+    if (name == exact.prefix) return exact.library;
   }
-  return function.substr(name_start);
+  return owner_by_prefix(name, runtime_functions);
 }
 
 bool is_runtime_frame(const stack_frame& frame) {
-  return starts_with_any(module_base_name(frame.module), runtime_modules) ||
-         starts_with_any(without_return_type(frame.function), runtime_function_prefixes);
+  return !runtime_of(frame).empty();
+}
+
+bool is_weft_frame(const stack_frame& frame) {
+  return runtime_of(frame) == "weft";
+}
+
+std::string_view test_framework_of(const stack_frame& frame) {
+  if (frame.function.empty()) return {};
+  return owner_by_prefix(symbolize::parse_function_name(frame.function).qualified(),
+                         test_framework_functions);
 }
 
 const stack_frame* first_user_frame(const stack_trace& stack) {

@@ -10,15 +10,23 @@
 
 namespace weft::report {
 
-// True for frames in libc, libstdc++, libgcc_s, the dynamic loader, libpthread, libm or weft itself,
-// and for functions of the standard library or glibc internals wherever they were compiled (std::
-// templates are instantiated into the program's own binary).
+// The library a frame of the runtimes belongs to, as a report names it: "libc", "libstdc++", "libgcc",
+// "ld.so", "libm", or "weft" for weft's own code. Empty for the program's own frames. Functions of the
+// standard library and glibc internals count wherever they were compiled (std:: templates are
+// instantiated into the program's own binary), and so do weft's internal namespaces in a static link.
+[[nodiscard]] std::string_view runtime_of(const stack_frame& frame);
+
+// True for frames in libc, libstdc++, libgcc_s, the dynamic loader, libpthread, libm or weft itself:
+// runtime_of names a library.
 [[nodiscard]] bool is_runtime_frame(const stack_frame& frame);
 
-// The qualified name of a demangled function without the return type that template instances carry:
-// "std::sort<int*>(int*, int*)" for "void std::sort<int*>(int*, int*)". Names it cannot take apart
-// (some operators) come back whole.
-[[nodiscard]] std::string_view without_return_type(std::string_view function);
+// weft's own frames (its thread trampoline, its interposers, the crash guard): a text report leaves
+// them out, since they are in every stack and never the cause.
+[[nodiscard]] bool is_weft_frame(const stack_frame& frame);
+
+// The test framework a frame belongs to: "googletest" or "Catch2"; empty otherwise. Not runtime frames
+// (a thread created by a test fixture is blamed on it), but folded in text reports like them.
+[[nodiscard]] std::string_view test_framework_of(const stack_frame& frame);
 
 // The innermost frame that is not a runtime frame; nullptr when every frame is (or there are none).
 [[nodiscard]] const stack_frame* first_user_frame(const stack_trace& stack);

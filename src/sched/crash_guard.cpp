@@ -8,7 +8,9 @@
 #include <cstring>
 #include <string>
 
+#include "sched/managed_thread.hpp"
 #include "sched/schedule_codec.hpp"
+#include "sched/schedule_file.hpp"
 
 namespace weft::sched {
 namespace {
@@ -32,11 +34,20 @@ std::size_t index_of(int signal) {
 void on_fatal_signal(int signal, siginfo_t*, void*) {
   const recording_strategy* recorder = guarded_recorder.load();
   const std::atomic<std::size_t>* run = guarded_run.load();
+  // weft's own work from here on: the copies and allocations below must not become scheduling points
+  // of the run that crashed (a replay would find decisions nobody recorded, and wait for a model lock
+  // the crashed thread may hold).
+  const inside_weft internal;
   if (recorder != nullptr && run != nullptr && !reported.exchange(true)) {
     // Encoding allocates, which a crash inside malloc could turn into a deadlock: the alarm bounds it,
     // and the process dies of SIGALRM instead of hanging.
     alarm(2);
-    const std::string replay = encode(recorder->recorded());
+    schedule recorded = recorder->recorded();
+    recorded.outcome = "signal";
+    const std::string replay =
+        printable_schedule(encode(recorded), "",
+                           std::string("a schedule that died of ") + strsignal(signal) +
+                               "\nreplay it with WEFT_REPLAY=@<this file>");
     const std::string what =
         std::string("\nweft: ") + strsignal(signal) + " during schedule " + std::to_string(run->load()) + ".";
     const std::string line = what + " Reproduce: WEFT_REPLAY=" + replay + "\n";

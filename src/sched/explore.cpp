@@ -2,6 +2,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include <deque>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -18,9 +20,11 @@
 #include <thread>
 
 #include "sched/crash_guard.hpp"
+#include "sched/environment.hpp"
 #include "sched/failure_report.hpp"
 #include "sched/run.hpp"
 #include "sched/schedule_codec.hpp"
+#include "sched/schedule_file.hpp"
 #include "sched/strategies/recording.hpp"
 #include "sched/strategies/replay.hpp"
 #include "weft/options.hpp"
@@ -32,34 +36,13 @@ namespace {
 using sched::run;
 using sched::run_end_kind;
 
-std::uint64_t parse_number(const char* variable, const char* text) {
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long value = std::strtoull(text, &end, 10);
-  if (errno != 0 || end == text || *end != '\0' || text[0] == '-') {
-    throw config_error(std::string("weft: ") + variable + " must be a non-negative integer; got \"" + text +
-                       "\"");
-  }
-  return value;
-}
-
 explore_options with_environment(explore_options options) {
-  if (const char* seed = std::getenv("WEFT_SEED")) options.seed(parse_number("WEFT_SEED", seed));
-  if (const char* runs = std::getenv("WEFT_ITERATIONS"))
-    options.iterations(parse_number("WEFT_ITERATIONS", runs));
-  if (const char* name = std::getenv("WEFT_STRATEGY")) options.strategy(name);
-  if (const char* mode = std::getenv("WEFT_RACES")) {
-    const std::string_view given = mode;
-    if (given == "fail") {
-      options.races(race_mode::fail);
-    } else if (given == "report") {
-      options.races(race_mode::report);
-    } else if (given == "off") {
-      options.races(race_mode::off);
-    } else {
-      throw config_error("weft: WEFT_RACES must be fail, report or off; got \"" + std::string(given) + "\"");
-    }
-  }
+  if (const std::optional<std::uint64_t> seed = sched::seed_from_environment()) options.seed(*seed);
+  if (const std::optional<std::uint64_t> runs = sched::iterations_from_environment())
+    options.iterations(*runs);
+  if (std::optional<std::string> name = sched::strategy_from_environment())
+    options.strategy(std::move(*name));
+  if (const std::optional<race_mode> races = sched::races_from_environment()) options.races(*races);
   return options;
 }
 
@@ -164,6 +147,47 @@ explore_result::failure failure_of(run_end_kind kind) {
   return explore_result::failure::none;
 }
 
+// The recorded outcome in a schedule: the words of weft replay's verdicts, so that a schedule means the
+// same to the command and to the library.
+std::string_view outcome_word(explore_result::failure kind) {
+  switch (kind) {
+    case explore_result::failure::none:
+      return "";
+    case explore_result::failure::exception:
+      return "exception";
+    case explore_result::failure::deadlock:
+      return "deadlock";
+    case explore_result::failure::livelock:
+      return "livelock";
+    case explore_result::failure::leak:
+      return "leak";
+    case explore_result::failure::user_check:
+      return "check";
+    case explore_result::failure::hung:
+      return "hung";
+    case explore_result::failure::crash:
+      return "signal";
+    case explore_result::failure::race:
+      return "race";
+  }
+  return "";
+}
+
+// The schedule the recorder holds, with how its run ended.
+std::string encode_recorded(const sched::recording_strategy& recorder, explore_result::failure kind) {
+  sched::schedule recorded = recorder.recorded();
+  recorded.outcome = std::string(outcome_word(kind));
+  return sched::encode(recorded);
+}
+
+// What the report's Reproduce line shows: the schedule, or the file a long one was saved to.
+std::string printable(const std::string& replay, std::string_view message) {
+  const std::string first_line(message.substr(0, message.find('\n')));
+  return sched::printable_schedule(replay, "",
+                                   "a failing schedule of weft::explore: " + first_line +
+                                       "\nreplay it with WEFT_REPLAY=@<this file> and the same test");
+}
+
 // A finished run's threads may still be on their way out (a thread that handed the baton on still
 // returns through weft's code), so a run is freed only once all its OS threads have exited. A failed
 // run's threads stay parked on it for good.
@@ -197,6 +221,7 @@ struct child_outcome {
   std::size_t steps = 0;
   bool uncontrolled = false;
   std::string replay;
+  std::string divergence;  // a replay's: where it left the schedule; empty when it did not
   std::string report;
   std::vector<std::pair<std::string, std::string>> races;  // key and text of each race, when reported
 };
@@ -210,8 +235,26 @@ void write_all(int fd, const std::string& text) {
   }
 }
 
+std::string one_line(std::string text) {
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  return text;
+}
+
+// The schedule in crash_guard's line, "... Reproduce: WEFT_REPLAY=<schedule or @file>".
+std::string schedule_in_crash_line(const std::string& received) {
+  const std::size_t at = received.find("WEFT_REPLAY=");
+  if (at == std::string::npos) return "";
+  const std::size_t from = at + std::string_view("WEFT_REPLAY=").size();
+  const sched::schedule_text found =
+      sched::resolve_schedule(received.substr(from, received.find_first_of(" \n", from) - from));
+  return found.text;
+}
+
+// Runs one schedule in a fork()ed child, so that a crash ends the child, not the caller's process.
+// `replaying` is the replayed schedule's strategy inside `recorder`, or nullptr when exploring.
 child_outcome run_in_child(const std::function<void()>& test, sched::recording_strategy& recorder,
-                           const sched::run_limits& limits, std::size_t schedules) {
+                           const sched::replaying_strategy* replaying, const sched::run_limits& limits,
+                           std::size_t schedules) {
   int channel[2];
   if (pipe(channel) != 0)
     throw std::system_error(errno, std::generic_category(), "weft: pipe for a forked run");
@@ -222,16 +265,20 @@ child_outcome run_in_child(const std::function<void()>& test, sched::recording_s
     sched::crash_guard::also_report_to(channel[1]);
     auto current = std::make_unique<run>(recorder, limits);
     const sched::run_outcome outcome = current->execute(test);
-    const std::string replay = sched::encode(recorder.recorded());
-    std::string message = std::to_string(static_cast<int>(failure_of(outcome.kind))) + "\n" +
-                          std::to_string(outcome.steps) + "\n" + (outcome.uncontrolled ? "1" : "0") + "\n" +
-                          replay + "\n" + std::to_string(outcome.races.size()) + "\n";
+    recorder.end_run(outcome.steps);
+    const explore_result::failure kind = failure_of(outcome.kind);
+    const std::string replay = encode_recorded(recorder, kind);
+    std::string message = std::to_string(static_cast<int>(kind)) + "\n" + std::to_string(outcome.steps) +
+                          "\n" + (outcome.uncontrolled ? "1" : "0") + "\n" + replay + "\n" +
+                          (replaying != nullptr ? one_line(replaying->divergence()) : "") + "\n" +
+                          std::to_string(outcome.races.size()) + "\n";
     for (const sched::data_race& race : outcome.races) {
       const sched::rendered_race rendered = sched::render_race(race);
       message += as_one_line(rendered.key) + "\n" + as_one_line(rendered.text) + "\n";
     }
     if (outcome.kind != run_end_kind::completed) {
-      message += sched::render_failure(outcome, replay, schedules, recorder.name());
+      message +=
+          sched::render_failure(outcome, printable(replay, outcome.message), schedules, recorder.name());
     }
     write_all(channel[1], message);
     _exit(0);  // no destructors or atexit handlers of the parent's program run in the child
@@ -254,27 +301,29 @@ child_outcome run_in_child(const std::function<void()>& test, sched::recording_s
   child_outcome outcome;
   if (WIFSIGNALED(status)) {
     outcome.kind = explore_result::failure::crash;
-    const std::size_t at = received.find("WEFT_REPLAY=");
-    if (at != std::string::npos) {
-      outcome.replay = received.substr(at + 12, received.find_first_of(" \n", at + 12) - at - 12);
-    }
+    outcome.replay = schedule_in_crash_line(received);
     outcome.report = std::string("weft: the run died of ") + strsignal(WTERMSIG(status)) + received;
+    if (!outcome.report.ends_with('\n')) outcome.report += '\n';
     return outcome;
   }
   std::istringstream lines(received);
-  int kind = 0;
-  std::string uncontrolled;
-  std::size_t races = 0;
-  lines >> kind >> outcome.steps >> uncontrolled >> outcome.replay >> races;
-  lines.ignore(1);
-  for (std::size_t i = 0; i < races && lines; ++i) {
+  std::string kind, steps, uncontrolled, races;
+  std::getline(lines, kind);
+  std::getline(lines, steps);
+  std::getline(lines, uncontrolled);
+  std::getline(lines, outcome.replay);
+  std::getline(lines, outcome.divergence);
+  std::getline(lines, races);
+  const std::size_t race_count = static_cast<std::size_t>(std::strtoull(races.c_str(), nullptr, 10));
+  for (std::size_t i = 0; i < race_count && lines; ++i) {
     std::string key;
     std::string text;
     std::getline(lines, key);
     std::getline(lines, text);
     outcome.races.emplace_back(from_one_line(key), from_one_line(text));
   }
-  outcome.kind = static_cast<explore_result::failure>(kind);
+  outcome.kind = static_cast<explore_result::failure>(std::atoi(kind.c_str()));
+  outcome.steps = static_cast<std::size_t>(std::strtoull(steps.c_str(), nullptr, 10));
   outcome.uncontrolled = uncontrolled == "1";
   outcome.report.assign(std::istreambuf_iterator<char>(lines), std::istreambuf_iterator<char>());
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || outcome.replay.empty()) {
@@ -288,8 +337,10 @@ child_outcome run_in_child(const std::function<void()>& test, sched::recording_s
 }  // namespace
 
 explore_result explore(std::function<void()> test, const explore_options& given) {
+  check_environment();
   const explore_options options = with_environment(given);
-  if (const char* schedule = std::getenv("WEFT_REPLAY")) return replay(schedule, std::move(test), options);
+  if (const std::optional<std::string> schedule = sched::replay_from_environment())
+    return replay(*schedule, std::move(test), options);
 
   sched::strategy_config config;
   config.seed = options.seed();
@@ -318,7 +369,7 @@ explore_result explore(std::function<void()> test, const explore_options& given)
       break;
     }
     if (options.fork_each_run()) {
-      const child_outcome outcome = run_in_child(test, recorder, limits, index + 1);
+      const child_outcome outcome = run_in_child(test, recorder, nullptr, limits, index + 1);
       recorder.end_run(outcome.steps);
       result.schedules = index + 1;
       result.uncontrolled |= outcome.uncontrolled;
@@ -346,8 +397,9 @@ explore_result explore(std::function<void()> test, const explore_options& given)
     }
     result.kind = failure_of(outcome.kind);
     result.strategy = std::string(recorder.name());
-    result.replay = sched::encode(recorder.recorded());
-    result.report = sched::render_failure(outcome, result.replay, result.schedules, result.strategy);
+    result.replay = encode_recorded(recorder, result.kind);
+    result.report = sched::render_failure(outcome, printable(result.replay, outcome.message),
+                                          result.schedules, result.strategy);
     retired_runs::keep_forever(std::move(current));
     if (!options.quiet()) std::fputs(result.report.c_str(), stderr);
     print_races(result, options);
@@ -359,33 +411,68 @@ explore_result explore(std::function<void()> test, const explore_options& given)
 
 explore_result replay(std::string_view schedule, std::function<void()> test, const explore_options& given) {
   const explore_options options = with_environment(given);
-  sched::decode_result decoded = sched::decode(schedule);
+  const sched::schedule_text resolved = sched::resolve_schedule(schedule);
+  if (!resolved.ok()) throw config_error(resolved.error);
+  sched::decode_result decoded = sched::decode(resolved.text);
   if (!decoded.ok()) throw config_error(decoded.error);
-  sched::replaying_strategy chooser(std::move(decoded.decoded));
-  auto current = std::make_unique<run>(chooser, limits_from(options));
-  (void)chooser.begin_run(0);
-  const sched::run_outcome outcome = current->execute(test);
-  chooser.end_run(outcome.steps);
+  const std::string recorded_outcome = decoded.decoded.outcome;
+  auto replaying = std::make_unique<sched::replaying_strategy>(std::move(decoded.decoded));
+  const sched::replaying_strategy& chooser = *replaying;
+  // Recorded again as it runs, so that a crash prints the schedule as far as it got.
+  sched::recording_strategy recorder(std::move(replaying));
+  const sched::run_limits limits = limits_from(options);
+  std::atomic<std::size_t> run_number{1};
+  const sched::crash_guard crash_report(recorder, run_number);
+  (void)recorder.begin_run(0);
+
   explore_result result;
   result.schedules = 1;
   result.strategy = "replay";
-  result.replay = std::string(schedule);
-  result.uncontrolled = outcome.uncontrolled;
-  result.diverged = chooser.diverged();
-  result.divergence = chooser.divergence();
-  if (options.races() == race_mode::report) race_list().add(outcome.races, result);
+  result.replay = resolved.text;
+  std::string failure_report;
+  std::unique_ptr<run> current;
+  if (options.fork_each_run()) {
+    const child_outcome outcome = run_in_child(test, recorder, &chooser, limits, 1);
+    result.kind = outcome.kind;
+    result.uncontrolled = outcome.uncontrolled;
+    result.divergence = outcome.divergence;
+    failure_report = outcome.report;
+    if (options.races() == race_mode::report) {
+      race_list races;
+      for (const auto& [key, text] : outcome.races) races.add(key, text, result);
+    }
+  } else {
+    current = std::make_unique<run>(recorder, limits);
+    const sched::run_outcome outcome = current->execute(test);
+    recorder.end_run(outcome.steps);
+    result.kind = failure_of(outcome.kind);
+    result.uncontrolled = outcome.uncontrolled;
+    result.divergence = chooser.divergence();
+    if (options.races() == race_mode::report) race_list().add(outcome.races, result);
+    if (result.failed()) {
+      failure_report =
+          sched::render_failure(outcome, printable(result.replay, outcome.message), 1, result.strategy);
+    }
+  }
+  result.diverged = !result.divergence.empty();
   if (result.diverged) {
     // The verdict of another path says nothing about this schedule.
+    result.kind = explore_result::failure::none;
     result.report = "weft: replay diverged: " + result.divergence + "\n";
-  } else if (outcome.kind != run_end_kind::completed) {
-    result.kind = failure_of(outcome.kind);
-    result.report = sched::render_failure(outcome, result.replay, 1, result.strategy);
-  }
-  if (outcome.kind == run_end_kind::completed) {
-    (void)current.release();  // its threads may still be leaving; a replay is one run, so keep it
   } else {
-    retired_runs::keep_forever(std::move(current));
+    result.report = failure_report;
+    if (!recorded_outcome.empty() && outcome_word(result.kind) != recorded_outcome) {
+      // The same path to another end: the program or its environment changed since the recording.
+      result.diverged = true;
+      result.divergence = "the replay " +
+                          (result.failed() ? "failed with " + std::string(outcome_word(result.kind))
+                                           : std::string("ran to its end without a failure")) +
+                          ", but the schedule was recorded from a " + recorded_outcome + " failure";
+      result.report += "weft: replay differs: " + result.divergence + "\n";
+    }
   }
+  // A replay is one run: kept, since its threads may still be leaving, or stay parked on it for good.
+  retired_runs::keep_forever(std::move(current));
   if (!options.quiet() && !result.report.empty()) std::fputs(result.report.c_str(), stderr);
   print_races(result, options);
   return result;

@@ -19,7 +19,9 @@ using namespace std::chrono_literals;
 // How often the controller looks at a run in progress: the watchdog's resolution.
 constexpr auto controller_slice = 10ms;
 
-// A lock for the model, built on the futex directly: a std::mutex would itself be intercepted.
+// A lock for the model, built on the futex directly: a std::mutex would itself be intercepted. Whoever
+// holds it runs weft's own code: a memcpy or a lock on the way (a strategy's, a message's) must not
+// come back to the scheduler, which would wait for this very lock.
 class model_guard {
  public:
   explicit model_guard(std::atomic<std::uint32_t>& word) : word_(word) {
@@ -33,6 +35,7 @@ class model_guard {
   model_guard& operator=(const model_guard&) = delete;
 
  private:
+  inside_weft internal_;
   std::atomic<std::uint32_t>& word_;
 };
 
@@ -198,10 +201,10 @@ managed_thread* run::choose_next(thread_id current) {
       if (thread.state == thread_state::blocked) tids.push_back(thread.tid);
     }
     if (!tids.empty()) {
-      end_run(run_end_kind::deadlock,
-              "weft: deadlock after " + std::to_string(steps_) + " steps: all " +
-                  std::to_string(tids.size()) + " threads are blocked:" + describe_blocked(),
-              std::move(tids));
+      // Worded before the call: its arguments are evaluated in no set order, and one moves tids.
+      std::string message = "weft: deadlock after " + std::to_string(steps_) + " steps: all " +
+                            std::to_string(tids.size()) + " threads are blocked:" + describe_blocked();
+      end_run(run_end_kind::deadlock, std::move(message), std::move(tids));
     }
     return nullptr;
   }
@@ -338,6 +341,7 @@ void run::finish(managed_thread& me) {
 }
 
 void run::fail(managed_thread& me, run_end_kind kind, std::string message) {
+  inside_weft internal;
   // Where a check failed is worth showing; an exception's catch site in weft is not.
   std::vector<std::uintptr_t> pcs;
   if (kind == run_end_kind::user_check) {
@@ -378,8 +382,10 @@ void* run_test_thread(void* raw_run) {
     self.test_thread_returned_.store(true, std::memory_order_release);
     return nullptr;
   } catch (const std::exception& error) {
+    inside_weft internal;
     failure = std::string("weft: the test threw ") + error.what();
   } catch (...) {
+    inside_weft internal;
     failure = "weft: the test threw an exception that is not a std::exception";
   }
   if (!failure.empty()) {

@@ -16,15 +16,24 @@ struct decision {
 
 struct schedule {
   std::vector<decision> decisions;
+  // How the recorded run ended, in the words of weft replay's verdicts ("deadlock", "check",
+  // "signal", ...), so that a replay can say whether it reproduced that; empty when not known.
+  // At most max_outcome_length characters, each a-z or '_'.
+  std::string outcome{};
 };
+inline constexpr std::size_t max_outcome_length = 32;
 
-// Compact, printable, shell-safe (no quoting needed), versioned and checksummed.
+// Compact, printable, shell-safe (no quoting needed), versioned and checksummed. A long run's
+// decisions are compressed: a 200,000-step run takes a few hundred characters to a few tens of KiB,
+// depending on how random its choices were (docs/scheduler.md has the figures). An outcome that is
+// not a-z and '_' or longer than max_outcome_length is left out.
 [[nodiscard]] std::string encode(const schedule& decisions);
 
 struct decode_result {
   schedule decoded;
   std::string error;  // empty on success; otherwise names what is wrong: "not a weft schedule (it must
                       // start with ...)", "version 7 is newer than this weft", "checksum mismatch", ...
+                      // Reads this format (w2.) and the previous one (w1., which has no outcome).
   [[nodiscard]] bool ok() const { return error.empty(); }
 };
 [[nodiscard]] decode_result decode(std::string_view text);

@@ -13,7 +13,8 @@ namespace weft::snapshots {
 
 // Describes the threads among `tids` that still exist, in the order given. Reads /proc for each
 // before signalling any (so the state is the one the thread was in, not the signal's), then captures
-// all stacks in one bounded wait. Threads that exit meanwhile are left out.
+// all stacks in one bounded wait. Threads that exit meanwhile are left out, and so are threads that
+// have left their start routine (registry::finished_recently), which are not signalled.
 [[nodiscard]] std::vector<thread_info> describe_threads(std::span<const int> tids,
                                                         std::chrono::milliseconds stack_timeout);
 

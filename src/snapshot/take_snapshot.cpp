@@ -9,6 +9,7 @@
 #include "snapshot/wait_reason.hpp"
 #include "symbolize/symbolizer.hpp"
 #include "tasks/describe_tasks.hpp"
+#include "weft/options.hpp"
 #include "weft/snapshot.hpp"
 
 namespace weft {
@@ -39,6 +40,9 @@ std::vector<thread_info> describe_threads(std::span<const int> tids,
   alive.reserve(tids.size());
   statuses.reserve(tids.size());
   for (int tid : tids) {
+    // A thread that has left its start routine is on its way out: what it still runs (thread-local
+    // destructors) is no one's leak, and a signal would only interrupt it.
+    if (registry::finished_recently(tid)) continue;
     if (std::optional<platform::task_status> status = platform::read_task(tid)) {
       alive.push_back(tid);
       statuses.push_back(std::move(*status));
@@ -71,6 +75,7 @@ std::vector<thread_info> describe_threads(std::span<const int> tids,
 }  // namespace snapshots
 
 snapshot take_snapshot(const snapshot_options& options) {
+  check_environment();
   std::vector<int> tids;
   if (!platform::list_threads(tids)) {
     throw std::system_error(errno, std::generic_category(),

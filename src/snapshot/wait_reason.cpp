@@ -3,6 +3,8 @@
 #include <array>
 #include <string_view>
 
+#include "symbolize/function_name.hpp"
+
 namespace weft::snapshots {
 namespace {
 
@@ -47,8 +49,10 @@ constexpr std::array futex_users{
 std::string_view futex_words(const stack_trace& stack) {
   std::string_view found = "futex wait";
   for (const stack_frame& frame : stack.frames) {
+    // Template instances carry a return type in front of their name ("void std::__atomic_wait_...").
+    const std::string name = symbolize::parse_function_name(frame.function).qualified();
     for (const futex_user& user : futex_users) {
-      if (frame.function.starts_with(user.function_prefix)) {
+      if (name.starts_with(user.function_prefix)) {
         found = user.words;
         break;
       }

@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "report/runtime_frames.hpp"
+#include "symbolize/function_name.hpp"
 #include "symbolize/symbolizer.hpp"
 #include "tasks/task_registry.hpp"
 
@@ -19,39 +20,8 @@ using index = std::unordered_map<task_id, const task_record*>;
 
 // "a::b<int>::b(int)" is a constructor: its last two name components agree, template arguments aside.
 bool is_constructor(std::string_view function) {
-  std::string_view name = report::without_return_type(function);
-  int depth = 0;
-  std::size_t end = name.size();
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    if (name[i] == '<') ++depth;
-    if (name[i] == '>' && depth > 0) --depth;
-    if (name[i] == '(' && depth == 0) {
-      end = i;
-      break;
-    }
-  }
-  name = name.substr(0, end);
-  auto without_template = [](std::string_view part) { return part.substr(0, part.find('<')); };
-  // Split at the last "::" outside template brackets.
-  depth = 0;
-  std::size_t last = std::string_view::npos;
-  for (std::size_t i = 0; i + 1 < name.size(); ++i) {
-    if (name[i] == '<') ++depth;
-    if (name[i] == '>' && depth > 0) --depth;
-    if (depth == 0 && name[i] == ':' && name[i + 1] == ':') last = i;
-  }
-  if (last == std::string_view::npos) return false;
-  const std::string_view member = name.substr(last + 2);
-  std::string_view owner = name.substr(0, last);
-  depth = 0;
-  std::size_t owner_start = 0;
-  for (std::size_t i = 0; i + 1 < owner.size(); ++i) {
-    if (owner[i] == '<') ++depth;
-    if (owner[i] == '>' && depth > 0) --depth;
-    if (depth == 0 && owner[i] == ':' && owner[i + 1] == ':') owner_start = i + 2;
-  }
-  owner = owner.substr(owner_start);
-  return !member.empty() && without_template(owner) == without_template(member);
+  const symbolize::function_name name = symbolize::parse_function_name(function);
+  return name.is_constructor_or_destructor() && !name.scopes.back().name.starts_with('~');
 }
 
 stack_frame frame_of(const task_site& site) {

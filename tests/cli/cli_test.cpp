@@ -10,6 +10,7 @@
 #include <string>
 
 #include "support/bug_programs.hpp"
+#include "support/relabelled_schedule.hpp"
 #include "support/run_program.hpp"
 
 namespace {
@@ -378,7 +379,8 @@ TEST(WeftCommand, AppliesIgnoreRulesInRunExploreAndReplay) {
   const auto partly = run_program(weft + " explore -n 5 --jobs 1 --ignore name:nobody" + leaky);
   EXPECT_EQ(partly.exit_code, 1) << partly.output;
 
-  // replay: the failing schedule passes with the rule.
+  // replay: with the rule, the schedule's run ends without the leak it was recorded from, which replay
+  // reports as a different end (exit 3), never as the leak reproduced.
   const std::string reproduce = line_starting(explored.output, "Reproduce: ");
   ASSERT_FALSE(reproduce.empty()) << explored.output;
   const std::string command = reproduce.substr(std::string("Reproduce: ").size());
@@ -386,8 +388,11 @@ TEST(WeftCommand, AppliesIgnoreRulesInRunExploreAndReplay) {
       command.substr(command.find(" replay ") + 8, command.find(" -- ") - command.find(" replay ") - 8);
   EXPECT_EQ(run_program(weft + " replay " + schedule + leaky).exit_code, 1);
   const auto replayed = run_program(weft + " replay " + schedule + " --ignore name:leaky-worker" + leaky);
-  EXPECT_EQ(replayed.exit_code, 0) << replayed.output;
-  EXPECT_NE(replayed.output.find("ran to its end without a failure"), std::string::npos) << replayed.output;
+  EXPECT_EQ(replayed.exit_code, 3) << replayed.output;
+  EXPECT_NE(replayed.output.find("the replay ran to its end without a failure, but the schedule was recorded "
+                                 "from a leak failure"),
+            std::string::npos)
+      << replayed.output;
 }
 
 TEST(WeftCommand, RefusesAMalformedIgnoreRuleBeforeRunning) {
@@ -417,13 +422,88 @@ TEST(WeftExplore, ReportsACrashWithItsOwnReplayCommandOnly) {
   EXPECT_NE(explored.output.find("\nweft: Aborted during schedule 1.\n"), std::string::npos)
       << explored.output;
   const std::string reproduce = line_starting(explored.output, "Reproduce: ");
-  ASSERT_NE(reproduce.find(" replay w1."), std::string::npos) << explored.output;
+  ASSERT_NE(reproduce.find(" replay w2."), std::string::npos) << explored.output;
 
   const auto replayed = run_program(reproduce.substr(std::string("Reproduce: ").size()));
   EXPECT_EQ(replayed.exit_code, 1) << replayed.output;
   EXPECT_EQ(replayed.output.find("WEFT_REPLAY="), std::string::npos) << replayed.output;
   EXPECT_NE(replayed.output.find("during schedule 1.\nweft replay: reproduced: signal"), std::string::npos)
       << replayed.output;
+}
+
+#ifdef CRASH_AFTER_MAIN
+// The worker crashes after main returned while another thread can still run: weft's own work in the
+// crash (encoding the schedule, its copies and allocations) must stay out of the run, or the replay
+// meets decisions nobody recorded and waits on itself.
+TEST(WeftExplore, ACrashInAThreadAfterMainReturnedReplaysExactly) {
+  const auto explored = run_program(weft + " explore -n 50 --jobs 1 -- " + CRASH_AFTER_MAIN);
+  ASSERT_EQ(explored.exit_code, 1) << explored.output;
+  ASSERT_NE(explored.output.find("failed (signal)"), std::string::npos) << explored.output;
+  const std::string reproduce = line_starting(explored.output, "Reproduce: ");
+  ASSERT_FALSE(reproduce.empty()) << explored.output;
+  for (int i = 0; i < 3; ++i) {
+    std::string command = reproduce.substr(std::string("Reproduce: ").size());
+    command.insert(command.find(" -- "), " --timeout 20");
+    const auto replayed = run_program(command);
+    EXPECT_EQ(replayed.exit_code, 1) << replayed.output;
+    EXPECT_NE(replayed.output.find("weft replay: reproduced: signal"), std::string::npos) << replayed.output;
+    EXPECT_EQ(replayed.output.find("another path"), std::string::npos) << replayed.output;
+  }
+}
+#endif
+
+TEST(WeftReplay, SaysWhenTheRunEndsInAnotherKindOfFailureThanRecorded) {
+  const auto dir = scratch_dir("differs");
+  const auto explored = run_program(weft + " explore -n 500 --json " + (dir / "found.json").string() +
+                                    " -- " + bug_program + " lost_update");
+  ASSERT_EQ(explored.exit_code, 1) << explored.output;
+  const std::string schedule = read_json(dir / "found.json")["failures"][0]["replay"];
+  const auto same = run_program(weft + " replay " + schedule + " -- " + bug_program + " lost_update");
+  EXPECT_EQ(same.exit_code, 1) << same.output;
+  EXPECT_NE(same.output.find("weft replay: reproduced: check"), std::string::npos) << same.output;
+  // The same decisions, said to have ended in a deadlock.
+  const auto other = run_program(weft + " replay " + weft_test::relabelled(schedule, "deadlock") + " -- " +
+                                 bug_program + " lost_update");
+  EXPECT_EQ(other.exit_code, 3) << other.output;
+  EXPECT_NE(other.output.find("weft replay: differs: the replay failed with check"), std::string::npos)
+      << other.output;
+  EXPECT_NE(other.output.find("but the schedule was recorded from a deadlock failure"), std::string::npos)
+      << other.output;
+  EXPECT_EQ(other.output.find("reproduced"), std::string::npos) << other.output;
+  std::filesystem::remove_all(dir);
+}
+
+// About 200,000 scheduling points: a schedule of tens of KiB, saved to a file that the printed
+// command names, and still usable as a string.
+TEST(WeftExplore, SavesALongScheduleToAFileThatItsReproduceLineReplays) {
+  const auto dir = scratch_dir("long");
+  const std::string tmpdir = "TMPDIR=" + dir.string() + " ";
+  const auto explored =
+      run_program(tmpdir + weft + " explore -n 20 --strategy random --max-steps 250000 --json " +
+                  (dir / "found.json").string() + " -- " + LONG_RUN);
+  ASSERT_EQ(explored.exit_code, 1) << explored.output;
+  ASSERT_NE(explored.output.find("failed (check)"), std::string::npos) << explored.output;
+  const std::string reproduce = line_starting(explored.output, "Reproduce: ");
+  ASSERT_FALSE(reproduce.empty()) << explored.output;
+  EXPECT_LT(reproduce.size(), 400u) << reproduce;
+  EXPECT_NE(reproduce.find(" replay " + dir.string() + "/weft-cli_long_run-"), std::string::npos)
+      << reproduce;
+  EXPECT_NE(reproduce.find(" --max-steps 250000 -- "), std::string::npos) << reproduce;
+  const auto replayed = run_program(reproduce.substr(std::string("Reproduce: ").size()));
+  EXPECT_EQ(replayed.exit_code, 1) << replayed.output;
+  EXPECT_NE(replayed.output.find("weft replay: reproduced: check: check failed: lost update"),
+            std::string::npos)
+      << replayed.output;
+
+  // The whole string as one argument: far past a file name's 255 bytes, and it passes to the program
+  // through a file, not the environment.
+  const std::string schedule = read_json(dir / "found.json")["failures"][0]["replay"];
+  EXPECT_GT(schedule.size(), 10'000u);
+  const auto as_string = run_program(weft + " replay " + schedule + " --max-steps 250000 -- " + LONG_RUN);
+  EXPECT_EQ(as_string.exit_code, 1) << as_string.output.substr(0, 2000);
+  EXPECT_NE(as_string.output.find("weft replay: reproduced: check"), std::string::npos)
+      << as_string.output.substr(0, 2000);
+  std::filesystem::remove_all(dir);
 }
 
 struct bad_input {
@@ -438,9 +518,12 @@ TEST(WeftCommand, ExitsTwoWithAMessageOnBadInput) {
            bad_input{"explore -n 5", "no program given"},
            bad_input{"explore -n 5 --", "no program given"},
            bad_input{"run", "no program given"},
-           bad_input{"replay w1.AAAA", "no program given"},
+           bad_input{"replay w2.AAAA", "no program given"},
            bad_input{"replay w1.notaschedule" + program, "bad schedule \"w1.notaschedule\""},
+           bad_input{"replay w2.notaschedule" + program, "bad schedule \"w2.notaschedule\""},
            bad_input{"replay /no/such/file" + program, "neither a schedule"},
+           bad_input{"replay @/no/such/file" + program, "neither a schedule"},
+           bad_input{"replay " + std::string(300, 'x') + program, "neither a schedule"},
            bad_input{"explore --shard 3/2" + program, "--shard i/n needs 0 <= i < n; got \"3/2\""},
            bad_input{"explore --shard two" + program, "--shard must be i/n"},
            bad_input{"explore --strategy pcts" + program,
@@ -452,7 +535,8 @@ TEST(WeftCommand, ExitsTwoWithAMessageOnBadInput) {
            bad_input{"run -- /no/such/program", "cannot run \"/no/such/program\""},
            bad_input{"replay" + program, "no schedule given"},
            bad_input{"replay --bytes /no/such/input" + program, "--bytes /no/such/input: no such file"},
-           bad_input{"replay w1.AAAA --bytes " + bug_program + program, "not both"},
+           bad_input{"replay w2.AAAA --bytes " + bug_program + program, "not both"},
+           bad_input{"explore --max-steps 0" + program, "--max-steps"},
            bad_input{"", "subcommand"},
            bad_input{"frobnicate", "unknown subcommand \"frobnicate\""},
            bad_input{"explore --races sometimes" + program,
@@ -503,7 +587,7 @@ TEST(WeftReplay, QuotesAShortEscapedPrefixOfAGarbageScheduleFile) {
   EXPECT_EQ(garbled.output.find('\x1b'), std::string::npos) << garbled.output;
   EXPECT_NE(garbled.output.find("\"garbage\\x01\\x1b[31mred\\x00after\""), std::string::npos)
       << garbled.output;
-  EXPECT_NE(garbled.output.find("must start with \"w1.\""), std::string::npos) << garbled.output;
+  EXPECT_NE(garbled.output.find("must start with \"w2.\""), std::string::npos) << garbled.output;
   const auto huge = run_program(weft + " replay " + big.string() + program);
   EXPECT_EQ(huge.exit_code, 2) << huge.output;
   EXPECT_LT(huge.output.size(), 1000u) << "the whole bad schedule was echoed";

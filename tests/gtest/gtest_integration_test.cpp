@@ -69,6 +69,22 @@ TEST(GtestIntegration, BlamesTheTestThatCreatedTheThreadInItsFailure) {
   EXPECT_NE(run.output.find("weft: found 1 unexpected thread:"), std::string::npos) << run.output;
 }
 
+TEST(GtestIntegration, FailureEndsWithAnIgnoreRuleThatPassesTheTestWhenPasted) {
+  const weft_test::program_run run = run_program(suite + " --gtest_filter=Pool.LeaksWorker");
+  ASSERT_EQ(run.exit_code, 1) << run.output;
+  // The failure message's last line, just before gtest's verdict.
+  const std::size_t verdict = run.output.find("\n\n[  FAILED  ] Pool.LeaksWorker");
+  ASSERT_NE(verdict, std::string::npos) << run.output;
+  const std::size_t line_start = run.output.rfind('\n', verdict - 1) + 1;
+  const std::string last_line = run.output.substr(line_start, verdict - line_start);
+  ASSERT_TRUE(last_line.starts_with("  WEFT_IGNORE='created_by:")) << run.output;
+
+  const weft_test::program_run pasted =
+      run_program(last_line + " " + suite + " --gtest_filter=Pool.LeaksWorker");
+  EXPECT_EQ(pasted.exit_code, 0) << last_line << "\n" << pasted.output;
+  EXPECT_EQ(pasted.output.find("weft: found"), std::string::npos) << pasted.output;
+}
+
 TEST(GtestIntegration, XmlReportAgreesWithTheConsole) {
   const std::string xml_path = testing::TempDir() + "weft_gtest_report.xml";
   weft_test::program_run run = run_program(suite + " --gtest_output=xml:" + xml_path);
@@ -144,6 +160,30 @@ TEST(GtestIntegration, MalformedWeftLeaksIsAClearError) {
       << run.output;
 }
 
+TEST(GtestIntegration, MalformedWeftSignalIsRefusedBeforeTheFirstTest) {
+  weft_test::program_run run = run_program("WEFT_SIGNAL=abc " + suite);
+  EXPECT_EQ(run.exit_code, 2) << run.output;
+  EXPECT_NE(run.output.find("weft: WEFT_SIGNAL must be a real-time signal number"), std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find("got \"abc\""), std::string::npos) << run.output;
+  EXPECT_EQ(run.output.find("[ RUN"), std::string::npos) << run.output;
+}
+
+TEST(GtestIntegration, ACheckThatCannotRunFailsItsTestSayingWhyAndTheRunGoesOn) {
+  weft_test::program_run run =
+      run_program(suite + " --gtest_also_run_disabled_tests --gtest_filter='Environment.*:JoiningFixture.*'");
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_EQ(failed_tests(run.output), std::set<std::string>{"Environment.DISABLED_BreaksWeftIgnoreAndLeaks"})
+      << run.output;
+  EXPECT_NE(run.output.find("weft: could not check test Environment.DISABLED_BreaksWeftIgnoreAndLeaks for "
+                            "leaked threads: weft: WEFT_IGNORE entry 1 \"bogus\""),
+            std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find("[       OK ] Environment.DISABLED_MendsWeftIgnore"), std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find("[       OK ] JoiningFixture.JoinsInTearDown"), std::string::npos) << run.output;
+}
+
 }  // namespace
 
 namespace {
@@ -153,7 +193,7 @@ TEST(GtestIntegration, AssertionInsideExploredTestFailsWithTheReplayLine) {
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_NE(run.output.find("a GoogleTest assertion failed in this schedule"), std::string::npos)
       << run.output;
-  EXPECT_NE(run.output.find("WEFT_REPLAY=w1."), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("WEFT_REPLAY=w2."), std::string::npos) << run.output;
 }
 
 }  // namespace
@@ -166,6 +206,14 @@ TEST(GtestIntegration, WholeBinaryCheckAtExitFailsTheRunAfterPassingTests) {
   EXPECT_NE(run.output.find("[  PASSED  ] 1 test."), std::string::npos) << run.output;
   EXPECT_NE(run.output.find("weft: found 1 unexpected thread:"), std::string::npos) << run.output;
   EXPECT_NE(run.output.find("in test AtExit.LeavesAWorkerBehind"), std::string::npos) << run.output;
+}
+
+TEST(GtestIntegration, WholeBinaryCheckRefusesAMalformedVariableBeforeTheFirstTest) {
+  weft_test::program_run run = run_program("WEFT_SIGNAL=abc " + std::string(WEFT_VERIFY_AT_EXIT_SUITE));
+  EXPECT_EQ(run.exit_code, 2) << run.output;
+  EXPECT_NE(run.output.find("weft: WEFT_SIGNAL must be a real-time signal number"), std::string::npos)
+      << run.output;
+  EXPECT_EQ(run.output.find("[ RUN"), std::string::npos) << run.output;
 }
 
 }  // namespace

@@ -31,6 +31,16 @@ TEST(Pool, LeaksDetachedSleeper) {
   }).detach();
 }
 
+// Run only when asked (--gtest_also_run_disabled_tests): the first breaks WEFT_IGNORE, so its own check
+// cannot run; the second mends it before its check.
+TEST(Environment, DISABLED_BreaksWeftIgnoreAndLeaks) {
+  ::setenv("WEFT_IGNORE", "bogus", 1);
+  leak_stuck_worker();
+}
+TEST(Environment, DISABLED_MendsWeftIgnore) {
+  ::unsetenv("WEFT_IGNORE");
+}
+
 class JoiningFixture : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -5,10 +5,10 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <stdexcept>
 #include <string>
 
 #include "platform/threads.hpp"
+#include "weft/options.hpp"
 
 namespace weft::platform {
 namespace {
@@ -55,12 +55,13 @@ TEST(StackSignal, UsesTheSignalNamedByWeftSignal) {
   });
 }
 
-// Exits 0 when stack_signal refuses `value` with a message that names WEFT_SIGNAL and quotes it.
+// Exits 0 when stack_signal refuses `value` with a config_error, as every malformed WEFT_* variable
+// is refused, whose message names WEFT_SIGNAL and quotes the value.
 bool refuses(const char* value) {
   ::setenv("WEFT_SIGNAL", value, 1);
   try {
     (void)stack_signal();
-  } catch (const std::invalid_argument& error) {
+  } catch (const config_error& error) {
     const std::string message = error.what();
     std::fprintf(stderr, "%s\n", error.what());
     return message.find("WEFT_SIGNAL") != std::string::npos &&

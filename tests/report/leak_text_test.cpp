@@ -75,6 +75,46 @@ TEST(LeakReportText, RendersThreadsCreatedBeforeWeftAndUnseenWithoutCreationStac
   expect_approved("other_origins.txt", report.text());
 }
 
+TEST(LeakReportText, RendersEveryFrameWithFullStacks) {
+  expect_approved("one_thread_full_stacks.txt",
+                  report_samples::one_group({report_samples::worker(4242)}).show_full_stacks().text());
+}
+
+TEST(LeakReportText, EndsWithTheIgnoreRuleOfEveryCreatorOnce) {
+  weft::thread_info refresher = report_samples::worker(50, "refresher");
+  refresher.created.creator = report_samples::frame(
+      0x55d0c0a05000, "void (anonymous namespace)::Cache<int>::refresh<char>(int) const",
+      report_samples::test_binary, 0x5000);
+  refresher.created.stack.frames[1] = refresher.created.creator;
+  const leak_report report({leak_group{report_samples::pool_of(2, 10)}, leak_group{{refresher}},
+                            leak_group{{report_samples::worker(60, "other")}}});
+  EXPECT_TRUE(report.text().ends_with(
+      "\n  WEFT_IGNORE='created_by:Pool::start;created_by:(anonymous namespace)::Cache::refresh'\n"))
+      << report.text();
+}
+
+TEST(LeakReportText, EscapesGlobCharactersAndQuotesInTheRule) {
+  weft::thread_info thread = report_samples::worker(10);
+  thread.created.creator =
+      report_samples::frame(0x1000, "Grid::operator[](int)", report_samples::test_binary, 0);
+  EXPECT_TRUE(
+      report_samples::one_group({thread}).text().ends_with("WEFT_IGNORE='created_by:Grid::operator\\[]'\n"));
+  thread.created.creator =
+      report_samples::frame(0x1000, "Grid::operator Cell<'x'>()", report_samples::test_binary, 0);
+  EXPECT_TRUE(report_samples::one_group({thread}).text().ends_with(
+      "WEFT_IGNORE='created_by:Grid::operator Cell<'\\''x'\\''>'\n"))
+      << report_samples::one_group({thread}).text();
+}
+
+TEST(LeakReportText, SuggestsNoRuleWhenNoCreatorIsKnown) {
+  weft::thread_info thread = report_samples::worker(10);
+  thread.created.creator = {};
+  EXPECT_EQ(report_samples::one_group({thread}).text().find("WEFT_IGNORE"), std::string::npos);
+  const leak_report unseen(
+      {leak_group{{report_samples::uncreated(32, "cloned", creation_record::origin::unseen)}}});
+  EXPECT_EQ(unseen.text().find("WEFT_IGNORE"), std::string::npos);
+}
+
 TEST(LeakReportText, RendersEmptyReportAsEmptyText) {
   EXPECT_EQ(leak_report().text(), "");
   EXPECT_EQ(leak_report().thread_count(), 0u);

@@ -11,6 +11,7 @@ namespace {
 using report_samples::frame;
 using weft::stack_frame;
 using weft::stack_trace;
+using weft::report::stack_detail;
 
 TEST(FrameLocation, NamesFunctionFileAndLineWhenDebugInfoIsKnown) {
   EXPECT_EQ(report_samples::pool_start().location(), "Pool::start() at /src/pool.cpp:20");
@@ -40,8 +41,53 @@ TEST(RenderStack, WritesOneIndentedNumberedLinePerFrame) {
             "    #0 pthread_cond_wait  (libc.so.6)\n"
             "    #1 std::condition_variable::wait(std::unique_lock<std::mutex>&)  (libstdc++.so.6)\n"
             "    #2 worker_loop() at /src/pool.cpp:42\n"
-            "    #3 start_thread  (libc.so.6)\n"
-            "    #4 clone3  (libc.so.6)\n");
+            "    #3 weft::intercept::(anonymous namespace)::run_recorded_thread(void*) at "
+            "../src/intercept/thread.cpp:139\n"
+            "    #4 start_thread  (libc.so.6)\n"
+            "    #5 clone3  (libc.so.6)\n");
+}
+
+TEST(RenderStack, FoldedLeavesOutWeftsFramesAndFoldsRunsOfRuntimeFrames) {
+  std::string out;
+  weft::report::render_stack(out, report_samples::worker_stack(), "  ", 64, stack_detail::folded);
+  EXPECT_EQ(out,
+            "  ... 2 frames of libc and libstdc++ ...\n"
+            "  #2 worker_loop() at /src/pool.cpp:42\n"
+            "  ... 2 frames of libc ...\n");
+}
+
+TEST(RenderStack, FoldedKeepsFrameNumbersAndFoldsTestFrameworkFrames) {
+  const stack_trace stack{
+      {
+          frame(0x10, "std::thread::_M_start_thread()", report_samples::libstdcxx, 0x10),
+          frame(0x20, "decltype (f()) std::__invoke_impl<void, F>(F&&)", "/build/app", 0x20),
+          frame(0x30, "Pool::Pool(int)", "/build/app", 0x30),
+          frame(0x40, "Pool_Starts_Test::TestBody()", "/build/app", 0x40),
+          frame(0x50, "testing::Test::Run()", "/build/app", 0x50),
+          frame(0x60, "testing::TestInfo::Run()", "/build/app", 0x60),
+          frame(0x70, "main", "/build/app", 0x70),
+          frame(0x80, "__libc_start_main", report_samples::libc, 0x80),
+          frame(0x90, "_start", "/build/app", 0x90),
+      },
+      {}};
+  std::string out;
+  weft::report::render_stack(out, stack, "  ", 64, stack_detail::folded);
+  EXPECT_EQ(out,
+            "  ... 2 frames of libstdc++ ...\n"
+            "  #2 Pool::Pool(int)  (app)\n"
+            "  #3 Pool_Starts_Test::TestBody()  (app)\n"
+            "  ... 2 frames of googletest ...\n"
+            "  #6 main  (app)\n"
+            "  ... 2 frames of libc ...\n");
+}
+
+TEST(RenderStack, FoldedShowsAStackWithoutOwnFramesWhole) {
+  const stack_trace stack{{frame(0x10, "pthread_cond_wait", report_samples::libc, 0x10),
+                           frame(0x20, "start_thread", report_samples::libc, 0x20)},
+                          {}};
+  std::string out;
+  weft::report::render_stack(out, stack, "  ", 64, stack_detail::folded);
+  EXPECT_EQ(out, "  #0 pthread_cond_wait  (libc.so.6)\n  #1 start_thread  (libc.so.6)\n");
 }
 
 TEST(RenderStack, AppendsToWhatIsAlreadyThere) {

@@ -23,7 +23,8 @@ TEST(RuntimeFrames, CountsFramesOfRuntimeLibrariesAsRuntime) {
 TEST(RuntimeFrames, CountsRuntimeFunctionsCompiledIntoTheProgramAsRuntime) {
   for (const char* function : {"std::thread::join()", "__gnu_cxx::__verbose_terminate_handler()",
                                "__cxxabiv1::__terminate(void (*)())", "__libc_start_main", "__pthread_once",
-                               "__futex_abstimed_wait_common", "__GI___poll", "_dl_start_user"}) {
+                               "__futex_abstimed_wait_common", "__GI___poll", "_dl_start_user",
+                               "__gthread_mutex_lock(pthread_mutex_t*)"}) {
     EXPECT_TRUE(is_runtime_frame(frame(0x1000, function, "/build/app", 0x10))) << function;
   }
 }
@@ -42,16 +43,35 @@ TEST(RuntimeFrames, CountsRuntimeTemplatesDespiteTheirReturnType) {
       is_runtime_frame(frame(0x1000, "unsigned long app::call<std::string>(std::string)", "/build/app", 0)));
 }
 
-TEST(RuntimeFrames, LeavesNamesWithoutReturnTypeWhole) {
-  using weft::report::without_return_type;
-  EXPECT_EQ(without_return_type("void std::sort<int*>(int*, int*)"), "std::sort<int*>(int*, int*)");
-  EXPECT_EQ(without_return_type("std::vector<int, std::allocator<int> >::push_back(int const&)"),
-            "std::vector<int, std::allocator<int> >::push_back(int const&)");
-  EXPECT_EQ(without_return_type("(anonymous namespace)::worker(int)"), "(anonymous namespace)::worker(int)");
-  EXPECT_EQ(without_return_type("Pool::start()::{lambda()#1}::operator()() const"),
-            "Pool::start()::{lambda()#1}::operator()() const");
-  EXPECT_EQ(without_return_type("pthread_cond_wait"), "pthread_cond_wait");
-  EXPECT_EQ(without_return_type(""), "");
+TEST(RuntimeFrames, NamesTheLibraryOfEachRuntimeFrame) {
+  using weft::report::runtime_of;
+  EXPECT_EQ(runtime_of(frame(0x1000, "", "/usr/lib/x86_64-linux-gnu/libc.so.6", 0x10)), "libc");
+  EXPECT_EQ(runtime_of(frame(0x1000, "", "/usr/lib/x86_64-linux-gnu/libstdc++.so.6", 0x10)), "libstdc++");
+  EXPECT_EQ(runtime_of(frame(0x1000, "void std::sort<int*>(int*, int*)", "/build/app", 0x10)), "libstdc++");
+  EXPECT_EQ(runtime_of(frame(0x1000, "_start", "/build/app", 0x10)), "libc");
+  EXPECT_EQ(runtime_of(report_samples::pool_start()), "");
+}
+
+TEST(RuntimeFrames, TellsWeftsOwnFrames) {
+  using weft::report::is_weft_frame;
+  EXPECT_TRUE(is_weft_frame(frame(
+      0x1000, "weft::intercept::(anonymous namespace)::run_recorded_thread(void*)", "/build/app", 0x10)));
+  EXPECT_TRUE(is_weft_frame(frame(0x1000, "pthread_create", "/opt/weft/lib/libweft.so.0", 0x10)));
+  EXPECT_TRUE(is_weft_frame(frame(0x1000, "weft::sched::crash_guard::on_signal(int)", "/build/app", 0x10)));
+  // Public names and a test's helpers in namespace weft are not weft's plumbing.
+  EXPECT_FALSE(is_weft_frame(frame(0x1000, "weft::testing::park_forever()", "/build/app", 0x10)));
+  EXPECT_FALSE(is_weft_frame(frame(0x1000, "std::thread::join()", "/build/app", 0x10)));
+}
+
+TEST(RuntimeFrames, TellsTestFrameworkFramesWithoutCountingThemAsRuntime) {
+  using weft::report::test_framework_of;
+  const weft::stack_frame gtest = frame(0x1000, "testing::Test::Run()", "/build/app", 0x10);
+  EXPECT_EQ(test_framework_of(gtest), "googletest");
+  EXPECT_FALSE(is_runtime_frame(gtest));
+  EXPECT_EQ(
+      test_framework_of(frame(0x1000, "Catch::RunContext::runTest(Catch::TestCaseHandle const&)", "", 0)),
+      "Catch2");
+  EXPECT_EQ(test_framework_of(report_samples::pool_start()), "");
 }
 
 TEST(RuntimeFrames, CountsProgramFramesAsUserFrames) {

@@ -15,6 +15,7 @@ namespace report_samples {
 inline constexpr const char* libc = "/usr/lib/x86_64-linux-gnu/libc.so.6";
 inline constexpr const char* libstdcxx = "/usr/lib/x86_64-linux-gnu/libstdc++.so.6";
 inline constexpr const char* test_binary = "/build/tests/pool_tests";
+inline constexpr const char* libweft = "/opt/weft/lib/libweft.so.0";
 
 inline weft::stack_frame frame(std::uintptr_t pc, std::string function, std::string module,
                                std::uintptr_t module_offset, std::string file = {}, unsigned line = 0) {
@@ -38,6 +39,9 @@ inline weft::stack_trace worker_stack() {
               frame(0x7f3a102ab0c1, "std::condition_variable::wait(std::unique_lock<std::mutex>&)", libstdcxx,
                     0xd50c1),
               frame(0x55d0c0a01342, "worker_loop()", test_binary, 0x1342, "/src/pool.cpp", 42),
+              // weft's thread trampoline is in every stack of a thread weft saw created.
+              frame(0x7f3a10500a10, "weft::intercept::(anonymous namespace)::run_recorded_thread(void*)",
+                    libweft, 0x40a10, "../src/intercept/thread.cpp", 139),
               frame(0x7f3a10094ac2, "start_thread", libc, 0x94ac2),
               frame(0x7f3a10126a3f, "clone3", libc, 0x126a3f),
           },

@@ -5,7 +5,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <functional>
+#include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 #include <weft/leaks.hpp>
@@ -13,6 +16,7 @@
 #include <weft/sched.hpp>
 
 #include "support/bug_programs.hpp"
+#include "support/relabelled_schedule.hpp"
 
 namespace {
 
@@ -284,7 +288,7 @@ TEST(CrashDeathTest, CrashInAThreadPrintsTheReplayLineBeforeDying) {
             weft::explore_options().strategy("random").iterations(200).quiet());
         std::abort();  // no crash found: die anyway, without the line, so the test fails
       },
-      "during schedule [0-9]+\\. Reproduce: WEFT_REPLAY=w1\\.");
+      "during schedule [0-9]+\\. Reproduce: WEFT_REPLAY=w2\\.");
 }
 
 }  // namespace
@@ -304,7 +308,7 @@ void abort_unless_published() {
 TEST(ForkEachRun, ReportsACrashWithItsReplayAndTheProcessGoesOn) {
   weft::explore_result result = weft::explore(abort_unless_published, with("random", 200).fork_each_run());
   ASSERT_EQ(result.kind, failure::crash) << result.report;
-  EXPECT_EQ(result.replay.rfind("w1.", 0), 0u) << result.report;
+  EXPECT_EQ(result.replay.rfind("w2.", 0), 0u) << result.report;
   EXPECT_NE(result.report.find("Aborted"), std::string::npos) << result.report;
 }
 
@@ -319,6 +323,130 @@ TEST(ForkEachRun, FindsOrdinaryFailuresAndTheirReplayWorksInProcess) {
 
 TEST(ForkEachRun, RefusesDfs) {
   EXPECT_THROW((void)weft::explore([] {}, with("dfs", 10).fork_each_run()), weft::config_error);
+}
+
+}  // namespace
+
+namespace {
+
+// The deadlock message counts the threads it then lists, one line each.
+TEST(Deadlock, SaysHowManyThreadsAreBlockedAndListsThatMany) {
+  weft::explore_result result = weft::explore(weft_test::abba_deadlock, with("random", 200));
+  ASSERT_EQ(result.kind, failure::deadlock) << result.report;
+  const std::string headline = result.report.substr(0, result.report.find("\n\n"));
+  EXPECT_NE(headline.find("all 3 threads are blocked:"), std::string::npos) << headline;
+  std::size_t listed = 0;
+  for (std::size_t at = headline.find("\n  thread "); at != std::string::npos;
+       at = headline.find("\n  thread ", at + 1)) {
+    ++listed;
+  }
+  EXPECT_EQ(listed, 3u) << headline;
+}
+
+TEST(ForkEachRun, ReplayRunsInAChildAndReportsTheCrashAsExploreDid) {
+  weft::explore_result found = weft::explore(abort_unless_published, with("random", 200).fork_each_run());
+  ASSERT_EQ(found.kind, failure::crash) << found.report;
+  // Without the fork the abort would end this test's process.
+  weft::explore_result again =
+      weft::replay(found.replay, abort_unless_published, weft::explore_options().fork_each_run().quiet());
+  EXPECT_FALSE(again.diverged) << again.divergence;
+  EXPECT_EQ(again.kind, failure::crash) << again.report;
+  EXPECT_NE(again.report.find("weft: the run died of Aborted"), std::string::npos) << again.report;
+  EXPECT_NE(again.report.find("Reproduce: WEFT_REPLAY=w2."), std::string::npos) << again.report;
+}
+
+TEST(ForkEachRun, ExploreWithWeftReplaySetForksTheReplayToo) {
+  weft::explore_result found = weft::explore(abort_unless_published, with("random", 200).fork_each_run());
+  ASSERT_EQ(found.kind, failure::crash) << found.report;
+  ::setenv("WEFT_REPLAY", found.replay.c_str(), 1);
+  weft::explore_result again = weft::explore(abort_unless_published, with("random", 200).fork_each_run());
+  ::unsetenv("WEFT_REPLAY");
+  EXPECT_EQ(again.strategy, "replay");
+  EXPECT_FALSE(again.diverged) << again.divergence;
+  EXPECT_EQ(again.kind, failure::crash) << again.report;
+}
+
+TEST(Replay, SaysWhenTheRunEndsInAnotherKindOfFailureThanRecorded) {
+  weft::explore_result found = weft::explore(weft_test::lost_update, with("random", 200));
+  ASSERT_EQ(found.kind, failure::user_check) << found.report;
+  // The same decisions, said to have ended in a deadlock: the replay must not call its check failure
+  // a reproduction.
+  weft::explore_result again = weft::replay(weft_test::relabelled(found.replay, "deadlock"),
+                                            weft_test::lost_update, weft::explore_options().quiet());
+  EXPECT_TRUE(again.diverged);
+  EXPECT_EQ(again.kind, failure::user_check);
+  EXPECT_NE(again.divergence.find(
+                "the replay failed with check, but the schedule was recorded from a deadlock failure"),
+            std::string::npos)
+      << again.divergence;
+  weft::explore_result same =
+      weft::replay(found.replay, weft_test::lost_update, weft::explore_options().quiet());
+  EXPECT_FALSE(same.diverged) << same.divergence;
+}
+
+// About 200,000 scheduling points, with a lost update at the start that the check at the end sees.
+void long_lost_update() {
+  std::mutex mutex;
+  long total = 0;
+  int started = 0;
+  auto work = [&] {
+    const int seen = started;
+    weft::yield_point();
+    started = seen + 1;
+    for (int i = 0; i < 50'000; ++i) {
+      std::lock_guard lock(mutex);
+      ++total;
+    }
+  };
+  std::thread a(work), b(work);
+  a.join();
+  b.join();
+  weft::expect(started == 2, "lost update after " + std::to_string(total) + " locked increments");
+}
+
+TEST(LongRun, ItsReproduceLineNamesAFileThatReplaysIt) {
+  const auto options = with("random", 20).max_steps(250'000);
+  weft::explore_result found = weft::explore(long_lost_update, options);
+  ASSERT_EQ(found.kind, failure::user_check) << found.report;
+  // A random walk of about 200,000 choices: tens of KiB even compressed, too long for a line.
+  EXPECT_GT(found.replay.size(), 300u);
+  EXPECT_LT(found.replay.size(), 128u * 1024) << "past Linux's limit for one environment string";
+  const std::string marker = "Reproduce: WEFT_REPLAY=";
+  const std::size_t at = found.report.find(marker);
+  ASSERT_NE(at, std::string::npos) << found.report;
+  const std::string shown =
+      found.report.substr(at + marker.size(), found.report.find('\n', at) - at - marker.size());
+  ASSERT_EQ(shown.rfind("@", 0), 0u) << shown;
+  EXPECT_LT(shown.size(), 200u) << shown;
+
+  // As printed: WEFT_REPLAY=@FILE in the environment of the same test.
+  ::setenv("WEFT_REPLAY", shown.c_str(), 1);
+  weft::explore_result again = weft::explore(long_lost_update, options);
+  ::unsetenv("WEFT_REPLAY");
+  EXPECT_EQ(again.strategy, "replay");
+  EXPECT_FALSE(again.diverged) << again.divergence;
+  EXPECT_EQ(again.kind, failure::user_check) << again.report;
+  EXPECT_EQ(again.replay, found.replay);
+  // And the string itself.
+  weft::explore_result direct = weft::replay(found.replay, long_lost_update, options);
+  EXPECT_FALSE(direct.diverged) << direct.divergence;
+  EXPECT_EQ(direct.kind, failure::user_check) << direct.report;
+  std::remove(shown.substr(1).c_str());
+}
+
+TEST(LongRun, AReplayOfAMissingScheduleFileSaysWhichFile) {
+  EXPECT_THROW(
+      {
+        try {
+          (void)weft::replay(
+              "@/no/such/weft.schedule", [] {}, weft::explore_options().quiet());
+        } catch (const weft::config_error& error) {
+          EXPECT_NE(std::string(error.what()).find("/no/such/weft.schedule"), std::string::npos)
+              << error.what();
+          throw;
+        }
+      },
+      weft::config_error);
 }
 
 }  // namespace

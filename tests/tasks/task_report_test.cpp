@@ -44,7 +44,9 @@ TEST(TaskReport, TextShowsStateAsyncStackAndCreation) {
             "  #0 task 7 \"read_reply\" suspended at read_reply at /src/jobs.cpp:20\n"
             "  #1 task 6 \"fetch\" suspended at fetch at /src/jobs.cpp:30\n"
             "created by read_reply(event&) at /src/jobs.cpp:19 in test Jobs.WaitForever\n"
-            "  #0 read_reply(event&) at /src/jobs.cpp:19\n");
+            "  #0 read_reply(event&) at /src/jobs.cpp:19\n"
+            "weft: if these tasks are meant to live as long as the process, ignore them in every check with\n"
+            "  WEFT_IGNORE='created_by:read_reply'\n");
 }
 
 TEST(TaskReport, TextTitlesAGroupOfLookAlikeTasks) {

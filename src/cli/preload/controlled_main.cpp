@@ -135,6 +135,7 @@ int run_controlled(main_function main, int argc, char** argv, char** envp,
   sched::run_limits limits;
   limits.hard_timeout = std::chrono::milliseconds(settings.hard_timeout_ms);
   limits.races = settings.races;
+  if (settings.max_steps > 0) limits.max_steps = static_cast<std::size_t>(settings.max_steps);
   limits.realtime_base_ns = clock_ns(CLOCK_REALTIME);
   limits.monotonic_base_ns = clock_ns(CLOCK_MONOTONIC);
 
@@ -163,7 +164,9 @@ int run_controlled(main_function main, int argc, char** argv, char** envp,
   if (!settings.trace_path.empty()) sched::remove_run_observer(tracer);
   const bool threads_parked = forgive_expected_threads(outcome);
 
-  const std::string replay = sched::encode(recorder.recorded());
+  sched::schedule recorded = recorder.recorded();
+  if (outcome.kind != run_end_kind::completed) recorded.outcome = std::string(kind_name(outcome.kind));
+  const std::string replay = sched::encode(recorded);
   const bool diverged = replaying != nullptr && replaying->diverged();
   result_text result;
   result.add("kind", kind_name(outcome.kind))

@@ -19,6 +19,7 @@ struct preloaded_settings {
   std::string replay;  // non-empty: replay this schedule instead of choosing
   std::string trace_path;
   std::int64_t hard_timeout_ms = 30'000;
+  std::int64_t max_steps = 100'000;
   std::int64_t settle_ms = 500;
   race_mode races = race_mode::fail;
   int remote_requests = -1;  // strategy "remote": the pipes to the command

@@ -8,6 +8,7 @@
 
 #include "cli/preload/preloaded_main.hpp"
 #include "cli/protocol.hpp"
+#include "sched/schedule_file.hpp"
 
 namespace weft::cli {
 namespace {
@@ -57,9 +58,17 @@ preloaded_settings read_settings() {
   settings.seed = unsigned_of(seed_variable, 1);
   settings.depth = static_cast<int>(number_of(depth_variable, 3));
   settings.run_index = unsigned_of(run_variable, 0);
-  settings.replay = text_of(replay_variable);
+  if (const std::string path = text_of(replay_variable); !path.empty()) {
+    const sched::schedule_text schedule = sched::read_schedule_file(path);
+    if (!schedule.ok()) {
+      std::fprintf(stderr, "%s (a weft bug: the weft command wrote it)\n", schedule.error.c_str());
+      std::_Exit(4);
+    }
+    settings.replay = schedule.text;
+  }
   settings.trace_path = text_of(trace_variable);
   settings.hard_timeout_ms = number_of(hard_timeout_variable, settings.hard_timeout_ms);
+  settings.max_steps = number_of(max_steps_variable, settings.max_steps);
   settings.settle_ms = number_of(settle_variable, settings.settle_ms);
   if (const std::string races = text_of(races_variable); !races.empty()) {
     if (races == "report") {

@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -25,6 +26,7 @@
 #include "platform/linux/proc_tasks.hpp"
 #include "platform/linux/unwind.hpp"
 #include "platform/threads.hpp"
+#include "weft/options.hpp"
 
 namespace weft::platform {
 namespace {
@@ -65,6 +67,9 @@ std::atomic<slot*> chunks[max_chunks];
 std::atomic<std::uint32_t> answered{0};
 std::mutex capture_mutex;
 std::uint64_t last_generation = 0;  // guarded by capture_mutex
+// The stack signal once its handler is installed; 0 before. Read by threads leaving their start
+// routine, which must not install anything.
+std::atomic<int> installed_signal{0};
 
 void on_stack_signal(int, siginfo_t* info, void* context) {
   const int saved_errno = errno;
@@ -89,21 +94,9 @@ void on_stack_signal(int, siginfo_t* info, void* context) {
   errno = saved_errno;
 }
 
-int signal_from_environment(const char* text) {
-  const char* end = text + std::strlen(text);
-  int signal = 0;
-  auto [stop, error] = std::from_chars(text, end, signal);
-  if (error != std::errc{} || stop != end || *text == '\0' || signal < SIGRTMIN || signal > SIGRTMAX) {
-    throw std::invalid_argument("weft: WEFT_SIGNAL must be a real-time signal number from " +
-                                std::to_string(SIGRTMIN) + " to " + std::to_string(SIGRTMAX) + "; got \"" +
-                                std::string(text) + "\"");
-  }
-  return signal;
-}
-
 // The first six real-time signals are left alone: libraries and runtimes commonly take the low ones.
 int choose_signal() {
-  if (const char* text = std::getenv("WEFT_SIGNAL")) return signal_from_environment(text);
+  if (const std::optional<int> chosen = stack_signal_from_environment()) return *chosen;
   for (int signal = SIGRTMIN + 6; signal <= SIGRTMAX; ++signal) {
     struct sigaction current {};
     if (::sigaction(signal, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) return signal;
@@ -132,6 +125,7 @@ int install_handler() {
         errno, std::generic_category(),
         "weft: cannot install the stack capture handler for signal " + std::to_string(signal));
   }
+  installed_signal.store(signal);
   return signal;
 }
 
@@ -300,6 +294,29 @@ void await_answers(std::vector<request>& pending, std::vector<captured_stack>& r
 }
 
 }  // namespace
+
+std::optional<int> stack_signal_from_environment() {
+  const char* text = std::getenv("WEFT_SIGNAL");
+  if (text == nullptr) return std::nullopt;
+  const char* end = text + std::strlen(text);
+  int signal = 0;
+  auto [stop, error] = std::from_chars(text, end, signal);
+  if (error != std::errc{} || stop != end || *text == '\0' || signal < SIGRTMIN || signal > SIGRTMAX) {
+    throw config_error("weft: WEFT_SIGNAL must be a real-time signal number from " +
+                       std::to_string(SIGRTMIN) + " to " + std::to_string(SIGRTMAX) + "; got \"" +
+                       std::string(text) + "\"");
+  }
+  return signal;
+}
+
+void block_stack_signal() {
+  const int signal = installed_signal.load();
+  if (signal == 0) return;
+  sigset_t blocked;
+  sigemptyset(&blocked);
+  sigaddset(&blocked, signal);
+  ::pthread_sigmask(SIG_BLOCK, &blocked, nullptr);
+}
 
 int stack_signal() {
   static const int signal = install_handler();

@@ -8,6 +8,9 @@
 #include <thread>
 #include <weft/weft.hpp>
 
+// The project is C++17 (CMakeLists.txt): linking weft::weft must not switch it to C++20.
+static_assert(__cplusplus == 201703L, "weft's targets changed this C++17 program's language standard");
+
 namespace {
 
 constexpr std::chrono::milliseconds settle{100};
@@ -20,7 +23,7 @@ constexpr std::chrono::milliseconds settle{100};
 // for one of its lambdas (std::thread::thread<start_forgotten_worker(...)::{lambda()#1}>).
 bool created_by(const weft::thread_info& thread, std::string_view function) {
   for (const weft::stack_frame& frame : thread.created.stack.frames) {
-    if (frame.function.starts_with(function)) return true;
+    if (frame.function.compare(0, function.size(), function) == 0) return true;
   }
   return false;
 }
