@@ -10,6 +10,7 @@
 #include "cli/command.hpp"
 #include "cli/quoted_text.hpp"
 #include "cli/usage_error.hpp"
+#include "weft/options.hpp"
 
 int main(int argc, char** argv) {
   using namespace weft::cli;
@@ -64,6 +65,16 @@ int main(int argc, char** argv) {
   for (std::size_t i = 0; i < commands.size(); ++i) {
     if (!subcommands[i]->parsed()) continue;
     const std::string which = "weft " + subcommands[i]->get_name();
+    try {
+      // The program inherits the WEFT_* variables, and weft in it would refuse a malformed one only
+      // once main has run (at the end of a run, or of every run); refused here, before the first.
+      weft::check_environment();
+    } catch (const weft::config_error& error) {
+      std::string message = error.what();
+      if (message.rfind("weft: ", 0) == 0) message.erase(0, 6);
+      std::fprintf(stderr, "%s: %s\n", which.c_str(), message.c_str());
+      return exit_bad_input;
+    }
     try {
       return commands[i]->execute(program);
     } catch (const usage_error& error) {

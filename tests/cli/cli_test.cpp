@@ -412,6 +412,36 @@ TEST(WeftCommand, RefusesAMalformedIgnoreRuleBeforeRunning) {
   }
 }
 
+// The program inherits the WEFT_* variables; weft in it would refuse a malformed one only after its
+// main ran. The command refuses it first, whatever the subcommand, and starts no run: exit 2, no
+// summary, no JSON file, and a replay's schedule is not even looked at.
+TEST(WeftCommand, RefusesAMalformedWeftVariableBeforeTheFirstRun) {
+  const auto dir = scratch_dir("environment");
+  const auto json = dir / "summary.json";
+  const std::pair<std::string, std::string> malformed[] = {
+      {"WEFT_SIGNAL=abc", "WEFT_SIGNAL must be a real-time signal number"},
+      {"WEFT_RACES=sometimes", "WEFT_RACES must be fail, report or off; got \"sometimes\""},
+      {"WEFT_LEAKS=sometimes", "WEFT_LEAKS"},
+      {"WEFT_FULL_STACKS=yes", "WEFT_FULL_STACKS"},
+      {"WEFT_SEED=-1", "WEFT_SEED must be a non-negative integer"},
+  };
+  for (const auto& [setting, message] : malformed) {
+    for (const std::string& subcommand :
+         {std::string("run"), "explore -n 3 --json " + json.string(), std::string("replay w2.AAAA")}) {
+      SCOPED_TRACE(setting + " weft " + subcommand);
+      const auto refused = run_program(setting + " " + weft + " " + subcommand + " -- " + EXITS_SIX);
+      EXPECT_EQ(refused.exit_code, 2) << refused.output;
+      EXPECT_NE(refused.output.find("weft " + subcommand.substr(0, subcommand.find(' ')) + ": " + message),
+                std::string::npos)
+          << refused.output;
+      EXPECT_EQ(refused.output.find("bad schedule"), std::string::npos) << refused.output;
+      EXPECT_EQ(refused.output.find("runs,"), std::string::npos) << refused.output;
+      EXPECT_FALSE(std::filesystem::exists(json));
+    }
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST(WeftExplore, ReportsACrashWithItsOwnReplayCommandOnly) {
   // --verbose: the program's stderr, with the crash guard's line, reaches the terminal as it is.
   const auto explored = run_program(weft + " explore -n 3 --jobs 1 --verbose -- " + ABORTING_PROGRAM);
