@@ -35,7 +35,7 @@ leak_report check(const options& opts) {
   const leaks::rule_set rules(opts);
   const bool full_stacks =
       opts.full_stacks() || report::stack_detail_from_environment() == report::stack_detail::full;
-  leaks::unexpected_threads finder(opts, rules);
+  leaks::unexpected_threads finder(opts, rules, in_run.caller_of_the_run());
   const auto deadline = std::chrono::steady_clock::now() + opts.settle_timeout();
   const leaks::survey last = leaks::settle(deadline, [&] {
     leaks::survey found = finder.look();

@@ -17,8 +17,8 @@ constexpr auto unseen_poll_interval = 5ms;
 
 }  // namespace
 
-unexpected_threads::unexpected_threads(const options& opts, const rule_set& rules)
-    : opts_(opts), rules_(rules), self_(platform::current_tid()) {}
+unexpected_threads::unexpected_threads(const options& opts, const rule_set& rules, int stand_in_for)
+    : opts_(opts), rules_(rules), self_(platform::current_tid()), stand_in_for_(stand_in_for) {}
 
 bool unexpected_threads::ignored_by_identity(int tid) {
   auto [verdict, inserted] = identity_verdicts_.try_emplace(tid, false);
@@ -39,7 +39,7 @@ survey unexpected_threads::look() {
   bool any_unseen = false;
 
   for (int tid : tids_) {
-    if (tid == self_) continue;
+    if (tid == self_ || tid == stand_in_for_) continue;
     // The common no-leak teardown ends here for every thread: nothing was born since the baseline,
     // so every recorded live thread is covered by it, and no copy of a record is made.
     if (baseline != nullptr && !anything_new &&

@@ -17,7 +17,9 @@ namespace weft::leaks {
 // survivors of the settle wait (find_leaks.cpp).
 class unexpected_threads {
  public:
-  unexpected_threads(const options& opts, const rule_set& rules);
+  // `stand_in_for`: a thread expected as the calling thread is (the caller of the controlled run the
+  // check is made in, whose place the test's thread takes), or 0.
+  unexpected_threads(const options& opts, const rule_set& rules, int stand_in_for = 0);
 
   [[nodiscard]] survey look();
 
@@ -27,6 +29,7 @@ class unexpected_threads {
   const options& opts_;
   const rule_set& rules_;
   const int self_;
+  const int stand_in_for_;
   std::unordered_map<int, bool> identity_verdicts_;
   std::vector<int> tids_;
 };

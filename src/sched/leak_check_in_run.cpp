@@ -21,6 +21,10 @@ leak_check_in_run::leak_check_in_run(std::chrono::milliseconds settle) {
   internal_.emplace();
 }
 
+int leak_check_in_run::caller_of_the_run() const {
+  return checking_ != nullptr ? checking_->controller_tid() : 0;
+}
+
 leak_check_in_run::~leak_check_in_run() {
   internal_.reset();
   if (checking_ != nullptr) checking_->end_own_work();

@@ -435,6 +435,7 @@ run_outcome run::execute(const std::function<void()>& test) {
     ~active_run() { detail::controlled_runs.fetch_sub(1, std::memory_order_relaxed); }
   } active;
   test_ = &test;
+  controller_tid_.store(platform::current_tid(), std::memory_order_relaxed);
   run_cpu = sched_getcpu();
   notify_observers([&](run_observer& observer) { observer.run_started(*this); });
   managed_thread& test_thread = add_thread();

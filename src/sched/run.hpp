@@ -88,6 +88,9 @@ class run {
   // Whether the run has its outcome. Threads of an ended run may still be unwinding (a failed
   // weft::expect) while the next run starts; instrumentation must not mistake them for it.
   [[nodiscard]] bool ended() const { return ended_.load(std::memory_order_acquire) != 0; }
+  // The thread that called execute(): it waits there for the run's end, while the test function runs
+  // on a thread of the run in its place.
+  [[nodiscard]] int controller_tid() const { return controller_tid_.load(std::memory_order_relaxed); }
   // The thread holding the baton does weft's own slow work (a leak check) between these two calls: it
   // reaches no scheduling point, and the watchdog must not release it for that.
   void begin_own_work() { own_work_.fetch_add(1, std::memory_order_relaxed); }
@@ -139,6 +142,7 @@ class run {
   std::atomic<std::uint32_t> ended_{0};     // 1 once the run has an outcome; the controller waits on it
   std::atomic<std::uint64_t> progress_{0};  // bumped at every point, read by the watchdog
   std::atomic<std::uint32_t> own_work_{0};  // > 0 while the baton's holder does weft's own work
+  std::atomic<int> controller_tid_{0};
   std::atomic<managed_thread*> running_{nullptr};
   std::atomic<std::uint32_t> model_lock_{0};  // held while the model changes: managed threads vs watchdog
   run_outcome outcome_;

@@ -266,6 +266,22 @@ TEST(Leaks, ALeakCheckInsideARunReportsOnlyTheThreadBlockedForGood) {
   EXPECT_EQ(reported, std::vector<std::size_t>{1});
 }
 
+// A check without a baseline in a test that runs in place of its caller: without weft the caller's
+// thread makes the check and is never reported; in a run it waits in explore for the run's end (the
+// main thread, under `weft explore` or a WEFT_EXPECT_SCHEDULES_OK), and is not reported either.
+// Without a baseline it sees every thread of the process: it relies on ctest running each test alone.
+TEST(Leaks, ALeakCheckInsideARunExpectsTheThreadThatStartedTheRun) {
+  std::vector<std::size_t> reported;
+  weft::explore_result result = weft::explore(
+      [&] {
+        std::thread([] {}).join();
+        reported.push_back(weft::find_leaks().thread_count());
+      },
+      with("random", 3));
+  EXPECT_FALSE(result.failed()) << result.report;
+  EXPECT_EQ(reported, std::vector<std::size_t>(3, 0));
+}
+
 }  // namespace
 
 namespace {
