@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "cli/command.hpp"
-#include "cli/quoted_text.hpp"
 #include "cli/usage_error.hpp"
+#include "report/quoted_text.hpp"
 #include "weft/options.hpp"
 
 int main(int argc, char** argv) {
@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "weft: unknown subcommand %s; the subcommands are run, explore and replay\n"
                  "Run 'weft --help' for the options.\n",
-                 quoted_prefix(own_words[1]).c_str());
+                 weft::report::quoted_prefix(own_words[1]).c_str());
     return exit_bad_input;
   }
   try {

@@ -6,14 +6,14 @@
 #include <cstring>
 #include <filesystem>
 
-#include "cli/quoted_text.hpp"
 #include "cli/usage_error.hpp"
+#include "report/quoted_text.hpp"
 
 namespace weft::cli {
 namespace {
 
 [[noreturn]] void refuse(const std::string& option, const std::string& path, const std::string& why) {
-  throw usage_error(option + " " + quoted_prefix(path, 200) + ": " + why);
+  throw usage_error(option + " " + report::quoted_prefix(path, 200) + ": " + why);
 }
 
 }  // namespace

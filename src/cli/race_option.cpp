@@ -2,8 +2,8 @@
 
 #include <cstdlib>
 
-#include "cli/quoted_text.hpp"
 #include "cli/usage_error.hpp"
+#include "report/quoted_text.hpp"
 
 namespace weft::cli {
 
@@ -18,7 +18,7 @@ std::string races_setting(const std::string& given) {
   const std::string source = !given.empty() ? "--races" : "WEFT_RACES";
   const std::string mode = !given.empty() ? given : from_environment != nullptr ? from_environment : "fail";
   if (mode != "fail" && mode != "report" && mode != "off")
-    throw usage_error(source + " must be fail, report or off; got " + quoted_prefix(mode));
+    throw usage_error(source + " must be fail, report or off; got " + report::quoted_prefix(mode));
   return mode;
 }
 

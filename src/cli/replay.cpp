@@ -18,11 +18,11 @@
 #include "cli/number_check.hpp"
 #include "cli/output_path.hpp"
 #include "cli/protocol.hpp"
-#include "cli/quoted_text.hpp"
 #include "cli/race_option.hpp"
 #include "cli/temp_dir.hpp"
 #include "cli/usage_error.hpp"
 #include "cli/verdict.hpp"
+#include "report/quoted_text.hpp"
 #include "sched/schedule_codec.hpp"
 #include "sched/schedule_file.hpp"
 
@@ -47,15 +47,15 @@ std::string schedule_from(const std::string& given) {
   const bool is_file = std::filesystem::is_regular_file(path, error);
   if (!is_file && !given.starts_with('@') && looks_like_a_schedule(given)) return given;
   if (!is_file) {
-    throw usage_error(quoted_prefix(given) +
+    throw usage_error(report::quoted_prefix(given) +
                       " is neither a schedule (they start with \"w2.\") nor a readable file");
   }
   const sched::schedule_text found = sched::read_schedule_file(path);
   if (found.ok()) return found.text;
   // read_schedule_file names the path as given; the user's path is quoted here like any of their text.
   if (found.error.ends_with("holds no schedule"))
-    throw usage_error("the file " + quoted_prefix(path) + " holds no schedule");
-  throw usage_error("cannot read the schedule file " + quoted_prefix(path));
+    throw usage_error("the file " + report::quoted_prefix(path) + " holds no schedule");
+  throw usage_error("cannot read the schedule file " + report::quoted_prefix(path));
 }
 
 class replay_command final : public command {
@@ -100,8 +100,9 @@ class replay_command final : public command {
       // The codec quotes what it was given too; the prefix is shown once, here, with the size.
       if (const std::size_t got = error.find("; got \""); got != std::string::npos) error.erase(got);
       // The schedule may be anything a file held: show a short, escaped prefix, never the whole.
-      const std::string source = schedule == schedule_ ? "" : " in the file " + quoted_prefix(schedule_);
-      throw usage_error("bad schedule " + quoted_prefix(schedule) + source + ": " + error);
+      const std::string source =
+          schedule == schedule_ ? "" : " in the file " + report::quoted_prefix(schedule_);
+      throw usage_error("bad schedule " + report::quoted_prefix(schedule) + source + ": " + error);
     }
     const temp_dir scratch;
     // Through a file, not the environment, where one string may hold at most 128 KiB.

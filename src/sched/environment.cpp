@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "report/quoted_text.hpp"
 #include "sched/schedule_codec.hpp"
 #include "sched/schedule_file.hpp"
 #include "sched/strategies/strategy.hpp"
@@ -14,26 +15,9 @@
 namespace weft::sched {
 namespace {
 
-// The value as a message quotes it: a schedule can be megabytes long and hold any byte, so only a
-// short prefix is shown, with unprintable bytes escaped.
+// A schedule can be megabytes long and hold any byte: messages show a short, escaped prefix.
 std::string quoted(std::string_view value) {
-  constexpr std::size_t shown = 40;
-  std::string text = "\"";
-  for (const char c : value.substr(0, shown)) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte == '"' || byte == '\\') {
-      text.append(1, '\\').append(1, c);
-    } else if (byte < 0x20 || byte >= 0x7f) {
-      static constexpr char digits[] = "0123456789abcdef";
-      text.append("\\x").append(1, digits[byte >> 4]).append(1, digits[byte & 15]);
-    } else {
-      text.append(1, c);
-    }
-  }
-  text.append("\"");
-  if (value.size() > shown)
-    text.append(" (" + std::to_string(value.size()) + " bytes, first " + std::to_string(shown) + " shown)");
-  return text;
+  return report::quoted_prefix(value);
 }
 
 std::optional<std::uint64_t> number_from(const char* variable) {

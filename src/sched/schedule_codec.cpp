@@ -45,6 +45,8 @@
 #include <optional>
 #include <span>
 
+#include "report/quoted_text.hpp"
+
 namespace weft::sched {
 namespace {
 
@@ -112,26 +114,9 @@ int sextet_of(char c) {
   return -1;
 }
 
-// Shows untrusted text in a message: at most 24 characters, anything unprintable as \xNN.
+// Untrusted text in a message: a short, escaped prefix.
 std::string quoted(std::string_view text) {
-  constexpr std::size_t shown = 24;
-  std::string out = "\"";
-  for (char c : text.substr(0, shown)) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (byte >= 0x20 && byte < 0x7F) {
-      out += c;
-    } else {
-      constexpr std::string_view hex = "0123456789abcdef";
-      out += "\\x";
-      out += hex[byte >> 4];
-      out += hex[byte & 0xF];
-    }
-  }
-  if (text.size() > shown) out += "...";
-  return out + "\"";
+  return report::quoted_prefix(text, 24);
 }
 
 decode_result failure(std::string message) {

@@ -1,11 +1,12 @@
-// Text the user handed weft (a schedule file's contents, a file name), shown in a message: a short,
-// escaped prefix, so that a binary or huge input cannot flood or garble the terminal.
+// Text the user handed weft (a schedule, a file's contents, a file name, an environment variable's
+// value), shown in a message: a short, escaped prefix, so that a binary or huge input cannot flood or
+// garble the terminal. The one quoting rule of every message weft prints.
 #pragma once
 
 #include <string>
 #include <string_view>
 
-namespace weft::cli {
+namespace weft::report {
 
 // `text` in double quotes: at most `shown` bytes, quotes and backslashes escaped, anything unprintable
 // (NUL, escape sequences, bytes of other encodings) as \xNN; a longer text ends with "..." and its size.
@@ -30,4 +31,4 @@ namespace weft::cli {
   return out;
 }
 
-}  // namespace weft::cli
+}  // namespace weft::report
