@@ -19,6 +19,8 @@ std::string_view name_of(op_kind kind) {
       return "join";
     case op_kind::exit:
       return "exit";
+    case op_kind::detach:
+      return "detach";
     case op_kind::mutex_lock:
       return "mutex_lock";
     case op_kind::mutex_trylock:
@@ -54,6 +56,10 @@ std::string_view name_of(op_kind kind) {
   }
   // Only a value cast from outside the enumeration gets here; a report should still print something.
   return "unknown_operation";
+}
+
+bool makes_progress(op_kind kind) {
+  return kind != op_kind::yield && kind != op_kind::atomic_load;
 }
 
 // Signals, trylocks and posts all change what the next operation on the object sees, so only two
