@@ -248,6 +248,11 @@ void controlled_yield(managed_thread& me) {
   me.owner->point(me, {op_kind::yield, 0});
 }
 
+void controlled_point(managed_thread& me) {
+  inside_weft internal;
+  me.owner->point(me, {op_kind::user_point, 0});
+}
+
 int controlled_sleep(managed_thread& me, clockid_t clock, const timespec& duration, bool absolute) {
   inside_weft internal;
   run& current = *me.owner;

@@ -45,6 +45,8 @@ std::string_view name_of(op_kind kind) {
       return "sleep";
     case op_kind::yield:
       return "yield";
+    case op_kind::user_point:
+      return "user_point";
     case op_kind::atomic_load:
       return "atomic_load";
     case op_kind::atomic_store:
@@ -59,7 +61,7 @@ std::string_view name_of(op_kind kind) {
 }
 
 bool makes_progress(op_kind kind) {
-  return kind != op_kind::yield && kind != op_kind::atomic_load;
+  return kind != op_kind::yield && kind != op_kind::user_point && kind != op_kind::atomic_load;
 }
 
 // Signals, trylocks and posts all change what the next operation on the object sees, so only two

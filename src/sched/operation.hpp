@@ -26,7 +26,8 @@ enum class op_kind : std::uint8_t {
   sem_post,
   barrier_wait,
   sleep,        // nanosleep, clock_nanosleep, usleep, sleep
-  yield,        // sched_yield, std::this_thread::yield, weft::yield_point(), a sleep of no time
+  yield,        // sched_yield, std::this_thread::yield, a sleep of no time: the thread gives way
+  user_point,   // weft::yield_point(): a point where any thread, the caller included, may go on
   atomic_load,  // weft::atomic and, with [4/8], instrumented accesses
   atomic_store,
   atomic_rmw,
@@ -52,8 +53,9 @@ struct operation {
   bool interesting = true;
 };
 
-// Whether performing `kind` is progress: anything but a yield or an atomic load, which change
-// nothing another thread could be waiting for. A thread that yielded waits for progress by another.
+// Whether performing `kind` is progress: anything but a yield, a weft::yield_point() or an atomic
+// load, which change nothing another thread could be waiting for. A thread that yielded waits for progress by
+// another.
 [[nodiscard]] bool makes_progress(op_kind kind);
 
 // One thread that can run now, and what it will do when it runs.

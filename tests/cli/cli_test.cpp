@@ -150,6 +150,33 @@ TEST(WeftExplore, DepthFirstSearchGoesOnFromRunToRunAcrossProcesses) {
   std::filesystem::remove_all(dir);
 }
 
+// The command's dfs runs in another process than the program's run: which candidates wait for
+// progress after a yield must reach it, or it would search another space than weft::explore does.
+TEST(WeftExplore, DepthFirstSearchAcrossProcessesLetsASpinLockThatYieldsGiveWay) {
+  const auto found =
+      run_program(weft + " explore --strategy dfs -n 500 -- " + bug_program + " yield_spin_lock");
+  ASSERT_EQ(found.exit_code, 1) << found.output;
+  EXPECT_NE(found.output.find("failed (check)"), std::string::npos) << found.output;
+  const std::string reproduce = line_starting(found.output, "Reproduce: ");
+  ASSERT_FALSE(reproduce.empty()) << found.output;
+  const auto replayed = run_program(reproduce.substr(std::string("Reproduce: ").size()));
+  EXPECT_NE(replayed.output.find("reproduced: check"), std::string::npos) << replayed.output;
+
+  const auto dir = scratch_dir("dfs-yield");
+  const auto fixed =
+      run_program(weft + " explore --strategy dfs -n 5000 --json " + (dir / "dfs.json").string() + " -- " +
+                  bug_program + " yield_spin_lock_fixed");
+  EXPECT_EQ(fixed.exit_code, 0) << fixed.output;
+  const nlohmann::json summary = read_json(dir / "dfs.json");
+  EXPECT_TRUE(summary["space_covered"].get<bool>()) << fixed.output;
+  const weft::explore_result in_process = weft::explore(
+      weft_test::yield_spin_lock_fixed, weft::explore_options().strategy("dfs").iterations(5000).quiet());
+  EXPECT_FALSE(in_process.failed()) << in_process.report;
+  EXPECT_TRUE(in_process.space_covered);
+  EXPECT_EQ(summary["runs"].get<std::size_t>(), in_process.schedules);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(WeftExplore, AcceptsTheExpectedExitCode) {
   const auto expected = run_program(weft + " explore -n 50 --expect-exit 6 -- " + EXITS_SIX);
   EXPECT_EQ(expected.exit_code, 0) << expected.output;
