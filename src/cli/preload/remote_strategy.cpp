@@ -39,8 +39,8 @@ std::size_t remote_strategy::choose(std::span<const sched::candidate> candidates
   if (!transfer(requests_, &request, sizeof request, true) ||
       !transfer(requests_, waits.data(), waits.size(), true) ||
       !transfer(replies_, &chosen, sizeof chosen, false))
-    return 0;
-  return chosen < candidates.size() ? chosen : 0;
+    return sched::eligible_index(candidates, 0);
+  return chosen < candidates.size() ? chosen : sched::eligible_index(candidates, 0);
 }
 
 void remote_strategy::end_run(std::size_t steps) {
