@@ -42,6 +42,9 @@ struct managed_thread {
   // another thread to make progress (candidate::waits_for_progress).
   std::optional<std::uint64_t> yielded_at;
   std::uint64_t yield_turn = 0;  // order of its last yield among the run's yields: the oldest goes first
+  // How many of its points in a row loaded again the location its point before loaded (see
+  // spinning_reloads in run.cpp).
+  unsigned reloads = 0;
   std::uintptr_t call_site = 0;  // the intercepted call in progress was made from here
   std::uint32_t stack_node = 0;  // instrumented code's call stack, in the run's stack_depot
 };

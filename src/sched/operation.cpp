@@ -46,7 +46,7 @@ std::string_view name_of(op_kind kind) {
     case op_kind::yield:
       return "yield";
     case op_kind::user_point:
-      return "user_point";
+      return "yield_point";
     case op_kind::atomic_load:
       return "atomic_load";
     case op_kind::atomic_store:

@@ -62,8 +62,9 @@ struct operation {
 struct candidate {
   thread_id thread = 0;
   operation next;
-  // The thread yielded and no other thread has made progress since: a fair scheduler runs another
-  // candidate first. Never true of every candidate of one decision.
+  // The thread yielded (or spins, loading one location again and again) and no other thread has made
+  // progress since: a fair scheduler runs another candidate first. Never true of every candidate of
+  // one decision.
   bool waits_for_progress = false;
 };
 

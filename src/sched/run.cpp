@@ -16,6 +16,12 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// A thread whose points load one location this many times again in a row spins on it: since its last
+// load only it has run, so this load, made now, would read what that one read. Such a load is treated
+// as a yield: it waits for another thread's progress. Two, not one: a single re-read is common in code
+// that does not spin, and giving way there would prune interleavings a real machine has.
+constexpr unsigned spinning_reloads = 2;
+
 // How often the controller looks at a run in progress: the watchdog's resolution.
 constexpr auto controller_slice = 10ms;
 
@@ -272,8 +278,11 @@ void run::point(managed_thread& me, operation op) {
   progress_.fetch_add(1, std::memory_order_relaxed);
   if (op.site == 0) op.site = me.call_site;
   me.call_site = 0;
+  const bool reload =
+      op.kind == op_kind::atomic_load && me.next.kind == op_kind::atomic_load && me.next.object == op.object;
+  me.reloads = reload ? me.reloads + 1 : 0;
   me.next = op;
-  if (op.kind == op_kind::yield) {
+  if (op.kind == op_kind::yield || me.reloads >= spinning_reloads) {
     me.yielded_at = progress_made_;
     me.yield_turn = ++yields_;
   }

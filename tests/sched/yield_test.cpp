@@ -1,7 +1,7 @@
-// Spin loops that yield (sched_yield, std::this_thread::yield, sleep(0)) under every strategy: a
-// correct one ends in every schedule, because a yielder waits until another thread has made
-// progress; its buggy twin is still found and replayed; and threads that only ever wait for each
-// other are still a livelock.
+// Spin loops that yield (sched_yield, std::this_thread::yield, sleep(0)) or load one weft::atomic
+// again and again, under every strategy: a correct one ends in every schedule, because a yielder
+// waits until another thread has made progress; its buggy twin is still found and replayed; and
+// threads that only ever wait for each other are still a livelock.
 #include <gtest/gtest.h>
 #include <sched.h>
 #include <unistd.h>
@@ -263,6 +263,49 @@ TEST(YieldSpin, WaitingForASleepingThreadEnds) {
   };
   for (const char* strategy : {"pct", "random", "pos", "dfs", "portfolio"}) {
     expect_every_schedule_passes(program, strategy, 100);
+  }
+}
+
+// A spin without any yield, on a weft::atomic: after two loads of the flag in a row, the next one
+// waits for another thread's progress as a yield would.
+TEST(SpinOnALoad, WaitingForAFlagEndsUnderEveryStrategy) {
+  const std::function<void()> program = [] {
+    weft::atomic<bool> ready{false};
+    weft::atomic<int> payload{0};
+    std::thread producer([&] {
+      payload.store(1);
+      payload.store(payload.load() + 1);
+      ready.store(true);
+    });
+    while (!ready.load()) {
+    }
+    weft::expect(payload.load() == 2, "read the payload before it was ready");
+    producer.join();
+  };
+  expect_every_schedule_passes(program, "pct", 1000);
+  for (const char* strategy : {"random", "pos", "dfs", "portfolio"}) {
+    expect_every_schedule_passes(program, strategy, 500);
+  }
+  expect_every_byte_schedule_passes(program, 50);
+}
+
+TEST(SpinOnALoad, ThreadsThatOnlyLoadWaitingForEachOtherAreStillALivelock) {
+  const std::function<void()> program = [] {
+    weft::atomic<bool> first_went{false}, second_went{false};
+    std::thread first([&] {
+      while (!second_went.load()) {
+      }
+      first_went.store(true);
+    });
+    while (!first_went.load()) {
+    }
+    second_went.store(true);
+    first.join();
+  };
+  for (const char* strategy : {"pct", "random", "pos", "dfs", "portfolio"}) {
+    const weft::explore_result result = weft::explore(program, schedules_of(strategy, 3).max_steps(2000));
+    EXPECT_EQ(result.kind, failure::livelock) << strategy << ": " << result.report;
+    EXPECT_NE(result.report.find("no thread made progress"), std::string::npos) << result.report;
   }
 }
 

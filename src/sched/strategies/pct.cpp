@@ -72,7 +72,8 @@ std::size_t pct_strategy::choose(std::span<const candidate> candidates, thread_i
   if (auto change = change_points_.find(decisions_); change != change_points_.end()) {
     priority_[current] = change->second;
   }
-  if (mine != candidates.end() && mine->next.kind == op_kind::yield) priority_[current] = --lowest_;
+  // The current thread waits for progress only at its own yield (or spinning load).
+  if (mine != candidates.end() && mine->waits_for_progress) priority_[current] = --lowest_;
   return highest_priority(candidates);
 }
 
