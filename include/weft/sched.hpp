@@ -143,8 +143,10 @@ struct explore_result {
 [[nodiscard]] explore_result replay(std::string_view schedule, std::function<void()> test,
                                     const explore_options& options = {});
 
-// A scheduling point for code whose interleaving matters but calls nothing weft intercepts. Does
-// nothing outside a controlled run.
+// A scheduling point for code whose interleaving matters but calls nothing weft intercepts: any
+// thread may go on from it, the caller included. Not a yield: a spin loop that waits for another
+// thread should call sched_yield() or std::this_thread::yield(), which give way (docs/scheduler.md).
+// Does nothing outside a controlled run.
 void yield_point();
 
 // In a controlled run, fails the run with `message` when `condition` is false (the calling thread

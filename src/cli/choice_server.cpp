@@ -66,6 +66,7 @@ served_run run_with_remote_choices(launch what, sched::strategy& chooser,
   served_run served;
   bool ended = false;
   std::vector<sched::candidate> candidates;
+  std::vector<std::uint8_t> waits;
   for (;;) {
     pollfd watched{requests.read_end(), POLLIN, 0};
     const int ready = poll(&watched, 1, 10);
@@ -82,9 +83,13 @@ served_run run_with_remote_choices(launch what, sched::strategy& chooser,
       ended = true;
       continue;
     }
-    // The strategy sees the same shape the program's run saw: how many could run and which was current.
+    // The strategy sees the same shape the program's run saw: how many could run, which was current
+    // and which wait for progress.
+    if (request.candidates > (1u << 20)) break;  // not a run's thread count: the program is broken
+    waits.resize(request.candidates);
+    if (!read_all(requests.read_end(), waits.data(), waits.size())) break;
     candidates.clear();
-    for (std::uint32_t i = 0; i < request.candidates; ++i) candidates.push_back({i, {}});
+    for (std::uint32_t i = 0; i < request.candidates; ++i) candidates.push_back({i, {}, waits[i] != 0});
     std::uint32_t chosen =
         request.candidates < 2 ? 0 : static_cast<std::uint32_t>(chooser.choose(candidates, request.current));
     if (write(replies.write_end(), &chosen, sizeof chosen) != sizeof chosen) break;

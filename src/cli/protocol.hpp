@@ -32,6 +32,8 @@ inline constexpr const char* settle_variable = "WEFT_CLI_SETTLE_MS";  // run: th
 // std::uint32_t reply, the chosen index.
 inline constexpr const char* remote_variable = "WEFT_CLI_REMOTE_FDS";
 
+// A 'c' request is followed by `candidates` bytes: 1 for a candidate that waits for progress (it
+// yielded), else 0.
 struct remote_request {
   char tag;                  // 'c': choose among `candidates`; 'e': the run ended after `steps` points
   std::uint32_t candidates;  // 'c'

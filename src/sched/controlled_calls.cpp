@@ -239,7 +239,7 @@ int controlled_join(managed_thread& me, pthread_t thread, void** result) {
 
 int controlled_detach(managed_thread& me, pthread_t thread) {
   inside_weft internal;
-  me.owner->point(me, {op_kind::yield, 0});
+  me.owner->point(me, {op_kind::detach, 0});
   return real().detach(thread);
 }
 
@@ -248,14 +248,25 @@ void controlled_yield(managed_thread& me) {
   me.owner->point(me, {op_kind::yield, 0});
 }
 
+void controlled_point(managed_thread& me) {
+  inside_weft internal;
+  me.owner->point(me, {op_kind::user_point, 0});
+}
+
 int controlled_sleep(managed_thread& me, clockid_t clock, const timespec& duration, bool absolute) {
   inside_weft internal;
   run& current = *me.owner;
-  current.point(me, {op_kind::sleep, 0});
+  // Virtual time stands still while this thread can run, so the deadline is the same after the point.
   const std::int64_t wake_at = absolute
                                    ? to_virtual(current, clock, duration)
                                    : current.now_ns() + duration.tv_sec * 1'000'000'000LL + duration.tv_nsec;
-  if (wake_at > current.now_ns()) current.block(me, {op_kind::sleep, 0}, wake_at);
+  // A sleep of no time (sleep(0), a deadline already past) is how spin loops back off: a yield.
+  if (wake_at <= current.now_ns()) {
+    current.point(me, {op_kind::yield, 0});
+    return 0;
+  }
+  current.point(me, {op_kind::sleep, 0});
+  current.block(me, {op_kind::sleep, 0}, wake_at);
   return 0;
 }
 

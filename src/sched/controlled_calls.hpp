@@ -43,7 +43,10 @@ int controlled_barrier_wait(managed_thread& me, pthread_barrier_t* barrier);
 
 int controlled_join(managed_thread& me, pthread_t thread, void** result);
 int controlled_detach(managed_thread& me, pthread_t thread);
+// sched_yield and its kin: the caller gives way until another thread has made progress.
 void controlled_yield(managed_thread& me);
+// weft::yield_point(): a plain scheduling point.
+void controlled_point(managed_thread& me);
 
 // Sleeps in virtual time: relative when `absolute` is false.
 int controlled_sleep(managed_thread& me, clockid_t clock, const timespec& duration, bool absolute);

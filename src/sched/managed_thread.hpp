@@ -38,8 +38,15 @@ struct managed_thread {
   std::optional<std::int64_t> deadline_ns;  // while blocked in a timed call: virtual time it gives up
   bool timed_out = false;                   // set when the deadline, not a wake, unblocked it
   std::uint64_t woken_order = 0;            // FIFO order among threads blocked on one object
-  std::uintptr_t call_site = 0;             // the intercepted call in progress was made from here
-  std::uint32_t stack_node = 0;             // instrumented code's call stack, in the run's stack_depot
+  // While at a yield: the run's progress count when it got there. Until that count moves, it waits for
+  // another thread to make progress (candidate::waits_for_progress).
+  std::optional<std::uint64_t> yielded_at;
+  std::uint64_t yield_turn = 0;  // order of its last yield among the run's yields: the oldest goes first
+  // How many of its points in a row loaded again the location its point before loaded (see
+  // spinning_reloads in run.cpp).
+  unsigned reloads = 0;
+  std::uintptr_t call_site = 0;  // the intercepted call in progress was made from here
+  std::uint32_t stack_node = 0;  // instrumented code's call stack, in the run's stack_depot
 };
 
 // The managed thread the caller is, or nullptr when it is not managed or is running weft's own code.

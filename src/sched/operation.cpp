@@ -19,6 +19,8 @@ std::string_view name_of(op_kind kind) {
       return "join";
     case op_kind::exit:
       return "exit";
+    case op_kind::detach:
+      return "detach";
     case op_kind::mutex_lock:
       return "mutex_lock";
     case op_kind::mutex_trylock:
@@ -43,6 +45,8 @@ std::string_view name_of(op_kind kind) {
       return "sleep";
     case op_kind::yield:
       return "yield";
+    case op_kind::user_point:
+      return "yield_point";
     case op_kind::atomic_load:
       return "atomic_load";
     case op_kind::atomic_store:
@@ -54,6 +58,10 @@ std::string_view name_of(op_kind kind) {
   }
   // Only a value cast from outside the enumeration gets here; a report should still print something.
   return "unknown_operation";
+}
+
+bool makes_progress(op_kind kind) {
+  return kind != op_kind::yield && kind != op_kind::user_point && kind != op_kind::atomic_load;
 }
 
 // Signals, trylocks and posts all change what the next operation on the object sees, so only two

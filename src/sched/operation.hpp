@@ -13,6 +13,7 @@ enum class op_kind : std::uint8_t {
   start,       // a new thread's first step
   create,      // pthread_create
   join,        // pthread_join
+  detach,      // pthread_detach
   exit,        // the thread's routine returned
   mutex_lock,  // lock, timedlock; also rwlock write lock
   mutex_trylock,
@@ -25,7 +26,8 @@ enum class op_kind : std::uint8_t {
   sem_post,
   barrier_wait,
   sleep,        // nanosleep, clock_nanosleep, usleep, sleep
-  yield,        // sched_yield and weft::yield_point()
+  yield,        // sched_yield, std::this_thread::yield, a sleep of no time: the thread gives way
+  user_point,   // weft::yield_point(): a point where any thread, the caller included, may go on
   atomic_load,  // weft::atomic and, with [4/8], instrumented accesses
   atomic_store,
   atomic_rmw,
@@ -51,10 +53,19 @@ struct operation {
   bool interesting = true;
 };
 
+// Whether performing `kind` is progress: anything but a yield, a weft::yield_point() or an atomic
+// load, which change nothing another thread could be waiting for. A thread that yielded waits for progress by
+// another.
+[[nodiscard]] bool makes_progress(op_kind kind);
+
 // One thread that can run now, and what it will do when it runs.
 struct candidate {
   thread_id thread = 0;
   operation next;
+  // The thread yielded (or spins, loading one location again and again) and no other thread has made
+  // progress since: a fair scheduler runs another candidate first. Never true of every candidate of
+  // one decision.
+  bool waits_for_progress = false;
 };
 
 }  // namespace weft::sched

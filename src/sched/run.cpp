@@ -16,6 +16,12 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// A thread whose points load one location this many times again in a row spins on it: since its last
+// load only it has run, so this load, made now, would read what that one read. Such a load is treated
+// as a yield: it waits for another thread's progress. Two, not one: a single re-read is common in code
+// that does not spin, and giving way there would prune interleavings a real machine has.
+constexpr unsigned spinning_reloads = 2;
+
 // How often the controller looks at a run in progress: the watchdog's resolution.
 constexpr auto controller_slice = 10ms;
 
@@ -76,9 +82,19 @@ managed_thread* run::find(pthread_t handle) {
 std::vector<candidate> run::candidates() const {
   std::vector<candidate> runnable;
   for (const managed_thread& thread : threads_) {
-    if (thread.state == thread_state::runnable) runnable.push_back({thread.id, thread.next});
+    if (thread.state == thread_state::runnable)
+      runnable.push_back({thread.id, thread.next, waits_for_progress(thread)});
   }
   return runnable;
+}
+
+bool run::waits_for_progress(const managed_thread& thread) const {
+  return thread.yielded_at && *thread.yielded_at == progress_made_;
+}
+
+void run::note_progress() {
+  ++progress_made_;
+  step_of_last_progress_ = steps_;
 }
 
 void run::hand_baton_to(managed_thread& next) {
@@ -168,27 +184,29 @@ std::string run::describe_blocked() const {
 managed_thread* run::choose_next(thread_id current) {
   for (;;) {
     std::vector<candidate> runnable = candidates();
+    const bool all_wait = std::all_of(runnable.begin(), runnable.end(),
+                                      [](const candidate& c) { return c.waits_for_progress; });
+    if (!runnable.empty() && all_wait) {
+      // Every thread that can run is yielding: they wait for something, and a timed wait ending is the
+      // only progress left to them. Without one they take turns, the longest waiting first, as a fair
+      // scheduler would: whichever of them can end the wait gets to run, and threads that only wait
+      // for each other spin until the step bound.
+      if (advance_time()) continue;
+      const auto longest_waiting =
+          std::min_element(runnable.begin(), runnable.end(), [&](const candidate& a, const candidate& b) {
+            return threads_[a.thread].yield_turn < threads_[b.thread].yield_turn;
+          });
+      for (candidate& c : runnable) c.waits_for_progress = &c != &*longest_waiting;
+    }
     if (!runnable.empty()) {
       const std::size_t chosen = runnable.size() > 1 ? chooser_.choose(runnable, current) : 0;
-      return &threads_[runnable[std::min(chosen, runnable.size() - 1)].thread];
+      managed_thread& next = threads_[runnable[std::min(chosen, runnable.size() - 1)].thread];
+      next.yielded_at.reset();
+      if (makes_progress(next.next.kind)) note_progress();
+      return &next;
     }
     // Virtual time moves only when nothing can run: to the earliest deadline of a timed wait.
-    std::optional<std::int64_t> earliest;
-    for (const managed_thread& thread : threads_) {
-      if (thread.state == thread_state::blocked && thread.deadline_ns) {
-        earliest = earliest ? std::min(*earliest, *thread.deadline_ns) : *thread.deadline_ns;
-      }
-    }
-    if (earliest) {
-      now_ns_ = std::max(now_ns_, *earliest);
-      for (managed_thread& thread : threads_) {
-        if (thread.state == thread_state::blocked && thread.deadline_ns && *thread.deadline_ns <= now_ns_) {
-          thread.state = thread_state::runnable;
-          thread.timed_out = true;
-        }
-      }
-      continue;
-    }
+    if (advance_time()) continue;
     // The test function returned and waits for the others: now they have all had their turns.
     managed_thread& test_thread = threads_.front();
     if (test_thread.state == thread_state::blocked && test_thread.waiting_for.kind == op_kind::run_end) {
@@ -208,6 +226,24 @@ managed_thread* run::choose_next(thread_id current) {
     }
     return nullptr;
   }
+}
+
+bool run::advance_time() {
+  std::optional<std::int64_t> earliest;
+  for (const managed_thread& thread : threads_) {
+    if (thread.state == thread_state::blocked && thread.deadline_ns) {
+      earliest = earliest ? std::min(*earliest, *thread.deadline_ns) : *thread.deadline_ns;
+    }
+  }
+  if (!earliest) return false;
+  now_ns_ = std::max(now_ns_, *earliest);
+  for (managed_thread& thread : threads_) {
+    if (thread.state == thread_state::blocked && thread.deadline_ns && *thread.deadline_ns <= now_ns_) {
+      thread.state = thread_state::runnable;
+      thread.timed_out = true;
+    }
+  }
+  return true;
 }
 
 void run::dispatch(managed_thread& me, bool me_waits) {
@@ -242,16 +278,32 @@ void run::point(managed_thread& me, operation op) {
   progress_.fetch_add(1, std::memory_order_relaxed);
   if (op.site == 0) op.site = me.call_site;
   me.call_site = 0;
+  const bool reload =
+      op.kind == op_kind::atomic_load && me.next.kind == op_kind::atomic_load && me.next.object == op.object;
+  me.reloads = reload ? me.reloads + 1 : 0;
   me.next = op;
+  if (op.kind == op_kind::yield || me.reloads >= spinning_reloads) {
+    me.yielded_at = progress_made_;
+    me.yield_turn = ++yields_;
+  }
   notify_observers([&](run_observer& observer) { observer.point_reached(*this, me.id, op); });
   if (++steps_ > limits_.max_steps) {
     std::vector<int> tids;
     for (const managed_thread& thread : threads_) {
       if (thread.state != thread_state::finished) tids.push_back(thread.tid);
     }
+    const std::size_t still = steps_ - step_of_last_progress_;
+    // Yielders give way to whoever can progress, so a run that stands still this long has nobody who
+    // can: every thread spins waiting for another.
+    const std::string why =
+        2 * still >= limits_.max_steps
+            ? "no thread made progress in its last " + std::to_string(still) +
+                  " steps, only yields and atomic loads: every thread that can run spins waiting for another"
+            : "its threads keep making progress (the last " + std::to_string(still) +
+                  " steps ago) but never finish: an endless loop?";
     end_run(run_end_kind::livelock,
             "weft: livelock: the run passed " + std::to_string(limits_.max_steps) +
-                " scheduling points without ending (a spin loop that waits for another thread?)",
+                " scheduling points without ending; " + why,
             std::move(tids));
     model_lock_.store(0, std::memory_order_release);
     platform::wake_all(model_lock_);
@@ -325,6 +377,7 @@ void run::finish(managed_thread& me) {
   }
   const bool was_released = me.state == thread_state::released;
   me.state = thread_state::finished;
+  note_progress();
   me.next = {op_kind::exit, 0};
   // Joiners block on the thread's record.
   for (managed_thread& thread : threads_) {

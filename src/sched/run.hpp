@@ -123,6 +123,11 @@ class run {
   void dispatch(managed_thread& me, bool me_waits);
   void resume_if_idle(thread_id current);
   [[nodiscard]] std::vector<candidate> candidates() const;
+  [[nodiscard]] bool waits_for_progress(const managed_thread& thread) const;
+  // Virtual time jumps to the earliest deadline of a timed wait and wakes who reached it; false when
+  // nobody waits for time.
+  bool advance_time();
+  void note_progress();
   void park(managed_thread& me);
   void hand_baton_to(managed_thread& next);
   void wait_for_baton(managed_thread& me);
@@ -133,6 +138,11 @@ class run {
   const run_limits limits_;
   std::deque<managed_thread> threads_;  // stable addresses; index = thread id
   std::size_t steps_ = 0;
+  // Steps that made progress (makes_progress), and the step count at the last one: a yielder waits
+  // for the first, a livelock report says how long the second has stood still.
+  std::uint64_t progress_made_ = 0;
+  std::size_t step_of_last_progress_ = 0;
+  std::uint64_t yields_ = 0;  // yields so far: yield_turn
   std::uint64_t wake_counter_ = 0;
   std::int64_t now_ns_ = 0;
   bool uncontrolled_ = false;

@@ -10,7 +10,7 @@
 namespace weft {
 
 void yield_point() {
-  if (sched::managed_thread* me = sched::managed_self()) sched::controlled_yield(*me);
+  if (sched::managed_thread* me = sched::managed_self()) sched::controlled_point(*me);
 }
 
 void expect(bool condition, std::string_view message) {

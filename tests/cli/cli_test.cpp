@@ -161,6 +161,32 @@ TEST(WeftExplore, TakesAnySeedAnUnsigned64BitNumberHolds) {
     EXPECT_NE(explored.output.find("10 runs, 0 failures"), std::string::npos) << explored.output;
     EXPECT_EQ(read_json(json)["seed"].get<std::uint64_t>(), std::stoull(seed));
   }
+}
+
+// The command's dfs runs in another process than the program's run: which candidates wait for
+// progress after a yield must reach it, or it would search another space than weft::explore does.
+TEST(WeftExplore, DepthFirstSearchAcrossProcessesLetsASpinLockThatYieldsGiveWay) {
+  const auto found =
+      run_program(weft + " explore --strategy dfs -n 500 -- " + bug_program + " yield_spin_lock");
+  ASSERT_EQ(found.exit_code, 1) << found.output;
+  EXPECT_NE(found.output.find("failed (check)"), std::string::npos) << found.output;
+  const std::string reproduce = line_starting(found.output, "Reproduce: ");
+  ASSERT_FALSE(reproduce.empty()) << found.output;
+  const auto replayed = run_program(reproduce.substr(std::string("Reproduce: ").size()));
+  EXPECT_NE(replayed.output.find("reproduced: check"), std::string::npos) << replayed.output;
+
+  const auto dir = scratch_dir("dfs-yield");
+  const auto fixed =
+      run_program(weft + " explore --strategy dfs -n 5000 --json " + (dir / "dfs.json").string() + " -- " +
+                  bug_program + " yield_spin_lock_fixed");
+  EXPECT_EQ(fixed.exit_code, 0) << fixed.output;
+  const nlohmann::json summary = read_json(dir / "dfs.json");
+  EXPECT_TRUE(summary["space_covered"].get<bool>()) << fixed.output;
+  const weft::explore_result in_process = weft::explore(
+      weft_test::yield_spin_lock_fixed, weft::explore_options().strategy("dfs").iterations(5000).quiet());
+  EXPECT_FALSE(in_process.failed()) << in_process.report;
+  EXPECT_TRUE(in_process.space_covered);
+  EXPECT_EQ(summary["runs"].get<std::size_t>(), in_process.schedules);
   std::filesystem::remove_all(dir);
 }
 
@@ -263,7 +289,9 @@ TEST(WeftReplay, WritesATraceEventFileWithOneTrackPerThread) {
   EXPECT_EQ(named_tracks, (std::set<int>{1, 2, 3}));
   EXPECT_EQ(slice_tracks, named_tracks);
   EXPECT_EQ(point_tracks, named_tracks);
-  EXPECT_TRUE(operations.contains("create") && operations.contains("join") && operations.contains("yield"));
+  // lost_update's weft::yield_point() is a plain point, named after the call.
+  EXPECT_TRUE(operations.contains("create") && operations.contains("join") &&
+              operations.contains("yield_point"));
   EXPECT_TRUE(some_point_has_source);
   std::filesystem::remove_all(dir);
 }

@@ -3,6 +3,8 @@
 // leaked (forever blocked) thread.
 #pragma once
 
+#include <sched.h>
+
 #include <condition_variable>
 #include <mutex>
 #include <string_view>
@@ -212,6 +214,36 @@ inline void needs_three_ordered_preemptions_fixed() {
   weft::expect(stage.load() == 1, "stage 1 ran");
 }
 
+// Two threads add to a counter under a spin lock that yields while the lock is held. The buggy lock
+// tests and sets in two steps, so both threads can see it free and take it.
+template <bool test_and_set_in_one_step>
+void add_under_a_yield_spin_lock() {
+  weft::atomic<bool> held{false};
+  weft::atomic<int> counter{0};
+  auto add = [&] {
+    if (test_and_set_in_one_step) {
+      while (held.exchange(true)) sched_yield();
+    } else {
+      while (held.load()) sched_yield();
+      held.store(true);
+    }
+    counter.store(counter.load() + 1);
+    held.store(false);
+  };
+  std::thread a(add), b(add);
+  a.join();
+  b.join();
+  weft::expect(counter.load() == 2, "lost an increment under the spin lock");
+}
+
+inline void yield_spin_lock() {
+  add_under_a_yield_spin_lock<false>();
+}
+
+inline void yield_spin_lock_fixed() {
+  add_under_a_yield_spin_lock<true>();
+}
+
 // Every program above by name, for the binaries that pick one from the command line or the
 // environment (the weft command's tests, the schedule fuzzers, bench/).
 struct named_program {
@@ -235,6 +267,8 @@ inline constexpr named_program bug_programs[] = {
     {"bounded_buffer_with_while", bounded_buffer_with_while, false},
     {"needs_three_ordered_preemptions", needs_three_ordered_preemptions, true},
     {"needs_three_ordered_preemptions_fixed", needs_three_ordered_preemptions_fixed, false},
+    {"yield_spin_lock", yield_spin_lock, true},
+    {"yield_spin_lock_fixed", yield_spin_lock_fixed, false},
 };
 
 // The program called `name`, or nullptr.

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <vector>
 
 #include "cli/protocol.hpp"
 
@@ -32,11 +33,14 @@ std::size_t remote_strategy::choose(std::span<const sched::candidate> candidates
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     if (candidates[i].thread == current) request.current = static_cast<std::uint32_t>(i);
   }
+  std::vector<std::uint8_t> waits;
+  for (const sched::candidate& c : candidates) waits.push_back(c.waits_for_progress ? 1 : 0);
   std::uint32_t chosen = 0;
   if (!transfer(requests_, &request, sizeof request, true) ||
+      !transfer(requests_, waits.data(), waits.size(), true) ||
       !transfer(replies_, &chosen, sizeof chosen, false))
-    return 0;
-  return chosen < candidates.size() ? chosen : 0;
+    return sched::eligible_index(candidates, 0);
+  return chosen < candidates.size() ? chosen : sched::eligible_index(candidates, 0);
 }
 
 void remote_strategy::end_run(std::size_t steps) {

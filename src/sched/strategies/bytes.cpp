@@ -11,8 +11,9 @@ bool bytes_strategy::begin_run(std::uint64_t) {
 }
 
 std::size_t bytes_strategy::choose(std::span<const candidate> candidates, thread_id) {
-  if (next_byte_ < bytes_.size()) return bytes_[next_byte_++] % candidates.size();
-  return draw_below(fallback_, candidates.size());
+  const std::size_t eligible = eligible_count(candidates);
+  if (next_byte_ < bytes_.size()) return eligible_index(candidates, bytes_[next_byte_++] % eligible);
+  return eligible_index(candidates, draw_below(fallback_, eligible));
 }
 
 }  // namespace weft::sched

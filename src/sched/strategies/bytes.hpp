@@ -1,5 +1,6 @@
 // Decisions taken from a byte string, for fuzzers: the fuzzer's input is the schedule, so its
 // coverage feedback steers the interleaving. Decision i takes byte i modulo the number of candidates
+// that do not wait for progress
 // (one byte per decision, so with more than 256 candidates the last ones are reachable only through
 // the fallback). Past the last byte, a generator seeded from the seed alone takes over.
 //

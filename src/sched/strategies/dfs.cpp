@@ -18,7 +18,7 @@ bool dfs_strategy::next_alternative(frame& f) const {
   if (current_can_run && f.preemptions >= bound_) return false;
   // Past `current`, the order is plain index order with `current` skipped.
   std::size_t next = (current_can_run && f.chosen == f.current) ? 0 : f.chosen + 1;
-  if (current_can_run && next == f.current) ++next;
+  while (next < f.candidates && ((current_can_run && next == f.current) || !f.eligible(next))) ++next;
   if (next >= f.candidates) return false;
   f.chosen = next;
   return true;
@@ -43,9 +43,17 @@ std::size_t dfs_strategy::choose(std::span<const candidate> candidates, thread_i
     if (path_[position_].candidates == candidates.size()) return path_[position_++].chosen;
     path_.resize(position_);
   }
-  frame f{.candidates = candidates.size(), .current = candidates.size(), .chosen = 0, .preemptions = 0};
+  frame f{.candidates = candidates.size(),
+          .current = candidates.size(),
+          .chosen = eligible_index(candidates, 0),
+          .preemptions = 0,
+          .waits = {}};
+  if (eligible_count(candidates) < candidates.size()) {
+    for (const candidate& c : candidates) f.waits.push_back(c.waits_for_progress);
+  }
+  // A current thread that yielded could not run: whoever runs instead does not preempt it.
   for (std::size_t i = 0; i < candidates.size(); ++i) {
-    if (candidates[i].thread == current) f.current = i;
+    if (candidates[i].thread == current && f.eligible(i)) f.current = i;
   }
   if (f.current < f.candidates) f.chosen = f.current;
   if (!path_.empty()) f.preemptions = path_.back().preemptions + (preempts(path_.back()) ? 1 : 0);

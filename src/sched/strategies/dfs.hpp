@@ -6,6 +6,9 @@
 // Assumes the program is deterministic given the decisions: a run replays the previous run's path up
 // to its deepest decision with an untried alternative, then takes that alternative. If a replayed
 // point shows another number of candidates, the path is cut there and the search goes on from it.
+//
+// A candidate that waits for progress (it yielded) is no alternative, and a yield is no preemption:
+// this prunes only schedules where a yield lets nobody else run, which no fair scheduler produces.
 #pragma once
 
 #include <vector>
@@ -31,10 +34,13 @@ class dfs_strategy final : public strategy {
 
  private:
   struct frame {
-    std::size_t candidates;  // how many could run at this decision
-    std::size_t current;     // index of `current` among them; == candidates when it could not run
-    std::size_t chosen;      // the index this path takes
-    int preemptions;         // preemptions on the path before this decision; <= bound
+    std::size_t candidates;   // how many could run at this decision
+    std::size_t current;      // index of `current` among them; == candidates when it could not run
+    std::size_t chosen;       // the index this path takes
+    int preemptions;          // preemptions on the path before this decision; <= bound
+    std::vector<bool> waits;  // which candidates wait for progress; empty when none does
+
+    [[nodiscard]] bool eligible(std::size_t i) const { return i >= waits.size() || !waits[i]; }
   };
 
   [[nodiscard]] bool preempts(const frame& f) const {

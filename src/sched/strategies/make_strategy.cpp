@@ -44,6 +44,21 @@ std::unique_ptr<strategy> make_strategy(strategy_kind kind, const strategy_confi
                      ", which is none of random, pct, pos, dfs, bytes, portfolio (a weft bug)");
 }
 
+std::size_t eligible_count(std::span<const candidate> candidates) {
+  std::size_t count = 0;
+  for (const candidate& c : candidates) count += c.waits_for_progress ? 0 : 1;
+  return count;
+}
+
+std::size_t eligible_index(std::span<const candidate> candidates, std::size_t n) {
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    if (candidates[i].waits_for_progress) continue;
+    if (n == 0) return i;
+    --n;
+  }
+  return 0;
+}
+
 std::string_view name_of(strategy_kind kind) {
   for (const auto& [known, name] : names) {
     if (known == kind) return name;

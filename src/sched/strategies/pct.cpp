@@ -43,18 +43,20 @@ pct_strategy::pct_strategy(std::uint64_t seed, int depth)
 bool pct_strategy::begin_run(std::uint64_t run_index) {
   rng_.seed(derive_seed(seed_, run_index));
   priority_.clear();
+  lowest_ = 1;
   decisions_ = 0;
   const std::size_t k = std::max<std::size_t>(1, most_decisions_seen_.value_or(default_decisions));
   change_points_.clear();
   const std::vector<std::size_t> points = draw_distinct(rng_, std::min<std::size_t>(depth_ - 1, k), k);
-  for (std::size_t j = 1; j <= points.size(); ++j) change_points_.emplace(points[j - 1], j);
+  for (std::size_t j = 1; j <= points.size(); ++j)
+    change_points_.emplace(points[j - 1], static_cast<std::int64_t>(j));
   return true;
 }
 
-std::uint64_t pct_strategy::priority_of(thread_id thread) {
+std::int64_t pct_strategy::priority_of(thread_id thread) {
   auto [where, inserted] = priority_.try_emplace(thread, 0);
-  // Halving the draw keeps depth_ + draw from wrapping for any depth make_strategy accepts.
-  if (inserted) where->second = depth_ + (rng_() >> 1);
+  // A quarter of the draw keeps depth_ + draw within std::int64_t for any depth make_strategy accepts.
+  if (inserted) where->second = static_cast<std::int64_t>(depth_ + (rng_() >> 2));
   return where->second;
 }
 
@@ -70,12 +72,15 @@ std::size_t pct_strategy::choose(std::span<const candidate> candidates, thread_i
   if (auto change = change_points_.find(decisions_); change != change_points_.end()) {
     priority_[current] = change->second;
   }
+  // The current thread waits for progress only at its own yield (or spinning load).
+  if (mine != candidates.end() && mine->waits_for_progress) priority_[current] = --lowest_;
   return highest_priority(candidates);
 }
 
 std::size_t pct_strategy::highest_priority(std::span<const candidate> candidates) {
-  std::size_t best = 0;
-  for (std::size_t i = 1; i < candidates.size(); ++i) {
+  std::size_t best = eligible_index(candidates, 0);
+  for (std::size_t i = best + 1; i < candidates.size(); ++i) {
+    if (candidates[i].waits_for_progress) continue;
     if (priority_[candidates[i].thread] > priority_[candidates[best].thread]) best = i;
   }
   return best;

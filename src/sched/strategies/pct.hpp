@@ -5,6 +5,9 @@
 // random decisions the running thread drops below every other. A bug that needs d ordering
 // constraints is then found in each run with probability at least 1 / (n * k^(d-1)) for n threads and
 // k decisions, where a uniformly random walk can need exponentially many runs.
+//
+// A thread that yields drops below every other thread, as in Shuttle's PCT: a spin loop that yields
+// gives way to whoever it waits for instead of keeping the highest priority and spinning forever.
 #pragma once
 
 #include <map>
@@ -27,7 +30,7 @@ class pct_strategy final : public strategy {
   [[nodiscard]] std::string_view name() const override { return "pct"; }
 
  private:
-  [[nodiscard]] std::uint64_t priority_of(thread_id thread);
+  [[nodiscard]] std::int64_t priority_of(thread_id thread);
   [[nodiscard]] std::size_t highest_priority(std::span<const candidate> candidates);
 
   std::uint64_t seed_;
@@ -43,12 +46,14 @@ class pct_strategy final : public strategy {
 
   // A thread's priority, set when it is first seen in a run. Initial priorities are >= d and drawn at
   // random; a thread lowered at change point j (1 <= j <= d - 1) has priority j, below every initial
-  // one. Equal initial draws (chance about 2^-63) go to the lower thread id, so the order is total.
-  std::map<thread_id, std::uint64_t> priority_;
+  // one; a thread that yields gets lowest_ - 1, below every other. Equal initial draws (chance about
+  // 2^-62) go to the lower thread id, so the order is total.
+  std::map<thread_id, std::int64_t> priority_;
+  std::int64_t lowest_ = 1;  // the lowest priority given in this run; <= 1
 
   // The change points: decision (1-based, in [1, k]) -> the priority j the running thread drops to
   // there. min(d - 1, k) entries, and each j in 1..d - 1 is used at most once.
-  std::map<std::size_t, std::uint64_t> change_points_;
+  std::map<std::size_t, std::int64_t> change_points_;
 
   std::size_t decisions_ = 0;  // choose calls at interesting steps so far in this run
 };

@@ -26,19 +26,24 @@ std::size_t pos_strategy::choose(std::span<const candidate> candidates, thread_i
   // An ordinary memory access (operation::interesting false) is taken at once, as if it were not a
   // point: sampling its order would spend the randomness on steps that rarely matter. The current
   // thread's own goes first, so that a thread is not preempted there.
+  const auto plain_access = [&](std::size_t i) {
+    return !candidates[i].next.interesting && !candidates[i].waits_for_progress;
+  };
   for (std::size_t i = 0; i < candidates.size(); ++i) {
-    if (!candidates[i].next.interesting && candidates[i].thread == current) return i;
+    if (plain_access(i) && candidates[i].thread == current) return i;
   }
   for (std::size_t i = 0; i < candidates.size(); ++i) {
-    if (!candidates[i].next.interesting) return i;
+    if (plain_access(i)) return i;
   }
   pending_.erase(current);
   for (const candidate& c : candidates) {
     auto [where, inserted] = pending_.try_emplace(c.thread, pending{c.next, 0});
     if (inserted || !same_operation(where->second.next, c.next)) where->second = pending{c.next, rng_()};
   }
-  std::size_t best = 0;
-  for (std::size_t i = 1; i < candidates.size(); ++i) {
+  // A yielder keeps its priority while it waits for progress: it is only passed over.
+  std::size_t best = eligible_index(candidates, 0);
+  for (std::size_t i = best + 1; i < candidates.size(); ++i) {
+    if (candidates[i].waits_for_progress) continue;
     if (pending_.at(candidates[i].thread).priority > pending_.at(candidates[best].thread).priority) best = i;
   }
   const operation ran = candidates[best].next;

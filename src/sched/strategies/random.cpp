@@ -10,7 +10,7 @@ bool random_strategy::begin_run(std::uint64_t run_index) {
 }
 
 std::size_t random_strategy::choose(std::span<const candidate> candidates, thread_id) {
-  return draw_below(rng_, candidates.size());
+  return eligible_index(candidates, draw_below(rng_, eligible_count(candidates)));
 }
 
 }  // namespace weft::sched

@@ -1,5 +1,6 @@
-// Uniformly random: every candidate equally likely at every point. The baseline the others must beat,
-// and often enough for a bug that needs a single unlucky switch.
+// Uniformly random: every candidate equally likely at every point, but for a yielder that waits for
+// progress. The baseline the others must beat, and often enough for a bug that needs a single unlucky
+// switch.
 #pragma once
 
 #include <random>

@@ -29,9 +29,9 @@ std::size_t replaying_strategy::choose(std::span<const candidate> candidates, th
     }
   }
   for (std::size_t i = 0; i < candidates.size(); ++i) {
-    if (candidates[i].thread == current) return i;
+    if (candidates[i].thread == current && !candidates[i].waits_for_progress) return i;
   }
-  return 0;
+  return eligible_index(candidates, 0);
 }
 
 void replaying_strategy::end_run(std::size_t) {

@@ -1,7 +1,8 @@
 // Feeds a decoded schedule's decisions back, one per scheduling point, and notices when the run
 // stops following it: a point with another number of candidates than recorded, more points than
 // recorded, or a run that ends before using them all. From the first difference on it keeps going
-// deterministically (the current thread if it can run, else the first candidate) so the run still
+// deterministically (the current thread if it can run and did not yield, else the first candidate that
+// does not wait for progress) so the run still
 // ends, and divergence() says where the paths parted.
 #pragma once
 

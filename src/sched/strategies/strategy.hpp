@@ -24,7 +24,9 @@ class strategy {
   // Called at every scheduling point where more than one thread can run. `candidates` is never empty
   // and has at least two entries, sorted by thread id, each with the operation it will perform next;
   // `current` is the thread that reached the point (it is among the candidates unless it just
-  // blocked or exited). Returns an index into `candidates`.
+  // blocked or exited). Returns an index into `candidates`. Every strategy but replay returns one
+  // that does not wait for progress (there is always one): a thread that yielded runs again only
+  // after another has made progress, so spin loops that yield cannot starve the thread they wait for.
   [[nodiscard]] virtual std::size_t choose(std::span<const candidate> candidates, thread_id current) = 0;
 
   // Called after each run with the number of scheduling points it had (including those with one
@@ -33,6 +35,11 @@ class strategy {
 
   [[nodiscard]] virtual std::string_view name() const = 0;
 };
+
+// How many candidates do not wait for progress (at least one, by the contract of choose), and the
+// index into `candidates` of the n-th of them (n below that count).
+[[nodiscard]] std::size_t eligible_count(std::span<const candidate> candidates);
+[[nodiscard]] std::size_t eligible_index(std::span<const candidate> candidates, std::size_t n);
 
 enum class strategy_kind { random, pct, pos, dfs, bytes, portfolio };
 
