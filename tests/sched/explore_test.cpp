@@ -2,6 +2,7 @@
 // budget and replays identically; every correct twin passes every schedule.
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -421,6 +422,11 @@ void long_lost_update() {
 }
 
 TEST(LongRun, ItsReproduceLineNamesAFileThatReplaysIt) {
+  // The file's name depends only on the schedule, so this test run elsewhere at the same time (another
+  // build tree's ctest) would write and remove the same file in a shared temporary directory.
+  char private_tmp[] = "/tmp/weft-longrun-XXXXXX";
+  ASSERT_NE(::mkdtemp(private_tmp), nullptr);
+  ::setenv("TMPDIR", private_tmp, 1);
   const auto options = with("random", 20).max_steps(250'000);
   weft::explore_result found = weft::explore(long_lost_update, options);
   ASSERT_EQ(found.kind, failure::user_check) << found.report;
@@ -448,6 +454,8 @@ TEST(LongRun, ItsReproduceLineNamesAFileThatReplaysIt) {
   EXPECT_FALSE(direct.diverged) << direct.divergence;
   EXPECT_EQ(direct.kind, failure::user_check) << direct.report;
   std::remove(shown.substr(1).c_str());
+  ::rmdir(private_tmp);
+  ::unsetenv("TMPDIR");
 }
 
 TEST(LongRun, AReplayOfAMissingScheduleFileSaysWhichFile) {
