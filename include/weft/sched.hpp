@@ -9,7 +9,8 @@
 // rwlock, condition variable, semaphore, barrier, sched_yield, sleeps), so std::thread, std::mutex,
 // std::shared_mutex, std::condition_variable and std::this_thread::* are covered; plus
 // weft::yield_point() and every operation of weft::atomic<T>. Sleeps and timed waits use virtual time.
-// Code weft does not see (a raw futex, std::atomic spin loops, blocking I/O) runs uncontrolled: a
+// Code weft does not see (a futex issued without libc's syscall(), std::atomic spin loops, blocking
+// I/O) runs uncontrolled: a
 // watchdog releases a thread that reaches no scheduling point for a while, and the run is then marked
 // uncontrolled rather than hung.
 #pragma once

@@ -41,6 +41,20 @@ void remember_barrier(pthread_barrier_t* barrier, unsigned count);
 void forget_barrier(pthread_barrier_t* barrier);
 int controlled_barrier_wait(managed_thread& me, pthread_barrier_t* barrier);
 
+// The arguments of syscall(SYS_futex, ...) as futex(2) names them. `timeout` doubles as val2, a count,
+// for the requeues and FUTEX_WAKE_OP.
+struct futex_call {
+  std::uint32_t* word = nullptr;
+  int op = 0;
+  std::uint32_t value = 0;
+  std::uintptr_t timeout = 0;
+  std::uint32_t* word2 = nullptr;
+  std::uint32_t value3 = 0;
+};
+// Returns as syscall() does: -1 with errno set on failure. Operations weft does not model (the PI
+// ones, FUTEX_FD), and any call of a released thread or of an ended run, go to the kernel.
+long controlled_futex(managed_thread& me, const futex_call& call);
+
 int controlled_join(managed_thread& me, pthread_t thread, void** result);
 int controlled_detach(managed_thread& me, pthread_t thread);
 void controlled_yield(managed_thread& me);

@@ -185,6 +185,7 @@ managed_thread* run::choose_next(thread_id current) {
         if (thread.state == thread_state::blocked && thread.deadline_ns && *thread.deadline_ns <= now_ns_) {
           thread.state = thread_state::runnable;
           thread.timed_out = true;
+          futexes_.remove(thread.id);  // a futex waiter that timed out is no longer in its queue
         }
       }
       continue;
@@ -270,6 +271,10 @@ bool run::block(managed_thread& me, operation on, std::optional<std::int64_t> de
   }
   if (ended_.load(std::memory_order_acquire) != 0) return true;
   model_guard guard(model_lock_);
+  return block_locked(me, on, deadline_ns);
+}
+
+bool run::block_locked(managed_thread& me, operation on, std::optional<std::int64_t> deadline_ns) {
   progress_.fetch_add(1, std::memory_order_relaxed);
   me.state = thread_state::blocked;
   me.waiting_for = on;
@@ -305,6 +310,48 @@ std::size_t run::wake(std::uintptr_t object, std::size_t count) {
   }
   if (woken > 0) resume_if_idle(0);
   return woken;
+}
+
+run::futex_wait_result run::futex_wait(managed_thread& me, const std::uint32_t* word, std::uint32_t expected,
+                                       std::uint32_t bitset, std::optional<std::int64_t> deadline_ns) {
+  const auto address = reinterpret_cast<std::uintptr_t>(word);
+  model_guard guard(model_lock_);
+  if (__atomic_load_n(word, __ATOMIC_SEQ_CST) != expected) return futex_wait_result::value_changed;
+  futexes_.enqueue(me.id, address, bitset);
+  const bool woken = block_locked(me, {op_kind::futex_wait, address}, deadline_ns);
+  return woken ? futex_wait_result::woken : futex_wait_result::timed_out;
+}
+
+std::size_t run::futex_wake(std::uintptr_t word, std::uint32_t bitset, std::size_t count) {
+  if (ended_.load(std::memory_order_acquire) != 0) return 0;
+  model_guard guard(model_lock_);
+  std::size_t woken = 0;
+  for (thread_id waiter : futexes_.take(word, bitset, count)) {
+    if (threads_[waiter].state != thread_state::blocked) continue;
+    threads_[waiter].state = thread_state::runnable;
+    ++woken;
+  }
+  if (woken > 0) resume_if_idle(0);
+  return woken;
+}
+
+std::size_t run::futex_requeue(std::uintptr_t from, std::size_t wake_count, std::uintptr_t to,
+                               std::size_t requeue_count) {
+  if (ended_.load(std::memory_order_acquire) != 0) return 0;
+  model_guard guard(model_lock_);
+  std::size_t woken = 0;
+  for (thread_id waiter : futexes_.take(from, ~std::uint32_t{0}, wake_count)) {
+    if (threads_[waiter].state != thread_state::blocked) continue;
+    threads_[waiter].state = thread_state::runnable;
+    ++woken;
+  }
+  const std::vector<thread_id> moved = futexes_.requeue(from, to, requeue_count);
+  for (thread_id waiter : moved) {
+    threads_[waiter].waiting_for.object = to;
+    threads_[waiter].next.object = to;
+  }
+  if (woken > 0) resume_if_idle(0);
+  return woken + moved.size();
 }
 
 void run::wait_for_first_turn(managed_thread& me) {

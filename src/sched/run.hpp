@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "sched/futex_queues.hpp"
 #include "sched/happens_before.hpp"
 #include "sched/managed_thread.hpp"
 #include "sched/race_detector.hpp"
@@ -66,6 +67,19 @@ class run {
   bool block(managed_thread& me, operation on, std::optional<std::int64_t> deadline_ns);
   // Makes up to `count` threads blocked on `object` runnable, oldest first. Returns how many.
   std::size_t wake(std::uintptr_t object, std::size_t count);
+  // syscall(SYS_futex): the futex queues are the run's (futex_queues.hpp) and are changed only here.
+  enum class futex_wait_result { woken, timed_out, value_changed };
+  // `me` waits on the 32-bit `word` while it still holds `expected` (compared with the model locked, so
+  // no wake slips in between), for a wake whose bitset meets `bitset`, or until the virtual deadline.
+  // After a wake, me.waiting_for.object is the word it was woken on (a requeue may have moved it).
+  futex_wait_result futex_wait(managed_thread& me, const std::uint32_t* word, std::uint32_t expected,
+                               std::uint32_t bitset, std::optional<std::int64_t> deadline_ns);
+  // Makes up to `count` waiters on `word` whose bitset meets `bitset` runnable, oldest first.
+  std::size_t futex_wake(std::uintptr_t word, std::uint32_t bitset, std::size_t count);
+  // Wakes up to `wake_count` waiters on `from` and moves up to `requeue_count` more to `to`. Returns
+  // both together, as the kernel does.
+  std::size_t futex_requeue(std::uintptr_t from, std::size_t wake_count, std::uintptr_t to,
+                            std::size_t requeue_count);
   // Records a thread about to be created by `creator`; it starts runnable with op start.
   managed_thread& add_thread();
   // In a new thread: waits for its first turn.
@@ -114,6 +128,7 @@ class run {
   void resume_if_idle(thread_id current);
   [[nodiscard]] std::vector<candidate> candidates() const;
   void park(managed_thread& me);
+  bool block_locked(managed_thread& me, operation on, std::optional<std::int64_t> deadline_ns);
   void hand_baton_to(managed_thread& next);
   void wait_for_baton(managed_thread& me);
   [[nodiscard]] std::string describe_blocked() const;
@@ -127,6 +142,8 @@ class run {
   std::int64_t now_ns_ = 0;
   bool uncontrolled_ = false;
   const std::function<void()>* test_ = nullptr;
+
+  futex_queues futexes_;  // under model_lock_, like the thread states it must agree with
 
   std::atomic<bool> test_thread_returned_{false};
   std::atomic<std::uint32_t> ended_{0};     // 1 once the run has an outcome; the controller waits on it
