@@ -1,6 +1,7 @@
-// syscall(), for SYS_futex: libstdc++'s std::atomic<T>::wait/notify, std::latch, std::barrier,
-// std::counting_semaphore and std::future, and abseil's Mutex and Notification, all reach the kernel's
-// futex through it. Every other number, and every caller outside a controlled run, goes straight on.
+// syscall(), for SYS_futex (and SYS_futex_waitv where the headers define it): libstdc++'s
+// std::atomic<T>::wait/notify, std::latch, std::barrier, std::counting_semaphore and std::future, and
+// abseil's Mutex and Notification, all reach the kernel's futex through it. Every other number, and every
+// caller outside a controlled run, goes straight on.
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -39,5 +40,15 @@ WEFT_INTERPOSER long syscall(long number, ...) noexcept {
                 reinterpret_cast<std::uint32_t*>(argument[4]), static_cast<std::uint32_t>(argument[5])});
     }
   }
+#ifdef SYS_futex_waitv
+  if (number == SYS_futex_waitv) {
+    if (auto* me = managed_self_at(__builtin_return_address(0))) {
+      return weft::sched::controlled_futex_waitv(
+          *me, reinterpret_cast<const futex_waitv*>(argument[0]), static_cast<unsigned>(argument[1]),
+          static_cast<unsigned>(argument[2]), reinterpret_cast<const timespec*>(argument[3]),
+          static_cast<clockid_t>(argument[4]));
+    }
+  }
+#endif
   return real().syscall(number, argument[0], argument[1], argument[2], argument[3], argument[4], argument[5]);
 }

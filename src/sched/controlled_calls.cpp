@@ -8,6 +8,7 @@
 #include <limits>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 #include "intercept/real_calls.hpp"
 #include "sched/run.hpp"
@@ -348,7 +349,8 @@ long futex_wait(managed_thread& me, const futex_call& call, int command) {
                      ? current.now_ns() + timeout->tv_sec * 1'000'000'000LL + timeout->tv_nsec
                      : to_virtual(current, clock, *timeout);
   }
-  switch (current.futex_wait(me, call.word, call.value, bitset, give_up_at)) {
+  const run::futex_expectation expectation{call.word, call.value, bitset};
+  switch (current.futex_wait(me, {&expectation, 1}, give_up_at)) {
     case run::futex_wait_result::value_changed:
       return fail_with(EAGAIN);
     case run::futex_wait_result::timed_out:
@@ -426,6 +428,56 @@ long controlled_futex(managed_thread& me, const futex_call& call) {
       return forward_futex(call);
   }
 }
+
+#ifdef SYS_futex_waitv
+long controlled_futex_waitv(managed_thread& me, const futex_waitv* waiters, unsigned count, unsigned flags,
+                            const timespec* timeout, clockid_t clock) {
+  // The kernel's FUTEX_32 (FUTEX2_SIZE_U32 in newer headers): the only word size it waits on.
+  constexpr std::uint32_t size_32 = 2;
+  const bool outside = me.state == thread_state::released || me.owner->ended();
+  if (outside || waiters == nullptr) {
+    return real().syscall(SYS_futex_waitv, waiters, count, flags, timeout, clock);
+  }
+  if (flags != 0 || count == 0 || count > FUTEX_WAITV_MAX) return fail_with(EINVAL);
+  if (timeout != nullptr && ((clock != CLOCK_MONOTONIC && clock != CLOCK_REALTIME) || !valid(*timeout))) {
+    return fail_with(EINVAL);
+  }
+  std::vector<run::futex_expectation> words;
+  {
+    inside_weft internal;
+    for (unsigned index = 0; index < count; ++index) {
+      const futex_waitv& waiter = waiters[index];
+      const bool known_flags = (waiter.flags & ~(size_32 | FUTEX_PRIVATE_FLAG)) == 0;
+      if (!known_flags || (waiter.flags & size_32) == 0 || waiter.__reserved != 0 ||
+          waiter.val > std::numeric_limits<std::uint32_t>::max()) {
+        return fail_with(EINVAL);
+      }
+      const auto* word = reinterpret_cast<const std::uint32_t*>(static_cast<std::uintptr_t>(waiter.uaddr));
+      if (word == nullptr || address_of(word) % alignof(std::uint32_t) != 0) return fail_with(EINVAL);
+      words.push_back({word, static_cast<std::uint32_t>(waiter.val), any_bit});
+    }
+  }
+  inside_weft internal;
+  run& current = *me.owner;
+  current.point(me, {op_kind::futex_wait, address_of(words.front().word)});
+  std::optional<std::int64_t> give_up_at;
+  if (timeout != nullptr) give_up_at = to_virtual(current, clock, *timeout);
+  switch (current.futex_wait(me, words, give_up_at)) {
+    case run::futex_wait_result::value_changed:
+      return fail_with(EAGAIN);
+    case run::futex_wait_result::timed_out:
+      return fail_with(ETIMEDOUT);
+    case run::futex_wait_result::woken:
+      break;
+  }
+  const std::uintptr_t woken_on = me.waiting_for.object;
+  current.order.acquire(me.id, woken_on);
+  for (unsigned index = 0; index < count; ++index) {
+    if (address_of(words[index].word) == woken_on) return static_cast<long>(index);
+  }
+  return 0;  // released while waiting: a spurious wake of the first word
+}
+#endif
 
 int controlled_join(managed_thread& me, pthread_t thread, void** result) {
   {

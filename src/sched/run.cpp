@@ -312,13 +312,20 @@ std::size_t run::wake(std::uintptr_t object, std::size_t count) {
   return woken;
 }
 
-run::futex_wait_result run::futex_wait(managed_thread& me, const std::uint32_t* word, std::uint32_t expected,
-                                       std::uint32_t bitset, std::optional<std::int64_t> deadline_ns) {
-  const auto address = reinterpret_cast<std::uintptr_t>(word);
+run::futex_wait_result run::futex_wait(managed_thread& me, std::span<const futex_expectation> words,
+                                       std::optional<std::int64_t> deadline_ns) {
   model_guard guard(model_lock_);
-  if (__atomic_load_n(word, __ATOMIC_SEQ_CST) != expected) return futex_wait_result::value_changed;
-  futexes_.enqueue(me.id, address, bitset);
-  const bool woken = block_locked(me, {op_kind::futex_wait, address}, deadline_ns);
+  // Released since its point: it may not be descheduled any more, and a futex wait may end early.
+  if (me.state == thread_state::released || words.empty()) return futex_wait_result::woken;
+  for (const futex_expectation& each : words) {
+    if (__atomic_load_n(each.word, __ATOMIC_SEQ_CST) != each.expected)
+      return futex_wait_result::value_changed;
+  }
+  for (const futex_expectation& each : words) {
+    futexes_.enqueue(me.id, reinterpret_cast<std::uintptr_t>(each.word), each.bitset);
+  }
+  const auto first = reinterpret_cast<std::uintptr_t>(words.front().word);
+  const bool woken = block_locked(me, {op_kind::futex_wait, first}, deadline_ns);
   return woken ? futex_wait_result::woken : futex_wait_result::timed_out;
 }
 
@@ -329,6 +336,9 @@ std::size_t run::futex_wake(std::uintptr_t word, std::uint32_t bitset, std::size
   for (thread_id waiter : futexes_.take(word, bitset, count)) {
     if (threads_[waiter].state != thread_state::blocked) continue;
     threads_[waiter].state = thread_state::runnable;
+    // A futex_waitv waiter is in several queues and leaves them all, knowing which word woke it.
+    threads_[waiter].waiting_for.object = word;
+    futexes_.remove(waiter);
     ++woken;
   }
   if (woken > 0) resume_if_idle(0);
@@ -343,6 +353,8 @@ std::size_t run::futex_requeue(std::uintptr_t from, std::size_t wake_count, std:
   for (thread_id waiter : futexes_.take(from, ~std::uint32_t{0}, wake_count)) {
     if (threads_[waiter].state != thread_state::blocked) continue;
     threads_[waiter].state = thread_state::runnable;
+    threads_[waiter].waiting_for.object = from;
+    futexes_.remove(waiter);
     ++woken;
   }
   const std::vector<thread_id> moved = futexes_.requeue(from, to, requeue_count);

@@ -8,6 +8,7 @@
 #include <deque>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -69,11 +70,17 @@ class run {
   std::size_t wake(std::uintptr_t object, std::size_t count);
   // syscall(SYS_futex): the futex queues are the run's (futex_queues.hpp) and are changed only here.
   enum class futex_wait_result { woken, timed_out, value_changed };
-  // `me` waits on the 32-bit `word` while it still holds `expected` (compared with the model locked, so
-  // no wake slips in between), for a wake whose bitset meets `bitset`, or until the virtual deadline.
-  // After a wake, me.waiting_for.object is the word it was woken on (a requeue may have moved it).
-  futex_wait_result futex_wait(managed_thread& me, const std::uint32_t* word, std::uint32_t expected,
-                               std::uint32_t bitset, std::optional<std::int64_t> deadline_ns);
+  struct futex_expectation {
+    const std::uint32_t* word = nullptr;
+    std::uint32_t expected = 0;
+    std::uint32_t bitset = ~std::uint32_t{0};
+  };
+  // `me` waits on every word while each still holds its expected value (compared with the model
+  // locked, so no wake slips in between), for a wake on any of them whose bitset meets the word's, or
+  // until the virtual deadline. After a wake, me.waiting_for.object is the word it was woken on (a
+  // requeue may have moved it there).
+  futex_wait_result futex_wait(managed_thread& me, std::span<const futex_expectation> words,
+                               std::optional<std::int64_t> deadline_ns);
   // Makes up to `count` waiters on `word` whose bitset meets `bitset` runnable, oldest first.
   std::size_t futex_wake(std::uintptr_t word, std::uint32_t bitset, std::size_t count);
   // Wakes up to `wake_count` waiters on `from` and moves up to `requeue_count` more to `to`. Returns

@@ -140,6 +140,46 @@ TEST(RawFutex, WakeOpChangesTheSecondWordAndWakesOnTheComparison) {
   EXPECT_FALSE(result.uncontrolled);
 }
 
+#ifdef SYS_futex_waitv
+// A futex_waitv waiter on two words is woken by a wake on the second, returns its index, and leaves
+// the first word's queue; a changed value returns EAGAIN; a deadline passes in virtual time.
+TEST(RawFutex, WaitvWakesOnAnyWordAndSaysWhich) {
+  const weft::explore_result result = once([] {
+    std::uint32_t words[2] = {0, 0};
+    constexpr std::uint32_t size_32 = 2;
+    futex_waitv waiters[2] = {};
+    for (int index = 0; index < 2; ++index) {
+      waiters[index].uaddr = reinterpret_cast<std::uintptr_t>(&words[index]);
+      waiters[index].flags = size_32 | FUTEX_PRIVATE_FLAG;
+    }
+    long woken_index = -1;
+    std::thread waiter(
+        [&] { woken_index = syscall(SYS_futex_waitv, waiters, 2, 0, nullptr, CLOCK_MONOTONIC); });
+    const timespec a_moment{0, 1000};
+    nanosleep(&a_moment, nullptr);
+    weft::expect(futex(&words[1], FUTEX_WAKE_PRIVATE, 1) == 1, "the wake on the second word found nobody");
+    waiter.join();
+    weft::expect(woken_index == 1, "futex_waitv did not say the second word woke it");
+    weft::expect(futex(&words[0], FUTEX_WAKE_PRIVATE, 1) == 0, "the waiter stayed in the first word's queue");
+
+    words[0] = 7;
+    errno = 0;
+    weft::expect(syscall(SYS_futex_waitv, waiters, 2, 0, nullptr, CLOCK_MONOTONIC) == -1 && errno == EAGAIN,
+                 "a changed word did not return EAGAIN");
+    words[0] = 0;
+    timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    const timespec deadline{now.tv_sec + 10, now.tv_nsec};
+    errno = 0;
+    weft::expect(
+        syscall(SYS_futex_waitv, waiters, 2, 0, &deadline, CLOCK_REALTIME) == -1 && errno == ETIMEDOUT,
+        "the deadline did not pass");
+  });
+  EXPECT_FALSE(result.failed()) << result.report;
+  EXPECT_FALSE(result.uncontrolled);
+}
+#endif
+
 // Waiters nobody will wake: a deadlock, reported with the futex they wait on.
 TEST(RawFutex, WaitersNobodyWakesAreADeadlock) {
   const weft::explore_result result = once([] {
