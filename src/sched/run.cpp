@@ -169,6 +169,7 @@ managed_thread* run::choose_next(thread_id current) {
   for (;;) {
     std::vector<candidate> runnable = candidates();
     if (!runnable.empty()) {
+      futex_stall_.store(false, std::memory_order_relaxed);
       const std::size_t chosen = runnable.size() > 1 ? chooser_.choose(runnable, current) : 0;
       return &threads_[runnable[std::min(chosen, runnable.size() - 1)].thread];
     }
@@ -196,19 +197,58 @@ managed_thread* run::choose_next(thread_id current) {
       test_thread.state = thread_state::runnable;
       continue;
     }
-    std::vector<int> tids;
+    bool any_blocked = false;
     for (const managed_thread& thread : threads_) {
       if (thread.state == thread_state::released) return nullptr;
-      if (thread.state == thread_state::blocked) tids.push_back(thread.tid);
+      if (thread.state == thread_state::blocked) any_blocked = true;
     }
-    if (!tids.empty()) {
-      // Worded before the call: its arguments are evaluated in no set order, and one moves tids.
-      std::string message = "weft: deadlock after " + std::to_string(steps_) + " steps: all " +
-                            std::to_string(tids.size()) + " threads are blocked:" + describe_blocked();
-      end_run(run_end_kind::deadlock, std::move(message), std::move(tids));
-    }
+    if (any_blocked && !begin_futex_stall()) end_in_deadlock();
     return nullptr;
   }
+}
+
+void run::end_in_deadlock() {
+  futex_stall_.store(false, std::memory_order_release);
+  std::vector<int> tids;
+  for (const managed_thread& thread : threads_) {
+    if (thread.state == thread_state::blocked) tids.push_back(thread.tid);
+  }
+  // Worded before the call: its arguments are evaluated in no set order, and one moves tids.
+  std::string message = "weft: deadlock after " + std::to_string(steps_) + " steps: all " +
+                        std::to_string(tids.size()) + " threads are blocked:" + describe_blocked();
+  end_run(run_end_kind::deadlock, std::move(message), std::move(tids));
+}
+
+bool run::begin_futex_stall() {
+  if (futex_stall_.load(std::memory_order_acquire)) return true;
+  stall_words_.clear();
+  for (const managed_thread& thread : threads_) {
+    if (thread.state != thread_state::blocked || thread.waiting_for.kind != op_kind::futex_wait) continue;
+    const auto* word = reinterpret_cast<const std::uint32_t*>(thread.waiting_for.object);
+    stall_words_.emplace_back(thread.id, __atomic_load_n(word, __ATOMIC_SEQ_CST));
+  }
+  if (stall_words_.empty()) return false;
+  futex_stall_.store(true, std::memory_order_release);
+  return true;
+}
+
+bool run::wake_futex_waiters_whose_word_changed() {
+  bool woke = false;
+  for (const auto& [waiter, seen] : stall_words_) {
+    managed_thread& thread = threads_[waiter];
+    if (thread.state != thread_state::blocked || thread.waiting_for.kind != op_kind::futex_wait) continue;
+    const auto* word = reinterpret_cast<const std::uint32_t*>(thread.waiting_for.object);
+    if (__atomic_load_n(word, __ATOMIC_SEQ_CST) == seen) continue;
+    thread.state = thread_state::runnable;
+    futexes_.remove(waiter);
+    woke = true;
+  }
+  if (!woke) return false;
+  // Woken by a thread weft does not control: this run's schedule no longer decides everything.
+  uncontrolled_ = true;
+  futex_stall_.store(false, std::memory_order_release);
+  resume_if_idle(0);
+  return true;
 }
 
 void run::dispatch(managed_thread& me, bool me_waits) {
@@ -542,6 +582,15 @@ void run::watch(std::chrono::steady_clock::time_point started) {
                   " ms and was abandoned; its threads are left running",
               std::move(tids));
       return;
+    }
+    if (futex_stall_.load(std::memory_order_acquire)) {
+      model_guard guard(model_lock_);
+      if (!futex_stall_.load(std::memory_order_acquire) || wake_futex_waiters_whose_word_changed()) {
+        last_change = now;
+      } else if (now - last_change >= limits_.watchdog) {
+        end_in_deadlock();
+      }
+      continue;
     }
     if (now - last_change < limits_.watchdog) continue;
     // The running thread has not reached a scheduling point for a while: it runs code weft does not

@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "sched/futex_queues.hpp"
@@ -136,6 +137,12 @@ class run {
   [[nodiscard]] std::vector<candidate> candidates() const;
   void park(managed_thread& me);
   bool block_locked(managed_thread& me, operation on, std::optional<std::int64_t> deadline_ns);
+  // Every thread is blocked, some on futexes, which a thread outside the run may still wake (a pool
+  // made before the run fulfilling a future). Instead of a deadlock at once, the watchdog watches those
+  // words for one watchdog period: a word that changes wakes its waiter (the run is then uncontrolled).
+  [[nodiscard]] bool begin_futex_stall();
+  [[nodiscard]] bool wake_futex_waiters_whose_word_changed();
+  void end_in_deadlock();
   void hand_baton_to(managed_thread& next);
   void wait_for_baton(managed_thread& me);
   [[nodiscard]] std::string describe_blocked() const;
@@ -150,7 +157,9 @@ class run {
   bool uncontrolled_ = false;
   const std::function<void()>* test_ = nullptr;
 
-  futex_queues futexes_;  // under model_lock_, like the thread states it must agree with
+  futex_queues futexes_;                  // under model_lock_, like the thread states it must agree with
+  std::atomic<bool> futex_stall_{false};  // set and cleared under model_lock_
+  std::vector<std::pair<thread_id, std::uint32_t>> stall_words_;  // each stalled waiter's word then
 
   std::atomic<bool> test_thread_returned_{false};
   std::atomic<std::uint32_t> ended_{0};     // 1 once the run has an outcome; the controller waits on it

@@ -3,6 +3,7 @@
 // them costs the watchdog and leaves the run uncontrolled.
 #include <atomic>
 #include <barrier>
+#include <chrono>
 #include <future>
 #include <latch>
 #include <mutex>
@@ -45,6 +46,33 @@ TEST(Future, ValueReadBeforeItWasWrittenIsFound) {
 
 TEST(Future, ValueWrittenBeforeTheResultPassesEveryStrategy) {
   weft_test::passes_every_strategy([] { future_program(true); });
+}
+
+// A worker made before the run, so outside it, fulfils each run's promise: the waiter sleeps on a
+// futex only that worker wakes. Not a deadlock: the run goes on, uncontrolled.
+TEST(Future, FulfilledByAThreadOutsideTheRunIsNoDeadlock) {
+  std::atomic<std::promise<int>*> handed{nullptr};
+  std::atomic<bool> stop{false};
+  std::thread outside([&] {
+    while (!stop.load()) {
+      if (std::promise<int>* promise = handed.exchange(nullptr)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        promise->set_value(42);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  });
+  const weft::explore_result result = weft::explore(
+      [&] {
+        std::promise<int> promise;
+        std::future<int> future = promise.get_future();
+        handed.store(&promise);
+        weft::expect(future.get() == 42, "wrong value");
+      },
+      weft::explore_options().strategy("random").iterations(5).quiet());
+  stop.store(true);
+  outside.join();
+  EXPECT_FALSE(result.failed()) << result.report;
 }
 
 // Workers count down a latch; the main thread waits on it and sums their results. The buggy workers
