@@ -37,6 +37,8 @@ class explore_options {
   explore_options& preemption_bound(int bound);               // dfs; default 2
   explore_options& max_steps(std::size_t steps);              // livelock bound per run; default 100,000
   // A thread that reaches no scheduling point for this long is released (the run is uncontrolled).
+  // Also how long a run whose threads all wait, some on futexes, waits for a wake from a thread
+  // outside it before reporting a deadlock.
   explore_options& watchdog(std::chrono::milliseconds timeout);  // default 1 s
   // Bytes that decide each choice, for the "bytes" strategy; copied.
   explore_options& bytes(std::string_view decisions);
