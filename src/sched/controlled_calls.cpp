@@ -253,6 +253,16 @@ bool valid(const timespec& time) {
   return time.tv_sec >= 0 && time.tv_nsec >= 0 && time.tv_nsec < 1'000'000'000;
 }
 
+// A futex deadline in virtual time, or none for one so far away that it would overflow the clock
+// (std::future::wait_until(time_point::max()) passes such a one).
+std::optional<std::int64_t> futex_deadline(const run& current, clockid_t clock, const timespec& time,
+                                           bool relative) {
+  constexpr std::time_t never = 4'000'000'000;  // seconds: past 2096, and far from overflowing
+  if (time.tv_sec >= never) return std::nullopt;
+  if (relative) return current.now_ns() + time.tv_sec * 1'000'000'000LL + time.tv_nsec;
+  return to_virtual(current, clock, time);
+}
+
 // The kernel wakes at least one waiter even when asked for none.
 std::size_t wake_count(std::uint32_t value) {
   return std::max<std::size_t>(1, static_cast<std::size_t>(static_cast<int>(value) > 0 ? value : 0));
@@ -345,9 +355,7 @@ long futex_wait(managed_thread& me, const futex_call& call, int command) {
   if (timeout != nullptr) {
     // FUTEX_WAIT's timeout is relative; FUTEX_WAIT_BITSET's absolute, on the clock the flag names.
     const clockid_t clock = (call.op & FUTEX_CLOCK_REALTIME) != 0 ? CLOCK_REALTIME : CLOCK_MONOTONIC;
-    give_up_at = command == FUTEX_WAIT
-                     ? current.now_ns() + timeout->tv_sec * 1'000'000'000LL + timeout->tv_nsec
-                     : to_virtual(current, clock, *timeout);
+    give_up_at = futex_deadline(current, clock, *timeout, command == FUTEX_WAIT);
   }
   const run::futex_expectation expectation{call.word, call.value, bitset};
   switch (current.futex_wait(me, {&expectation, 1}, give_up_at)) {
@@ -411,6 +419,10 @@ long controlled_futex(managed_thread& me, const futex_call& call) {
     }
     case FUTEX_WAKE_OP: {
       if (call.word2 == nullptr) return fail_with(EFAULT);
+      // The kernel knows five operations and six comparisons.
+      if (((call.value3 >> 28) & 7) > FUTEX_OP_XOR || ((call.value3 >> 24) & 15) > FUTEX_OP_CMP_GE) {
+        return fail_with(ENOSYS);
+      }
       current.point(me, {op_kind::futex_wake, word});
       current.order.release(me.id, word);
       current.order.release(me.id, address_of(call.word2));
@@ -461,7 +473,7 @@ long controlled_futex_waitv(managed_thread& me, const futex_waitv* waiters, unsi
   run& current = *me.owner;
   current.point(me, {op_kind::futex_wait, address_of(words.front().word)});
   std::optional<std::int64_t> give_up_at;
-  if (timeout != nullptr) give_up_at = to_virtual(current, clock, *timeout);
+  if (timeout != nullptr) give_up_at = futex_deadline(current, clock, *timeout, false);
   switch (current.futex_wait(me, words, give_up_at)) {
     case run::futex_wait_result::value_changed:
       return fail_with(EAGAIN);

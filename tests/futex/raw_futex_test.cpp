@@ -9,6 +9,7 @@
 #include <climits>
 #include <cstdint>
 #include <ctime>
+#include <limits>
 #include <thread>
 
 #include "futex/futex_programs.hpp"
@@ -68,6 +69,26 @@ TEST(RawFutex, TimeoutsPassInVirtualTime) {
                  "absolute wait on the real-time clock did not time out");
     clock_gettime(CLOCK_REALTIME, &now);
     weft::expect(now.tv_sec >= wall_deadline.tv_sec, "virtual time did not reach the real-time deadline");
+  });
+  EXPECT_FALSE(result.failed()) << result.report;
+  EXPECT_FALSE(result.uncontrolled);
+}
+
+// A deadline too far to count in nanoseconds (as std::future::wait_until(time_point::max()) may pass)
+// is no deadline: the waiter waits for the wake.
+TEST(RawFutex, FarDeadlinesWaitForTheWake) {
+  const weft::explore_result result = once([] {
+    std::uint32_t word = 0;
+    long waited = -1;
+    std::thread waiter([&] {
+      const timespec far{std::numeric_limits<std::time_t>::max(), 0};
+      waited = futex(&word, FUTEX_WAIT_BITSET_PRIVATE, 0, &far, nullptr, FUTEX_BITSET_MATCH_ANY);
+    });
+    const timespec a_moment{0, 1000};
+    nanosleep(&a_moment, nullptr);
+    futex(&word, FUTEX_WAKE_PRIVATE, 1);
+    waiter.join();
+    weft::expect(waited == 0, "the far deadline passed");
   });
   EXPECT_FALSE(result.failed()) << result.report;
   EXPECT_FALSE(result.uncontrolled);
