@@ -7,7 +7,7 @@ packages=(
   cmake ninja-build g++ pkg-config libc6-dbg
   libunwind-dev libdw-dev liblzma-dev elfutils
   googletest catch2 nlohmann-json3-dev libbenchmark-dev libcli11-dev
-  clang libclang-rt-14-dev zlib1g-dev
+  clang libclang-rt-14-dev zlib1g-dev libabsl-dev
 )
 
 missing=()

@@ -224,6 +224,9 @@ def bench_scheduler(table, build, quick):
         table.add(section, f"{threads} threads x 25 mutex-protected steps: schedules/s (random strategy)",
                   values[f"schedules_per_s_{threads}t_weft"], values[f"schedules_per_s_{threads}t_native"],
                   "same test run natively, runs/s", "runs/s")
+    table.add(section, "pool of 2 workers, 4 jobs, results through std::future: schedules/s (random strategy)",
+              values["schedules_per_s_pool_future_weft"], values["schedules_per_s_pool_mutex_weft"],
+              "same pool, results through std::mutex + condvar, schedules/s", "runs/s")
 
 
 # --- 5. hooks --------------------------------------------------------------------------------------

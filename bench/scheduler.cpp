@@ -4,6 +4,9 @@
 //   Baseline: the same ping-pong natively, through a mutex and condition variable.
 // - Schedules per second of bench::counter_test (2 threads x 25 steps, 8 threads x 25 steps) under
 //   weft::explore with the random strategy, against the same test run natively back to back.
+// - Schedules per second of a two-worker pool that runs 4 jobs and hands each result back through a
+//   std::future (libstdc++ waits on a futex, which weft models), against the same pool handing results
+//   back through a std::mutex and std::condition_variable.
 // Controlled and native measurements alternate in blocks of equal duration.
 //
 // Usage: bench_scheduler <repetitions> <block ms>. Prints "name<TAB>value" lines.
@@ -16,6 +19,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -113,6 +120,90 @@ double controlled_rate(int threads, int steps, std::chrono::milliseconds block) 
   return static_cast<double>(result.schedules) / seconds;
 }
 
+// A result slot a job fills and its submitter waits for, as std::future does, but through a mutex.
+struct mutex_result {
+  std::mutex mutex;
+  std::condition_variable filled;
+  bool ready = false;
+  int value = 0;
+};
+
+// Two workers take jobs from a queue; each job's result goes back through a std::future or a
+// mutex_result. The test submits 4 jobs and waits for every result.
+void pool_test(bool through_futures) {
+  std::mutex queue_mutex;
+  std::condition_variable queued;
+  std::deque<std::function<void()>> jobs;
+  bool closing = false;
+  auto work = [&] {
+    for (;;) {
+      std::function<void()> job;
+      {
+        std::unique_lock lock(queue_mutex);
+        queued.wait(lock, [&] { return closing || !jobs.empty(); });
+        if (jobs.empty()) return;
+        job = std::move(jobs.front());
+        jobs.pop_front();
+      }
+      job();
+    }
+  };
+  auto submit = [&](std::function<void()> job) {
+    std::lock_guard lock(queue_mutex);
+    jobs.push_back(std::move(job));
+    queued.notify_one();
+  };
+  std::thread first(work), second(work);
+  constexpr int job_count = 4;
+  int sum = 0;
+  if (through_futures) {
+    std::vector<std::future<int>> results;
+    for (int i = 0; i < job_count; ++i) {
+      auto task = std::make_shared<std::packaged_task<int()>>([i] { return i; });
+      results.push_back(task->get_future());
+      submit([task] { (*task)(); });
+    }
+    for (std::future<int>& result : results) sum += result.get();
+  } else {
+    std::vector<mutex_result> results(job_count);
+    for (int i = 0; i < job_count; ++i) {
+      submit([&slot = results[static_cast<std::size_t>(i)], i] {
+        std::lock_guard lock(slot.mutex);
+        slot.value = i;
+        slot.ready = true;
+        slot.filled.notify_one();
+      });
+    }
+    for (mutex_result& slot : results) {
+      std::unique_lock lock(slot.mutex);
+      slot.filled.wait(lock, [&] { return slot.ready; });
+      sum += slot.value;
+    }
+  }
+  {
+    std::lock_guard lock(queue_mutex);
+    closing = true;
+    queued.notify_all();
+  }
+  first.join();
+  second.join();
+  if (sum != 0 + 1 + 2 + 3) std::abort();
+}
+
+double controlled_pool_rate(bool through_futures, std::chrono::milliseconds block) {
+  const auto start = clock_type::now();
+  const weft::explore_result result = weft::explore(
+      [=] { pool_test(through_futures); },
+      weft::explore_options().strategy("random").iterations(1'000'000).time_budget(block).quiet());
+  const double seconds = ns_since(start) / 1e9;
+  if (result.failed() || result.uncontrolled) {
+    std::fprintf(stderr, "bench_scheduler: the pool test did not run cleanly under weft:\n%s\n",
+                 result.report.c_str());
+    std::exit(1);
+  }
+  return static_cast<double>(result.schedules) / seconds;
+}
+
 double native_rate(int threads, int steps, std::chrono::milliseconds block) {
   const auto start = clock_type::now();
   std::size_t runs = 0;
@@ -154,4 +245,12 @@ int main(int argc, char** argv) {
     std::printf("schedules_per_s_%dt_weft\t%.1f\n", threads, median(weft_rates));
     std::printf("schedules_per_s_%dt_native\t%.1f\n", threads, median(native_rates));
   }
+
+  std::vector<double> future_rates, mutex_rates;
+  for (int i = 0; i < repetitions; ++i) {
+    future_rates.push_back(controlled_pool_rate(true, block));
+    mutex_rates.push_back(controlled_pool_rate(false, block));
+  }
+  std::printf("schedules_per_s_pool_future_weft\t%.1f\n", median(future_rates));
+  std::printf("schedules_per_s_pool_mutex_weft\t%.1f\n", median(mutex_rates));
 }

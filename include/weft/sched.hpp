@@ -9,7 +9,8 @@
 // rwlock, condition variable, semaphore, barrier, sched_yield, sleeps), so std::thread, std::mutex,
 // std::shared_mutex, std::condition_variable and std::this_thread::* are covered; plus
 // weft::yield_point() and every operation of weft::atomic<T>. Sleeps and timed waits use virtual time.
-// Code weft does not see (a raw futex, std::atomic spin loops, blocking I/O) runs uncontrolled: a
+// Code weft does not see (a futex issued without libc's syscall(), std::atomic spin loops, blocking
+// I/O) runs uncontrolled: a
 // watchdog releases a thread that reaches no scheduling point for a while, and the run is then marked
 // uncontrolled rather than hung.
 #pragma once
@@ -45,6 +46,8 @@ class explore_options {
   explore_options& preemption_bound(int bound);               // dfs; default 2
   explore_options& max_steps(std::size_t steps);              // livelock bound per run; default 100,000
   // A thread that reaches no scheduling point for this long is released (the run is uncontrolled).
+  // Also how long a run whose threads all wait, some on futexes, waits for a wake from a thread
+  // outside it before reporting a deadlock.
   explore_options& watchdog(std::chrono::milliseconds timeout);  // default 1 s
   // Bytes that decide each choice, for the "bytes" strategy; copied.
   explore_options& bytes(std::string_view decisions);

@@ -56,6 +56,7 @@ real_functions resolve_all() {
   resolve(found.clock_gettime, "clock_gettime");
   resolve(found.gettimeofday, "gettimeofday");
   resolve(found.time, "time");
+  resolve(found.syscall, "syscall");
   return found;
 }
 

@@ -48,6 +48,7 @@ struct real_functions {
   int (*clock_gettime)(clockid_t, timespec*);
   int (*gettimeofday)(timeval*, void*);
   time_t (*time)(time_t*);
+  long (*syscall)(long, ...);
 };
 
 // Aborts with a message naming the symbol if one cannot be found.

@@ -1,9 +1,14 @@
 #include "sched/controlled_calls.hpp"
 
+#include <linux/futex.h>
+#include <sys/syscall.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <limits>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 #include "intercept/real_calls.hpp"
 #include "sched/run.hpp"
@@ -220,6 +225,271 @@ int controlled_barrier_wait(managed_thread& me, pthread_barrier_t* barrier) {
   current.order.acquire(me.id, object);
   return 0;
 }
+
+namespace {
+
+constexpr std::uint32_t any_bit = FUTEX_BITSET_MATCH_ANY;
+
+long forward_futex(const futex_call& call) {
+  return real().syscall(SYS_futex, call.word, call.op, call.value, call.timeout, call.word2, call.value3);
+}
+
+// Threads the model does not hold (released ones, threads outside the run) may wait on the word in
+// the kernel: every modeled wake wakes them too, up to what the model left of `count`.
+std::size_t wake_in_kernel(const std::uint32_t* word, int op, std::size_t count) {
+  if (count == 0) return 0;
+  const int limit = static_cast<int>(std::min<std::size_t>(count, std::numeric_limits<int>::max()));
+  const long woken =
+      real().syscall(SYS_futex, word, FUTEX_WAKE | (op & FUTEX_PRIVATE_FLAG), limit, nullptr, nullptr, 0);
+  return woken > 0 ? static_cast<std::size_t>(woken) : 0;
+}
+
+long fail_with(int error) {
+  errno = error;
+  return -1;
+}
+
+bool valid(const timespec& time) {
+  return time.tv_sec >= 0 && time.tv_nsec >= 0 && time.tv_nsec < 1'000'000'000;
+}
+
+// A futex deadline in virtual time, or none for one so far away that it would overflow the clock
+// (std::future::wait_until(time_point::max()) passes such a one).
+std::optional<std::int64_t> futex_deadline(const run& current, clockid_t clock, const timespec& time,
+                                           bool relative) {
+  constexpr std::time_t never = 4'000'000'000;  // seconds: past 2096, and far from overflowing
+  if (time.tv_sec >= never) return std::nullopt;
+  if (relative) return current.now_ns() + time.tv_sec * 1'000'000'000LL + time.tv_nsec;
+  return to_virtual(current, clock, time);
+}
+
+// The kernel wakes at least one waiter even when asked for none.
+std::size_t wake_count(std::uint32_t value) {
+  return std::max<std::size_t>(1, static_cast<std::size_t>(static_cast<int>(value) > 0 ? value : 0));
+}
+
+// FUTEX_WAKE_OP's encoded operation on word2: returns the old value and whether the comparison holds.
+std::pair<std::uint32_t, bool> apply_wake_op(std::uint32_t* word, std::uint32_t encoded) {
+  const unsigned operation = (encoded >> 28) & 7;
+  const unsigned comparison = (encoded >> 24) & 15;
+  // Both arguments are 12-bit signed fields.
+  std::int32_t argument = static_cast<std::int32_t>(encoded << 8) >> 20;
+  const std::int32_t compare_with = static_cast<std::int32_t>(encoded << 20) >> 20;
+  if ((encoded >> 28) & FUTEX_OP_OPARG_SHIFT) argument = static_cast<std::int32_t>(1u << (argument & 31));
+  std::uint32_t old = __atomic_load_n(word, __ATOMIC_RELAXED);
+  for (;;) {
+    const auto operand = static_cast<std::uint32_t>(argument);
+    std::uint32_t updated = old;
+    switch (operation) {
+      case FUTEX_OP_SET:
+        updated = operand;
+        break;
+      case FUTEX_OP_ADD:
+        updated = old + operand;
+        break;
+      case FUTEX_OP_OR:
+        updated = old | operand;
+        break;
+      case FUTEX_OP_ANDN:
+        updated = old & ~operand;
+        break;
+      case FUTEX_OP_XOR:
+        updated = old ^ operand;
+        break;
+      default:
+        break;
+    }
+    if (__atomic_compare_exchange_n(word, &old, updated, false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) break;
+  }
+  const auto seen = static_cast<std::int32_t>(old);
+  bool holds = false;
+  switch (comparison) {
+    case FUTEX_OP_CMP_EQ:
+      holds = seen == compare_with;
+      break;
+    case FUTEX_OP_CMP_NE:
+      holds = seen != compare_with;
+      break;
+    case FUTEX_OP_CMP_LT:
+      holds = seen < compare_with;
+      break;
+    case FUTEX_OP_CMP_LE:
+      holds = seen <= compare_with;
+      break;
+    case FUTEX_OP_CMP_GT:
+      holds = seen > compare_with;
+      break;
+    case FUTEX_OP_CMP_GE:
+      holds = seen >= compare_with;
+      break;
+    default:
+      break;
+  }
+  return {old, holds};
+}
+
+bool is_modeled(int command) {
+  switch (command) {
+    case FUTEX_WAIT:
+    case FUTEX_WAIT_BITSET:
+    case FUTEX_WAKE:
+    case FUTEX_WAKE_BITSET:
+    case FUTEX_REQUEUE:
+    case FUTEX_CMP_REQUEUE:
+    case FUTEX_WAKE_OP:
+      return true;
+    default:
+      return false;
+  }
+}
+
+long futex_wait(managed_thread& me, const futex_call& call, int command) {
+  run& current = *me.owner;
+  const std::uint32_t bitset = command == FUTEX_WAIT ? any_bit : call.value3;
+  if (bitset == 0) return fail_with(EINVAL);
+  const auto* timeout = reinterpret_cast<const timespec*>(call.timeout);
+  if (timeout != nullptr && !valid(*timeout)) return fail_with(EINVAL);
+  const std::uintptr_t word = address_of(call.word);
+  current.point(me, {op_kind::futex_wait, word});
+  std::optional<std::int64_t> give_up_at;
+  if (timeout != nullptr) {
+    // FUTEX_WAIT's timeout is relative; FUTEX_WAIT_BITSET's absolute, on the clock the flag names.
+    const clockid_t clock = (call.op & FUTEX_CLOCK_REALTIME) != 0 ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+    give_up_at = futex_deadline(current, clock, *timeout, command == FUTEX_WAIT);
+  }
+  const run::futex_expectation expectation{call.word, call.value, bitset};
+  switch (current.futex_wait(me, {&expectation, 1}, give_up_at)) {
+    case run::futex_wait_result::value_changed:
+      return fail_with(EAGAIN);
+    case run::futex_wait_result::timed_out:
+      return fail_with(ETIMEDOUT);
+    case run::futex_wait_result::woken:
+      break;
+  }
+  // Whatever the waker did before its wake happens before what the waiter does after it.
+  current.order.acquire(me.id, me.waiting_for.object);
+  return 0;
+}
+
+}  // namespace
+
+long controlled_futex(managed_thread& me, const futex_call& call) {
+  const int command = call.op & FUTEX_CMD_MASK;
+  const bool misaligned = call.word == nullptr || address_of(call.word) % alignof(std::uint32_t) != 0;
+  if (!is_modeled(command) || misaligned || me.state == thread_state::released || me.owner->ended()) {
+    return forward_futex(call);
+  }
+  inside_weft internal;
+  run& current = *me.owner;
+  const std::uintptr_t word = address_of(call.word);
+  switch (command) {
+    case FUTEX_WAIT:
+    case FUTEX_WAIT_BITSET:
+      return futex_wait(me, call, command);
+    case FUTEX_WAKE:
+    case FUTEX_WAKE_BITSET: {
+      const std::uint32_t bitset = command == FUTEX_WAKE ? any_bit : call.value3;
+      if (bitset == 0) return fail_with(EINVAL);
+      current.point(me, {op_kind::futex_wake, word});
+      current.order.release(me.id, word);
+      const std::size_t wanted = wake_count(call.value);
+      const std::size_t woken = current.futex_wake(word, bitset, wanted);
+      return static_cast<long>(woken + wake_in_kernel(call.word, call.op, wanted - woken));
+    }
+    case FUTEX_REQUEUE:
+    case FUTEX_CMP_REQUEUE: {
+      const auto requeue_count = static_cast<long>(call.timeout);
+      if (static_cast<int>(call.value) < 0 || requeue_count < 0 || call.word2 == nullptr) {
+        return fail_with(EINVAL);
+      }
+      current.point(me, {op_kind::futex_wake, word});
+      if (command == FUTEX_CMP_REQUEUE && __atomic_load_n(call.word, __ATOMIC_SEQ_CST) != call.value3) {
+        return fail_with(EAGAIN);
+      }
+      // A requeued waiter is woken later through word2: both carry what the requeuer did.
+      current.order.release(me.id, word);
+      current.order.release(me.id, address_of(call.word2));
+      const std::size_t moved = current.futex_requeue(word, call.value, address_of(call.word2),
+                                                      static_cast<std::size_t>(requeue_count));
+      // Waiters the model does not hold are woken or moved in the kernel alike.
+      const long in_kernel =
+          real().syscall(SYS_futex, call.word, FUTEX_REQUEUE | (call.op & FUTEX_PRIVATE_FLAG), call.value,
+                         requeue_count, call.word2, 0);
+      return static_cast<long>(moved) + std::max(0L, in_kernel);
+    }
+    case FUTEX_WAKE_OP: {
+      if (call.word2 == nullptr) return fail_with(EFAULT);
+      // The kernel knows five operations and six comparisons.
+      if (((call.value3 >> 28) & 7) > FUTEX_OP_XOR || ((call.value3 >> 24) & 15) > FUTEX_OP_CMP_GE) {
+        return fail_with(ENOSYS);
+      }
+      current.point(me, {op_kind::futex_wake, word});
+      current.order.release(me.id, word);
+      current.order.release(me.id, address_of(call.word2));
+      const bool second_too = apply_wake_op(call.word2, call.value3).second;
+      std::size_t woken = current.futex_wake(word, any_bit, wake_count(call.value));
+      woken += wake_in_kernel(call.word, call.op, wake_count(call.value) - woken);
+      if (second_too) {
+        const std::size_t wanted = wake_count(static_cast<std::uint32_t>(call.timeout));
+        const std::size_t second = current.futex_wake(address_of(call.word2), any_bit, wanted);
+        woken += second + wake_in_kernel(call.word2, call.op, wanted - second);
+      }
+      return static_cast<long>(woken);
+    }
+    default:
+      return forward_futex(call);
+  }
+}
+
+#ifdef SYS_futex_waitv
+long controlled_futex_waitv(managed_thread& me, const futex_waitv* waiters, unsigned count, unsigned flags,
+                            const timespec* timeout, clockid_t clock) {
+  // The kernel's FUTEX_32 (FUTEX2_SIZE_U32 in newer headers): the only word size it waits on.
+  constexpr std::uint32_t size_32 = 2;
+  const bool outside = me.state == thread_state::released || me.owner->ended();
+  if (outside || waiters == nullptr) {
+    return real().syscall(SYS_futex_waitv, waiters, count, flags, timeout, clock);
+  }
+  if (flags != 0 || count == 0 || count > FUTEX_WAITV_MAX) return fail_with(EINVAL);
+  if (timeout != nullptr && ((clock != CLOCK_MONOTONIC && clock != CLOCK_REALTIME) || !valid(*timeout))) {
+    return fail_with(EINVAL);
+  }
+  std::vector<run::futex_expectation> words;
+  {
+    inside_weft internal;
+    for (unsigned index = 0; index < count; ++index) {
+      const futex_waitv& waiter = waiters[index];
+      const bool known_flags = (waiter.flags & ~(size_32 | FUTEX_PRIVATE_FLAG)) == 0;
+      if (!known_flags || (waiter.flags & size_32) == 0 || waiter.__reserved != 0 ||
+          waiter.val > std::numeric_limits<std::uint32_t>::max()) {
+        return fail_with(EINVAL);
+      }
+      const auto* word = reinterpret_cast<const std::uint32_t*>(static_cast<std::uintptr_t>(waiter.uaddr));
+      if (word == nullptr || address_of(word) % alignof(std::uint32_t) != 0) return fail_with(EINVAL);
+      words.push_back({word, static_cast<std::uint32_t>(waiter.val), any_bit});
+    }
+  }
+  inside_weft internal;
+  run& current = *me.owner;
+  current.point(me, {op_kind::futex_wait, address_of(words.front().word)});
+  std::optional<std::int64_t> give_up_at;
+  if (timeout != nullptr) give_up_at = futex_deadline(current, clock, *timeout, false);
+  switch (current.futex_wait(me, words, give_up_at)) {
+    case run::futex_wait_result::value_changed:
+      return fail_with(EAGAIN);
+    case run::futex_wait_result::timed_out:
+      return fail_with(ETIMEDOUT);
+    case run::futex_wait_result::woken:
+      break;
+  }
+  const std::uintptr_t woken_on = me.waiting_for.object;
+  current.order.acquire(me.id, woken_on);
+  for (unsigned index = 0; index < count; ++index) {
+    if (address_of(words[index].word) == woken_on) return static_cast<long>(index);
+  }
+  return 0;  // released while waiting: a spurious wake of the first word
+}
+#endif
 
 int controlled_join(managed_thread& me, pthread_t thread, void** result) {
   {

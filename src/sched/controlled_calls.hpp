@@ -3,8 +3,10 @@
 // it will not block. Each function has the contract of the pthread/libc call it stands for.
 #pragma once
 
+#include <linux/futex.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <sys/syscall.h>
 #include <time.h>
 
 #include <cstdint>
@@ -40,6 +42,26 @@ int controlled_sem_post(managed_thread& me, sem_t* sem);
 void remember_barrier(pthread_barrier_t* barrier, unsigned count);
 void forget_barrier(pthread_barrier_t* barrier);
 int controlled_barrier_wait(managed_thread& me, pthread_barrier_t* barrier);
+
+// The arguments of syscall(SYS_futex, ...) as futex(2) names them. `timeout` doubles as val2, a count,
+// for the requeues and FUTEX_WAKE_OP.
+struct futex_call {
+  std::uint32_t* word = nullptr;
+  int op = 0;
+  std::uint32_t value = 0;
+  std::uintptr_t timeout = 0;
+  std::uint32_t* word2 = nullptr;
+  std::uint32_t value3 = 0;
+};
+// Returns as syscall() does: -1 with errno set on failure. Operations weft does not model (the PI
+// ones, FUTEX_FD), and any call of a released thread or of an ended run, go to the kernel.
+long controlled_futex(managed_thread& me, const futex_call& call);
+#ifdef SYS_futex_waitv
+// syscall(SYS_futex_waitv, waiters, count, flags, timeout, clock): returns the index of the word whose
+// wake ended the wait, or -1 with errno set; the timeout is absolute on `clock`.
+long controlled_futex_waitv(managed_thread& me, const futex_waitv* waiters, unsigned count, unsigned flags,
+                            const timespec* timeout, clockid_t clock);
+#endif
 
 int controlled_join(managed_thread& me, pthread_t thread, void** result);
 int controlled_detach(managed_thread& me, pthread_t thread);

@@ -41,6 +41,10 @@ std::string_view name_of(op_kind kind) {
       return "sem_post";
     case op_kind::barrier_wait:
       return "barrier_wait";
+    case op_kind::futex_wait:
+      return "futex_wait";
+    case op_kind::futex_wake:
+      return "futex_wake";
     case op_kind::sleep:
       return "sleep";
     case op_kind::yield:

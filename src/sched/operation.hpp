@@ -25,6 +25,8 @@ enum class op_kind : std::uint8_t {
   sem_wait,
   sem_post,
   barrier_wait,
+  futex_wait,   // syscall(SYS_futex) FUTEX_WAIT and FUTEX_WAIT_BITSET
+  futex_wake,   // FUTEX_WAKE, FUTEX_WAKE_BITSET, FUTEX_WAKE_OP, the requeues
   sleep,        // nanosleep, clock_nanosleep, usleep, sleep
   yield,        // sched_yield, std::this_thread::yield, a sleep of no time: the thread gives way
   user_point,   // weft::yield_point(): a point where any thread, the caller included, may go on

@@ -199,6 +199,7 @@ managed_thread* run::choose_next(thread_id current) {
       for (candidate& c : runnable) c.waits_for_progress = &c != &*longest_waiting;
     }
     if (!runnable.empty()) {
+      futex_stall_.store(false, std::memory_order_relaxed);
       const std::size_t chosen = runnable.size() > 1 ? chooser_.choose(runnable, current) : 0;
       managed_thread& next = threads_[runnable[std::min(chosen, runnable.size() - 1)].thread];
       next.yielded_at.reset();
@@ -213,17 +214,12 @@ managed_thread* run::choose_next(thread_id current) {
       test_thread.state = thread_state::runnable;
       continue;
     }
-    std::vector<int> tids;
+    bool any_blocked = false;
     for (const managed_thread& thread : threads_) {
       if (thread.state == thread_state::released) return nullptr;
-      if (thread.state == thread_state::blocked) tids.push_back(thread.tid);
+      if (thread.state == thread_state::blocked) any_blocked = true;
     }
-    if (!tids.empty()) {
-      // Worded before the call: its arguments are evaluated in no set order, and one moves tids.
-      std::string message = "weft: deadlock after " + std::to_string(steps_) + " steps: all " +
-                            std::to_string(tids.size()) + " threads are blocked:" + describe_blocked();
-      end_run(run_end_kind::deadlock, std::move(message), std::move(tids));
-    }
+    if (any_blocked && !begin_futex_stall()) end_in_deadlock();
     return nullptr;
   }
 }
@@ -241,8 +237,53 @@ bool run::advance_time() {
     if (thread.state == thread_state::blocked && thread.deadline_ns && *thread.deadline_ns <= now_ns_) {
       thread.state = thread_state::runnable;
       thread.timed_out = true;
+      futexes_.remove(thread.id);  // a futex waiter that timed out is no longer in its queue
     }
   }
+  return true;
+}
+
+void run::end_in_deadlock() {
+  futex_stall_.store(false, std::memory_order_release);
+  std::vector<int> tids;
+  for (const managed_thread& thread : threads_) {
+    if (thread.state == thread_state::blocked) tids.push_back(thread.tid);
+  }
+  // Worded before the call: its arguments are evaluated in no set order, and one moves tids.
+  std::string message = "weft: deadlock after " + std::to_string(steps_) + " steps: all " +
+                        std::to_string(tids.size()) + " threads are blocked:" + describe_blocked();
+  end_run(run_end_kind::deadlock, std::move(message), std::move(tids));
+}
+
+bool run::begin_futex_stall() {
+  if (futex_stall_.load(std::memory_order_acquire)) return true;
+  stall_words_.clear();
+  for (const managed_thread& thread : threads_) {
+    if (thread.state != thread_state::blocked || thread.waiting_for.kind != op_kind::futex_wait) continue;
+    const auto* word = reinterpret_cast<const std::uint32_t*>(thread.waiting_for.object);
+    stall_words_.emplace_back(thread.id, __atomic_load_n(word, __ATOMIC_SEQ_CST));
+  }
+  if (stall_words_.empty()) return false;
+  futex_stall_.store(true, std::memory_order_release);
+  return true;
+}
+
+bool run::wake_futex_waiters_whose_word_changed() {
+  bool woke = false;
+  for (const auto& [waiter, seen] : stall_words_) {
+    managed_thread& thread = threads_[waiter];
+    if (thread.state != thread_state::blocked || thread.waiting_for.kind != op_kind::futex_wait) continue;
+    const auto* word = reinterpret_cast<const std::uint32_t*>(thread.waiting_for.object);
+    if (__atomic_load_n(word, __ATOMIC_SEQ_CST) == seen) continue;
+    thread.state = thread_state::runnable;
+    futexes_.remove(waiter);
+    woke = true;
+  }
+  if (!woke) return false;
+  // Woken by a thread weft does not control: this run's schedule no longer decides everything.
+  uncontrolled_ = true;
+  futex_stall_.store(false, std::memory_order_release);
+  resume_if_idle(0);
   return true;
 }
 
@@ -322,6 +363,10 @@ bool run::block(managed_thread& me, operation on, std::optional<std::int64_t> de
   }
   if (ended_.load(std::memory_order_acquire) != 0) return true;
   model_guard guard(model_lock_);
+  return block_locked(me, on, deadline_ns);
+}
+
+bool run::block_locked(managed_thread& me, operation on, std::optional<std::int64_t> deadline_ns) {
   progress_.fetch_add(1, std::memory_order_relaxed);
   me.state = thread_state::blocked;
   me.waiting_for = on;
@@ -357,6 +402,60 @@ std::size_t run::wake(std::uintptr_t object, std::size_t count) {
   }
   if (woken > 0) resume_if_idle(0);
   return woken;
+}
+
+run::futex_wait_result run::futex_wait(managed_thread& me, std::span<const futex_expectation> words,
+                                       std::optional<std::int64_t> deadline_ns) {
+  model_guard guard(model_lock_);
+  // Released since its point: it may not be descheduled any more, and a futex wait may end early.
+  if (me.state == thread_state::released || words.empty()) return futex_wait_result::woken;
+  for (const futex_expectation& each : words) {
+    if (__atomic_load_n(each.word, __ATOMIC_SEQ_CST) != each.expected)
+      return futex_wait_result::value_changed;
+  }
+  for (const futex_expectation& each : words) {
+    futexes_.enqueue(me.id, reinterpret_cast<std::uintptr_t>(each.word), each.bitset);
+  }
+  const auto first = reinterpret_cast<std::uintptr_t>(words.front().word);
+  const bool woken = block_locked(me, {op_kind::futex_wait, first}, deadline_ns);
+  return woken ? futex_wait_result::woken : futex_wait_result::timed_out;
+}
+
+std::size_t run::futex_wake(std::uintptr_t word, std::uint32_t bitset, std::size_t count) {
+  if (ended_.load(std::memory_order_acquire) != 0) return 0;
+  model_guard guard(model_lock_);
+  std::size_t woken = 0;
+  for (thread_id waiter : futexes_.take(word, bitset, count)) {
+    if (threads_[waiter].state != thread_state::blocked) continue;
+    threads_[waiter].state = thread_state::runnable;
+    // A futex_waitv waiter is in several queues and leaves them all, knowing which word woke it.
+    threads_[waiter].waiting_for.object = word;
+    futexes_.remove(waiter);
+    ++woken;
+  }
+  if (woken > 0) resume_if_idle(0);
+  return woken;
+}
+
+std::size_t run::futex_requeue(std::uintptr_t from, std::size_t wake_count, std::uintptr_t to,
+                               std::size_t requeue_count) {
+  if (ended_.load(std::memory_order_acquire) != 0) return 0;
+  model_guard guard(model_lock_);
+  std::size_t woken = 0;
+  for (thread_id waiter : futexes_.take(from, ~std::uint32_t{0}, wake_count)) {
+    if (threads_[waiter].state != thread_state::blocked) continue;
+    threads_[waiter].state = thread_state::runnable;
+    threads_[waiter].waiting_for.object = from;
+    futexes_.remove(waiter);
+    ++woken;
+  }
+  const std::vector<thread_id> moved = futexes_.requeue(from, to, requeue_count);
+  for (thread_id waiter : moved) {
+    threads_[waiter].waiting_for.object = to;
+    threads_[waiter].next.object = to;
+  }
+  if (woken > 0) resume_if_idle(0);
+  return woken + moved.size();
 }
 
 void run::wait_for_first_turn(managed_thread& me) {
@@ -540,6 +639,15 @@ void run::watch(std::chrono::steady_clock::time_point started) {
     }
     // A leak check in the baton's holder is slow weft work, not a thread stuck in code weft does not see.
     if (own_work_.load(std::memory_order_relaxed) > 0) last_change = now;
+    if (futex_stall_.load(std::memory_order_acquire)) {
+      model_guard guard(model_lock_);
+      if (!futex_stall_.load(std::memory_order_acquire) || wake_futex_waiters_whose_word_changed()) {
+        last_change = now;
+      } else if (now - last_change >= limits_.watchdog) {
+        end_in_deadlock();
+      }
+      continue;
+    }
     if (now - last_change < limits_.watchdog) continue;
     // The running thread has not reached a scheduling point for a while: it runs code weft does not
     // see (a raw futex, a blocking read, a spin loop). Let it run free and give the others their turns.

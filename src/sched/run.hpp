@@ -8,10 +8,13 @@
 #include <deque>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
+#include "sched/futex_queues.hpp"
 #include "sched/happens_before.hpp"
 #include "sched/managed_thread.hpp"
 #include "sched/race_detector.hpp"
@@ -69,6 +72,25 @@ class run {
   bool block(managed_thread& me, operation on, std::optional<std::int64_t> deadline_ns);
   // Makes up to `count` threads blocked on `object` runnable, oldest first. Returns how many.
   std::size_t wake(std::uintptr_t object, std::size_t count);
+  // syscall(SYS_futex): the futex queues are the run's (futex_queues.hpp) and are changed only here.
+  enum class futex_wait_result { woken, timed_out, value_changed };
+  struct futex_expectation {
+    const std::uint32_t* word = nullptr;
+    std::uint32_t expected = 0;
+    std::uint32_t bitset = ~std::uint32_t{0};
+  };
+  // `me` waits on every word while each still holds its expected value (compared with the model
+  // locked, so no wake slips in between), for a wake on any of them whose bitset meets the word's, or
+  // until the virtual deadline. After a wake, me.waiting_for.object is the word it was woken on (a
+  // requeue may have moved it there).
+  futex_wait_result futex_wait(managed_thread& me, std::span<const futex_expectation> words,
+                               std::optional<std::int64_t> deadline_ns);
+  // Makes up to `count` waiters on `word` whose bitset meets `bitset` runnable, oldest first.
+  std::size_t futex_wake(std::uintptr_t word, std::uint32_t bitset, std::size_t count);
+  // Wakes up to `wake_count` waiters on `from` and moves up to `requeue_count` more to `to`. Returns
+  // both together, as the kernel does.
+  std::size_t futex_requeue(std::uintptr_t from, std::size_t wake_count, std::uintptr_t to,
+                            std::size_t requeue_count);
   // Records a thread about to be created by `creator`; it starts runnable with op start.
   managed_thread& add_thread();
   // In a new thread: waits for its first turn.
@@ -129,6 +151,13 @@ class run {
   bool advance_time();
   void note_progress();
   void park(managed_thread& me);
+  bool block_locked(managed_thread& me, operation on, std::optional<std::int64_t> deadline_ns);
+  // Every thread is blocked, some on futexes, which a thread outside the run may still wake (a pool
+  // made before the run fulfilling a future). Instead of a deadlock at once, the watchdog watches those
+  // words for one watchdog period: a word that changes wakes its waiter (the run is then uncontrolled).
+  [[nodiscard]] bool begin_futex_stall();
+  [[nodiscard]] bool wake_futex_waiters_whose_word_changed();
+  void end_in_deadlock();
   void hand_baton_to(managed_thread& next);
   void wait_for_baton(managed_thread& me);
   [[nodiscard]] std::string describe_blocked() const;
@@ -147,6 +176,10 @@ class run {
   std::int64_t now_ns_ = 0;
   bool uncontrolled_ = false;
   const std::function<void()>* test_ = nullptr;
+
+  futex_queues futexes_;                  // under model_lock_, like the thread states it must agree with
+  std::atomic<bool> futex_stall_{false};  // set and cleared under model_lock_
+  std::vector<std::pair<thread_id, std::uint32_t>> stall_words_;  // each stalled waiter's word then
 
   std::atomic<bool> test_thread_returned_{false};
   std::atomic<std::uint32_t> ended_{0};     // 1 once the run has an outcome; the controller waits on it

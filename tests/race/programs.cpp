@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstring>
+#include <future>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -315,6 +316,29 @@ void expect_consistent(const histogram& copy) {
                                       " but the total says " + std::to_string(copy.total));
 }
 
+// ---- a message and a std::future ----
+
+[[gnu::noinline]] void write_after_promise(int& message, std::promise<void>& promise, bool message_first) {
+  if (message_first) message = 42;
+  promise.set_value();
+  if (!message_first) message = 42;
+}
+
+[[gnu::noinline]] int read_after_future(const int& message, std::future<void>& future) {
+  future.wait();
+  return message;
+}
+
+void hand_over_with_a_future(bool message_first) {
+  int message = 0;
+  std::promise<void> promise;
+  std::future<void> future = promise.get_future();
+  std::thread writer([&] { write_after_promise(message, promise, message_first); });
+  std::thread reader([&] { (void)read_after_future(message, future); });
+  writer.join();
+  reader.join();
+}
+
 }  // namespace detail
 
 using namespace detail;
@@ -410,6 +434,14 @@ void memcpy_snapshot_twin() {
   worker.join();
   reporter.join();
   expect_consistent(copy);
+}
+
+void message_after_promise() {
+  detail::hand_over_with_a_future(false);
+}
+
+void message_after_promise_twin() {
+  detail::hand_over_with_a_future(true);
 }
 
 }  // namespace weft_test::race

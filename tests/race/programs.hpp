@@ -57,4 +57,12 @@ void memcpy_snapshot();
 // Both take the histogram's mutex.
 void memcpy_snapshot_twin();
 
+// The writer fulfils a std::promise and then writes the message; the reader waits on the future and
+// reads the message (write_after_promise / read_after_future). No symptom checked: the race alone
+// shows it.
+void message_after_promise();
+// The message is written before the promise is fulfilled. The reader may sleep in the futex inside
+// libstdc++.so; its instrumented acquire load after waking orders it after the write.
+void message_after_promise_twin();
+
 }  // namespace weft_test::race

@@ -40,6 +40,7 @@ constexpr std::size_t chase_lev_budget = 200;          // race: pct 2/14, pos 2/
 // same top, and every step on top redraws the popper's priority: about 2^-9 per schedule.
 constexpr std::size_t aba_stack_pct_budget = 1000;   // check: pct 11/70; race: pct 29/62
 constexpr std::size_t aba_stack_pos_budget = 10000;  // check: pos 180/660
+constexpr std::size_t message_after_promise_budget = 200;
 constexpr std::size_t memcpy_snapshot_budget = 200;  // check: pct 5/29, pos 3/18; race: pct 1/1, pos 1/1
 // Twins: enough schedules to cover each program's interleavings many times over.
 constexpr std::size_t twin_runs = 500;
@@ -322,6 +323,20 @@ TEST(RaceMemcpySnapshot, LockedTwinPassesEverySchedule) {
 }
 
 // ---- the measurement behind the budgets ----
+
+// ---- 7. a message handed over with a std::future ----
+
+TEST(RaceMessageAfterPromise, ReportsTheRaceBetweenWriterAndReader) {
+  expect_race_reported(programs::message_after_promise, "pct", message_after_promise_budget,
+                       "write_after_promise", "read_after_future");
+}
+
+TEST(RaceMessageAfterPromise, MessageFirstTwinPassesEverySchedule) {
+  // Among these schedules are those where the reader sleeps in the futex before the promise is kept.
+  expect_every_schedule_passes(programs::message_after_promise_twin, "pct", twin_runs);
+  expect_every_schedule_passes(programs::message_after_promise_twin, "pos", twin_runs);
+  expect_dfs_covers_without_failure(programs::message_after_promise_twin, 5000);
+}
 
 struct measured_program {
   const char* name;

@@ -32,6 +32,9 @@ const char* object_kind(sched::op_kind kind) {
       return "semaphore";
     case op_kind::barrier_wait:
       return "barrier";
+    case op_kind::futex_wait:
+    case op_kind::futex_wake:
+      return "futex word";
     case op_kind::join:
     case op_kind::create:
       return "thread";
