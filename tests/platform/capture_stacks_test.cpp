@@ -5,6 +5,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <thread>
@@ -133,6 +134,40 @@ TEST(CaptureStacks, ReportsThreadThatDoesNotAnswerAndIgnoresItsLateAnswer) {
   EXPECT_TRUE(contains(answered[0].pcs, second_read));
 }
 
+// The price of not mistaking a thread still finishing weft's handler for one that blocks the signal:
+// a thread that answered and then blocks the signal is signalled once more, and that capture waits
+// for it in vain; the next one reports it as blocking.
+TEST(CaptureStacks, WaitsOnceForAThreadThatBlocksTheSignalAfterAnswering) {
+  pipe_pair pipe;
+  gate gate;
+  std::atomic<int> tid{0};
+  std::atomic<std::uintptr_t> read_return{0};
+  std::atomic<std::uintptr_t> wait_return{0};
+  std::thread turncoat([&] {
+    tid = current_tid();
+    read_one_byte(pipe.read_end(), read_return);
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, nullptr);
+    gate.wait(wait_return);
+  });
+  ASSERT_TRUE(eventually([&] { return tid != 0; }));
+  ASSERT_TRUE(blocked_in(tid, blocking_call::read));
+  const int wanted[] = {tid};
+  const auto answered = capture_stacks(wanted, 20s);
+  pipe.write_bytes(1);
+  ASSERT_TRUE(eventually([&] { return gate.waiting() == 1; }));
+  const auto waited = capture_stacks(wanted, 100ms);
+  const auto refused = capture_stacks(wanted, 20s);
+  gate.open();
+  turncoat.join();
+
+  EXPECT_TRUE(contains(answered[0].pcs, read_return)) << answered[0].unavailable_reason;
+  EXPECT_EQ(waited[0].unavailable_reason, "thread did not answer within 100 ms");
+  EXPECT_TRUE(refused[0].unavailable_reason.starts_with("thread blocks signal"))
+      << refused[0].unavailable_reason;
+}
+
 [[gnu::noinline]] int errno_after_read(int fd, std::atomic<std::uintptr_t>& return_address) {
   return_address = return_address_of(__builtin_return_address(0));
   char byte;
@@ -254,6 +289,11 @@ TEST(CaptureStacks, LetsConcurrentCallersTakeTurns) {
         for (int i = 0; i < 2; ++i) {
           EXPECT_TRUE(contains(stacks[i].pcs, return_addresses[i]))
               << "round " << round << ", thread " << i << ": " << stacks[i].unavailable_reason;
+          // Only the condition variable's few frames lie above gate::wait's caller. A capture that
+          // reached the thread inside the handler of the one before would start with that handler's
+          // frames, and under load such captures chained until the unwind was cut off at its limit.
+          const auto found = std::ranges::find(stacks[i].pcs, return_addresses[i].load());
+          EXPECT_LT(found - stacks[i].pcs.begin(), 12) << "round " << round << ", thread " << i;
         }
       }
     });

@@ -5,6 +5,12 @@
 // generation and sends the slot index and generation in si_value. The handler claims the slot only by
 // compare-and-swap from exactly that ticket to `writing`, so a handler that runs after the requester
 // gave up (and moved the ticket on) writes nothing; a slot is never reused while its state is `writing`.
+//
+// The kernel blocks the signal while its handler runs, so a request that reaches a thread still
+// finishing the handler for the previous capture waits, and is delivered at the thread's own context
+// once the handler returns. Such a thread shows the signal in SigBlk for a moment; a thread whose
+// handler ran for the last capture that asked it is therefore signalled even when SigBlk says it
+// blocks the signal.
 #include <signal.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -67,6 +73,13 @@ std::atomic<slot*> chunks[max_chunks];
 std::atomic<std::uint32_t> answered{0};
 std::mutex capture_mutex;
 std::uint64_t last_generation = 0;  // guarded by capture_mutex
+// Threads whose handler ran for the last capture that asked them, so may not have returned yet;
+// sorted, guarded by capture_mutex. Kept across captures of other threads: a concurrent caller's
+// capture may come between two captures of the same thread.
+std::vector<int> answered_lately;
+// A thread that answered and was never asked again stays listed; past this many the list is
+// dropped, and a thread still in its handler at that moment is reported as blocking the signal.
+constexpr std::size_t max_answered_lately = 4096;
 // The stack signal once its handler is installed; 0 before. Read by threads leaving their start
 // routine, which must not install anything.
 std::atomic<int> installed_signal{0};
@@ -115,10 +128,13 @@ int install_handler() {
   action.sa_sigaction = on_stack_signal;
   // SA_RESTART: a thread interrupted in read() or a condition variable wait carries on as if nothing
   // happened. No SA_ONSTACK: the alternate stack may be small, and the unwinder needs a few KiB.
-  // SA_NODEFER: a thread still finishing the handler for one capture would otherwise show the signal
-  // in SigBlk to the next capture, and be reported as blocking it. A nested delivery is harmless: it
-  // carries a new generation, and the slot of the interrupted handler is already published.
-  action.sa_flags = SA_SIGINFO | SA_RESTART | SA_NODEFER;
+  // No SA_NODEFER: the handler publishes its answer before it wakes the requester, so the next
+  // capture may signal the thread while it is still in that wake-up. Delivered there, the signal
+  // would nest: the stack would start with weft's handler frames, and under load a thread could
+  // nest once per capture, growing its stack until the unwind was cut at max_pcs before the
+  // thread's own frames (or the stack overflowed). Blocked, it is delivered after the handler
+  // returns, at the context the thread was really in.
+  action.sa_flags = SA_SIGINFO | SA_RESTART;
   sigemptyset(&action.sa_mask);
   if (::sigaction(signal, &action, nullptr) != 0) {
     throw std::system_error(
@@ -171,7 +187,10 @@ bool blocked_by_glibc_for_a_moment(std::uint64_t mask) {
 }
 
 // Whether `tid` must not be signalled: it is gone, or it blocks the signal. Fills `result` if so.
-bool refuse_signal(int tid, int signal, captured_stack& result) {
+// `in_handler_lately`: it answered the last capture that asked it, so a blocked signal may be the
+// kernel's own block while that handler finishes; it is signalled then, and the signal waits for the
+// handler to return.
+bool refuse_signal(int tid, int signal, bool in_handler_lately, captured_stack& result) {
   char buffer[4096];
   const proc_text text = read_task_file(tid, "status", buffer);
   if (means_thread_gone(text.error)) {
@@ -182,7 +201,7 @@ bool refuse_signal(int tid, int signal, captured_stack& result) {
   const parsed<status_fields> status = parse_status(text.text);
   if (!status.ok()) return false;
   const std::uint64_t mask = status.value->blocked_signals;
-  if (!blocks(mask, signal) || blocked_by_glibc_for_a_moment(mask)) return false;
+  if (!blocks(mask, signal) || blocked_by_glibc_for_a_moment(mask) || in_handler_lately) return false;
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(mask));
   result.unavailable_reason = "thread blocks signal " + std::to_string(signal) + " (SigBlk " + hex + ")";
@@ -293,6 +312,25 @@ void await_answers(std::vector<request>& pending, std::vector<captured_stack>& r
   for (const request& req : pending) give_up(req, timeout, results[req.result_index]);
 }
 
+// Updates answered_lately for the threads this capture asked: a handler that claimed its slot may
+// still be running, with the signal blocked, when the next capture reads SigBlk; a thread that was not
+// signalled, or did not answer, is judged by its SigBlk next time. Under capture_mutex.
+void remember_answered(std::span<const int> tids, int self, const std::vector<request>& sent) {
+  std::vector<int> asked(tids.begin(), tids.end());
+  std::erase(asked, self);
+  std::ranges::sort(asked);
+  std::erase_if(answered_lately, [&](int tid) { return std::ranges::binary_search(asked, tid); });
+  if (answered_lately.size() > max_answered_lately) answered_lately.clear();
+  for (const request& req : sent) {
+    const std::uint64_t ticket = req.target->ticket.load(std::memory_order_acquire);
+    if (ticket == make_ticket(req.generation, writing) || ticket == make_ticket(req.generation, done))
+      answered_lately.push_back(req.tid);
+  }
+  std::ranges::sort(answered_lately);
+  const auto [first, last] = std::ranges::unique(answered_lately);
+  answered_lately.erase(first, last);
+}
+
 }  // namespace
 
 std::optional<int> stack_signal_from_environment() {
@@ -345,7 +383,8 @@ std::vector<captured_stack> capture_stacks(std::span<const int> tids, std::chron
       result.pcs.resize(static_cast<std::size_t>(weft_unwind_here(result.pcs.data(), max_pcs, 0)));
       continue;
     }
-    if (refuse_signal(tids[i], signal, result)) continue;
+    if (refuse_signal(tids[i], signal, std::ranges::binary_search(answered_lately, tids[i]), result))
+      continue;
     slot* target = slot_at(next_slot);
     // A slot whose late handler is still writing is left to it.
     while (target != nullptr && state_of(target->ticket.load(std::memory_order_acquire)) == writing) {
@@ -360,7 +399,9 @@ std::vector<captured_stack> capture_stacks(std::span<const int> tids, std::chron
     const request req{i, tids[i], next_slot++, target, last_generation};
     if (send_request(req, signal, result)) pending.push_back(req);
   }
+  const std::vector<request> sent = pending;
   await_answers(pending, results, deadline, timeout);
+  remember_answered(tids, self, sent);
   return results;
 }
 
