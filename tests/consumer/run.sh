@@ -92,6 +92,19 @@ if readelf -d "$work/leak_check_pkg_config_static" | grep -q 'libweft\.so'; then
 fi
 "$work/leak_check_pkg_config_static"
 
+# The coroutine half of tasks.hpp exists only in C++20: the docs' coroutine sample, built against the
+# installed headers, must report its chain of suspended tasks and fail (exit 1), as it does in-tree.
+echo "== a C++20 consumer: coroutine tasks (tracked_promise), with pkg-config"
+"$cxx" -std=c++20 -g "${sanitize_flags[@]}" "${cflags[@]}" "$build_dir/tests/docs/samples/tasks-coroutine-chain.cpp" \
+  -o "$work/coroutine_chain" "${libs[@]}"
+status=0
+LD_LIBRARY_PATH="$libdir" "$work/coroutine_chain" >"$work/coroutine_chain.txt" 2>&1 || status=$?
+if [[ $status -ne 1 ]] || ! grep -q 'suspended at read_reply' "$work/coroutine_chain.txt"; then
+  echo "run.sh: the C++20 coroutine consumer did not report its suspended tasks (exit $status):" >&2
+  cat "$work/coroutine_chain.txt" >&2
+  false
+fi
+
 if [[ $instrument == ON ]]; then
   echo "== the instrumented lost update, with pkg-config weft-instrument"
   pc_instrument_cflags=$(pkg-config --cflags weft-instrument)

@@ -401,25 +401,7 @@ TEST(Replay, SaysWhenTheRunEndsInAnotherKindOfFailureThanRecorded) {
   EXPECT_FALSE(same.diverged) << same.divergence;
 }
 
-// About 200,000 scheduling points, with a lost update at the start that the check at the end sees.
-void long_lost_update() {
-  std::mutex mutex;
-  long total = 0;
-  int started = 0;
-  auto work = [&] {
-    const int seen = started;
-    weft::yield_point();
-    started = seen + 1;
-    for (int i = 0; i < 50'000; ++i) {
-      std::lock_guard lock(mutex);
-      ++total;
-    }
-  };
-  std::thread a(work), b(work);
-  a.join();
-  b.join();
-  weft::expect(started == 2, "lost update after " + std::to_string(total) + " locked increments");
-}
+using weft_test::long_lost_update;
 
 TEST(LongRun, ItsReproduceLineNamesAFileThatReplaysIt) {
   // The file's name depends only on the schedule, so this test run elsewhere at the same time (another

@@ -28,6 +28,28 @@ inline void lost_update() {
   weft::expect(counter == 2, "lost update: counter is " + std::to_string(counter));
 }
 
+// The lost update at the start of a run of about 200,000 scheduling points (100,000 locked
+// increments), seen by the check at the end: a schedule far too long to print or to pass in the
+// environment uncompressed.
+inline void long_lost_update() {
+  std::mutex mutex;
+  long total = 0;
+  int started = 0;
+  auto work = [&] {
+    const int seen = started;
+    weft::yield_point();
+    started = seen + 1;
+    for (int i = 0; i < 50'000; ++i) {
+      std::lock_guard lock(mutex);
+      ++total;
+    }
+  };
+  std::thread a(work), b(work);
+  a.join();
+  b.join();
+  weft::expect(started == 2, "lost update after " + std::to_string(total) + " locked increments");
+}
+
 inline void lost_update_fixed() {
   int counter = 0;
   std::mutex mutex;
