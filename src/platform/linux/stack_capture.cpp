@@ -327,8 +327,8 @@ void remember_answered(std::span<const int> tids, int self, const std::vector<re
       answered_lately.push_back(req.tid);
   }
   std::ranges::sort(answered_lately);
-  const auto [first, last] = std::ranges::unique(answered_lately);
-  answered_lately.erase(first, last);
+  // std::unique, not std::ranges::unique: clang 14 cannot use libstdc++ 12's ranges::subrange.
+  answered_lately.erase(std::unique(answered_lately.begin(), answered_lately.end()), answered_lately.end());
 }
 
 }  // namespace
