@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "report/one_line.hpp"
+
 namespace weft::cli {
 
 // What the preloaded library does with the program's main: "run" (run it, then check for leaked
@@ -49,34 +51,7 @@ struct remote_request {
 // line, which holds "WEFT_REPLAY=<schedule>", or "WEFT_REPLAY=@<file>" for a long schedule.
 inline constexpr std::string_view result_magic = "weft-cli-result 1";
 
-// A multi-line text as one line of the result file: backslash, line break and tab escaped.
-inline std::string as_one_line(std::string_view text) {
-  std::string line;
-  for (const char c : text) {
-    if (c == '\\') {
-      line += "\\\\";
-    } else if (c == '\n') {
-      line += "\\n";
-    } else if (c == '\t') {
-      line += "\\t";
-    } else {
-      line += c;
-    }
-  }
-  return line;
-}
-
-inline std::string from_one_line(std::string_view line) {
-  std::string text;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    if (line[i] != '\\' || i + 1 == line.size()) {
-      text += line[i];
-      continue;
-    }
-    const char escaped = line[++i];
-    text += escaped == 'n' ? '\n' : escaped == 't' ? '\t' : escaped;
-  }
-  return text;
-}
+using report::as_one_line;
+using report::from_one_line;
 
 }  // namespace weft::cli

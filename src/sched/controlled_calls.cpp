@@ -343,6 +343,22 @@ bool is_modeled(int command) {
   }
 }
 
+// The wait of FUTEX_WAIT, FUTEX_WAIT_BITSET and futex_waitv: -1 with errno set, or 0 once woken.
+long wait_for_wake(managed_thread& me, run& current, std::span<const run::futex_expectation> words,
+                   std::optional<std::int64_t> give_up_at) {
+  switch (current.futex_wait(me, words, give_up_at)) {
+    case run::futex_wait_result::value_changed:
+      return fail_with(EAGAIN);
+    case run::futex_wait_result::timed_out:
+      return fail_with(ETIMEDOUT);
+    case run::futex_wait_result::woken:
+      break;
+  }
+  // Whatever the waker did before its wake happens before what the waiter does after it.
+  current.order.acquire(me.id, me.waiting_for.object);
+  return 0;
+}
+
 long futex_wait(managed_thread& me, const futex_call& call, int command) {
   run& current = *me.owner;
   const std::uint32_t bitset = command == FUTEX_WAIT ? any_bit : call.value3;
@@ -358,17 +374,7 @@ long futex_wait(managed_thread& me, const futex_call& call, int command) {
     give_up_at = futex_deadline(current, clock, *timeout, command == FUTEX_WAIT);
   }
   const run::futex_expectation expectation{call.word, call.value, bitset};
-  switch (current.futex_wait(me, {&expectation, 1}, give_up_at)) {
-    case run::futex_wait_result::value_changed:
-      return fail_with(EAGAIN);
-    case run::futex_wait_result::timed_out:
-      return fail_with(ETIMEDOUT);
-    case run::futex_wait_result::woken:
-      break;
-  }
-  // Whatever the waker did before its wake happens before what the waiter does after it.
-  current.order.acquire(me.id, me.waiting_for.object);
-  return 0;
+  return wait_for_wake(me, current, {&expectation, 1}, give_up_at);
 }
 
 }  // namespace
@@ -474,16 +480,8 @@ long controlled_futex_waitv(managed_thread& me, const futex_waitv* waiters, unsi
   current.point(me, {op_kind::futex_wait, address_of(words.front().word)});
   std::optional<std::int64_t> give_up_at;
   if (timeout != nullptr) give_up_at = futex_deadline(current, clock, *timeout, false);
-  switch (current.futex_wait(me, words, give_up_at)) {
-    case run::futex_wait_result::value_changed:
-      return fail_with(EAGAIN);
-    case run::futex_wait_result::timed_out:
-      return fail_with(ETIMEDOUT);
-    case run::futex_wait_result::woken:
-      break;
-  }
+  if (const long failed = wait_for_wake(me, current, words, give_up_at); failed != 0) return failed;
   const std::uintptr_t woken_on = me.waiting_for.object;
-  current.order.acquire(me.id, woken_on);
   for (unsigned index = 0; index < count; ++index) {
     if (address_of(words[index].word) == woken_on) return static_cast<long>(index);
   }

@@ -19,6 +19,7 @@
 #include <system_error>
 #include <thread>
 
+#include "report/one_line.hpp"
 #include "sched/crash_guard.hpp"
 #include "sched/environment.hpp"
 #include "sched/failure_report.hpp"
@@ -63,32 +64,8 @@ class race_list {
   std::set<std::string> keys_;
 };
 
-// Escapes a line break and a backslash, so that a multi-line text travels as one line.
-std::string as_one_line(const std::string& text) {
-  std::string line;
-  for (const char c : text) {
-    if (c == '\\') {
-      line += "\\\\";
-    } else if (c == '\n') {
-      line += "\\n";
-    } else {
-      line += c;
-    }
-  }
-  return line;
-}
-
-std::string from_one_line(const std::string& line) {
-  std::string text;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    if (line[i] == '\\' && i + 1 < line.size()) {
-      text += line[++i] == 'n' ? '\n' : line[i];
-    } else {
-      text += line[i];
-    }
-  }
-  return text;
-}
+using report::as_one_line;
+using report::from_one_line;
 
 void print_races(const explore_result& result, const explore_options& options) {
   if (options.quiet() || result.races.empty()) return;
