@@ -1,6 +1,8 @@
 // weft::atomic<T>: a drop-in for std::atomic<T> whose every operation is a scheduling point in a
-// controlled run (weft::explore), so interleavings between atomic operations are explored. Outside a
-// controlled run each operation is the std::atomic operation plus one relaxed load of a global flag.
+// controlled run (weft::explore), so interleavings between atomic operations are explored; a store or
+// read-modify-write that releases (release, acq_rel or seq_cst) is followed by a second point, where
+// another thread may run before the caller goes on. Outside a controlled run each operation is the
+// std::atomic operation plus one or two relaxed loads of a global flag.
 #pragma once
 
 #include <atomic>
@@ -18,11 +20,33 @@ extern std::atomic<int> controlled_runs;
 // std::memory_order's value); does nothing for a thread outside the run.
 void atomic_point(atomic_access access, const void* object, int memory_order);
 
-inline void maybe_point(atomic_access access, const void* object, std::memory_order order) {
-  if (controlled_runs.load(std::memory_order_relaxed) != 0) {
-    atomic_point(access, object, static_cast<int>(order));
+// After an operation that released (a store or read-modify-write with release, acq_rel or seq_cst
+// order): a point where another thread may run before the caller goes on.
+void after_release_point(const void* object);
+
+// One operation's scheduling points: one before it, and one after it when it released.
+class operation_points {
+ public:
+  operation_points(atomic_access access, const void* object, std::memory_order order) noexcept
+      : object_(object),
+        releases_(access != atomic_access::load &&
+                  (order == std::memory_order_release || order == std::memory_order_acq_rel ||
+                   order == std::memory_order_seq_cst)) {
+    if (controlled_runs.load(std::memory_order_relaxed) != 0)
+      atomic_point(access, object, static_cast<int>(order));
   }
-}
+  ~operation_points() {
+    if (releases_ && controlled_runs.load(std::memory_order_relaxed) != 0) after_release_point(object_);
+  }
+  operation_points(const operation_points&) = delete;
+  operation_points& operator=(const operation_points&) = delete;
+  // A compare-exchange that failed only read.
+  void did_not_release() noexcept { releases_ = false; }
+
+ private:
+  const void* object_;
+  bool releases_;
+};
 
 }  // namespace detail
 
@@ -39,11 +63,11 @@ class atomic {
   atomic& operator=(const atomic&) = delete;
 
   T load(std::memory_order order = std::memory_order_seq_cst) const noexcept {
-    detail::maybe_point(detail::atomic_access::load, this, order);
+    detail::operation_points points(detail::atomic_access::load, this, order);
     return value_.load(order);
   }
   void store(T desired, std::memory_order order = std::memory_order_seq_cst) noexcept {
-    detail::maybe_point(detail::atomic_access::store, this, order);
+    detail::operation_points points(detail::atomic_access::store, this, order);
     value_.store(desired, order);
   }
   operator T() const noexcept { return load(); }  // NOLINT(google-explicit-constructor)
@@ -52,46 +76,50 @@ class atomic {
     return desired;
   }
   T exchange(T desired, std::memory_order order = std::memory_order_seq_cst) noexcept {
-    detail::maybe_point(detail::atomic_access::read_modify_write, this, order);
+    detail::operation_points points(detail::atomic_access::read_modify_write, this, order);
     return value_.exchange(desired, order);
   }
   bool compare_exchange_weak(T& expected, T desired,
                              std::memory_order order = std::memory_order_seq_cst) noexcept {
-    detail::maybe_point(detail::atomic_access::read_modify_write, this, order);
-    return value_.compare_exchange_weak(expected, desired, order);
+    detail::operation_points points(detail::atomic_access::read_modify_write, this, order);
+    const bool exchanged = value_.compare_exchange_weak(expected, desired, order);
+    if (!exchanged) points.did_not_release();
+    return exchanged;
   }
   bool compare_exchange_strong(T& expected, T desired,
                                std::memory_order order = std::memory_order_seq_cst) noexcept {
-    detail::maybe_point(detail::atomic_access::read_modify_write, this, order);
-    return value_.compare_exchange_strong(expected, desired, order);
+    detail::operation_points points(detail::atomic_access::read_modify_write, this, order);
+    const bool exchanged = value_.compare_exchange_strong(expected, desired, order);
+    if (!exchanged) points.did_not_release();
+    return exchanged;
   }
 
   // Arithmetic and bitwise operations, for the types std::atomic offers them for.
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
   T fetch_add(std::conditional_t<std::is_pointer_v<U>, std::ptrdiff_t, U> arg,
               std::memory_order order = std::memory_order_seq_cst) noexcept {
-    detail::maybe_point(detail::atomic_access::read_modify_write, this, order);
+    detail::operation_points points(detail::atomic_access::read_modify_write, this, order);
     return value_.fetch_add(arg, order);
   }
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
   T fetch_sub(std::conditional_t<std::is_pointer_v<U>, std::ptrdiff_t, U> arg,
               std::memory_order order = std::memory_order_seq_cst) noexcept {
-    detail::maybe_point(detail::atomic_access::read_modify_write, this, order);
+    detail::operation_points points(detail::atomic_access::read_modify_write, this, order);
     return value_.fetch_sub(arg, order);
   }
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U>>>
   T fetch_and(U arg, std::memory_order order = std::memory_order_seq_cst) noexcept {
-    detail::maybe_point(detail::atomic_access::read_modify_write, this, order);
+    detail::operation_points points(detail::atomic_access::read_modify_write, this, order);
     return value_.fetch_and(arg, order);
   }
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U>>>
   T fetch_or(U arg, std::memory_order order = std::memory_order_seq_cst) noexcept {
-    detail::maybe_point(detail::atomic_access::read_modify_write, this, order);
+    detail::operation_points points(detail::atomic_access::read_modify_write, this, order);
     return value_.fetch_or(arg, order);
   }
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U>>>
   T fetch_xor(U arg, std::memory_order order = std::memory_order_seq_cst) noexcept {
-    detail::maybe_point(detail::atomic_access::read_modify_write, this, order);
+    detail::operation_points points(detail::atomic_access::read_modify_write, this, order);
     return value_.fetch_xor(arg, order);
   }
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>

@@ -3,7 +3,7 @@
 //
 //   weft::explore_result result = weft::explore([] { my_concurrent_test(); },
 //                                               weft::explore_options().strategy("pct").iterations(2000));
-//   if (result.failed()) std::puts(result.report.c_str());  // ends with "WEFT_REPLAY=w2...."
+//   if (result.failed()) std::puts(result.report.c_str());  // ends with "WEFT_REPLAY=w3...."
 //
 // What is a scheduling point: every pthread call weft intercepts (thread create/join/detach, mutex,
 // rwlock, condition variable, semaphore, barrier, sched_yield, sleeps), so std::thread, std::mutex,

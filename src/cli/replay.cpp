@@ -37,7 +37,7 @@ bool looks_like_a_schedule(const std::string& given) {
   return given.size() > 2 && given[0] == 'w' && digits > 1 && digits < given.size() && given[digits] == '.';
 }
 
-// A schedule given as text ("w2...."), as a file weft explore wrote (--save-dir, or the file a long
+// A schedule given as text ("w3...."), as a file weft explore wrote (--save-dir, or the file a long
 // schedule was saved to), or as "@FILE" as weft prints it for in-process runs.
 std::string schedule_from(const std::string& given) {
   const std::string path = given.starts_with('@') ? given.substr(1) : given;
@@ -47,8 +47,8 @@ std::string schedule_from(const std::string& given) {
   const bool is_file = std::filesystem::is_regular_file(path, error);
   if (!is_file && !given.starts_with('@') && looks_like_a_schedule(given)) return given;
   if (!is_file) {
-    throw usage_error(report::quoted_prefix(given) +
-                      " is neither a schedule (they start with \"w2.\") nor a readable file");
+    throw usage_error(report::quoted_prefix(given) + " is neither a schedule (they start with \"" +
+                      std::string(sched::schedule_prefix) + "\") nor a readable file");
   }
   const sched::schedule_text found = sched::read_schedule_file(path);
   if (found.ok()) return found.text;
@@ -62,7 +62,7 @@ class replay_command final : public command {
  public:
   CLI::App* define(CLI::App& weft) override {
     CLI::App* replay = weft.add_subcommand("replay", "Run a program once under exactly one schedule");
-    replay->add_option("schedule", schedule_, "The schedule (w2....) or a file holding it");
+    replay->add_option("schedule", schedule_, "The schedule (w3....) or a file holding it");
     replay->add_option("--bytes", bytes_path_,
                        "A schedule fuzzer's saved input (crash-...): runs the fuzzer on it");
     replay->add_option("--trace", trace_path_,

@@ -143,9 +143,9 @@ void plain_access_point(const void* address, std::size_t size, access_kind kind,
     if (!controlled(*me)) return;
   }
   sched::run& current = *me->owner;
-  const std::size_t racy_before = current.races.racy_sites().size();
-  current.record_access(*me, first, size, kind == access_kind::write, false, address_of(site));
-  if (current.races.racy_sites().size() != racy_before) racy_sites().learn(current.races.racy_sites());
+  if (current.record_access(*me, first, size, kind == access_kind::write, false, address_of(site))) {
+    racy_sites().learn(current.racy_sites());
+  }
 }
 
 void atomic_step::begin(atomic_access access, const void* object, std::size_t size, const void* site) {
@@ -166,29 +166,34 @@ void atomic_step::begin(atomic_access access, const void* object, std::size_t si
 void atomic_step::finish(atomic_access access, int memory_order) {
   sched::inside_weft internal;
   sched::run& current = *thread_->owner;
-  current.order.atomic(thread_->id, address_of(object_), access, memory_order);
-  current.record_access(*thread_, address_of(object_), size_, access != atomic_access::load, true,
-                        address_of(site_));
+  const auto location = address_of(object_);
+  current.atomic_done(*thread_, location, access, memory_order);
+  current.record_access(*thread_, location, size_, access != atomic_access::load, true, address_of(site_));
+  // A failed compare-exchange arrives here as a load: it released nothing.
+  const bool released =
+      access != atomic_access::load && (memory_order == __ATOMIC_RELEASE ||
+                                        memory_order == __ATOMIC_ACQ_REL || memory_order == __ATOMIC_SEQ_CST);
+  if (released && controlled(*thread_)) current.after_release(*thread_, location);
 }
 
 void fence_point(int memory_order) {
   sched::managed_thread* me = controlled_self();
   if (me == nullptr) return;
   sched::inside_weft internal;
-  me->owner->order.fence(me->id, memory_order);
+  me->owner->fence_done(*me, memory_order);
 }
 
 void enter_function(const void* call_site) {
   sched::managed_thread* me = controlled_self();
   if (me == nullptr) return;
   sched::inside_weft internal;
-  me->stack_node = me->owner->stacks.child(me->stack_node, address_of(call_site));
+  me->owner->entered_function(*me, address_of(call_site));
 }
 
 void leave_function() {
   sched::managed_thread* me = controlled_self();
   if (me == nullptr) return;
-  me->stack_node = me->owner->stacks.parent(me->stack_node);
+  me->owner->left_function(*me);
 }
 
 }  // namespace weft::instrument

@@ -34,6 +34,12 @@ std::optional<std::int64_t> virtual_deadline(const run& current, call_deadline d
   return to_virtual(current, deadline.clock, *deadline.at);
 }
 
+// Item 3 of docs/scheduler.md's model: whoever released something may be slower than the thread it
+// released it to.
+void go_on_after_release(managed_thread& me, std::uintptr_t object) {
+  me.owner->after_release(me, object);
+}
+
 std::mutex barrier_counts_mutex;
 std::unordered_map<std::uintptr_t, unsigned>& barrier_counts() {
   static auto* counts = new std::unordered_map<std::uintptr_t, unsigned>();
@@ -51,25 +57,18 @@ int controlled_mutex_lock(managed_thread& me, pthread_mutex_t* mutex, bool try_o
   for (;;) {
     const int result = real().mutex_trylock(mutex);
     if (result == 0) {
-      run::holder& holder = current.mutex_holders[object];
-      if (holder.depth > 0 && holder.thread != me.id) holder.depth = 0;
-      holder.thread = me.id;
-      ++holder.depth;
-      current.order.acquire(me.id, object);
+      current.mutex_locked(me, object);
       return 0;
     }
     if (result != EBUSY) return result;
-    auto held = current.mutex_holders.find(object);
-    const bool mine =
-        held != current.mutex_holders.end() && held->second.depth > 0 && held->second.thread == me.id;
-    if (mine && is_error_checking(mutex)) return EDEADLK;
+    const std::optional<sync_model::holder> held = current.mutex_holder(object);
+    if (held && held->thread == me.id && is_error_checking(mutex)) return EDEADLK;
     if (try_only) return EBUSY;
-    if (held == current.mutex_holders.end() || held->second.depth == 0) {
+    if (!held) {
       // Held by a thread outside the run: wait for it for real. The watchdog releases this thread if
       // that takes long, and the run is then marked uncontrolled.
       if (real().mutex_lock(mutex) != 0) return EINVAL;
-      current.mutex_holders[object] = {me.id, 1};
-      current.order.acquire(me.id, object);
+      current.mutex_locked(me, object);
       return 0;
     }
     // A normal mutex locked twice by its owner blocks here forever: the deadlock detector reports it.
@@ -84,12 +83,8 @@ int controlled_mutex_unlock(managed_thread& me, pthread_mutex_t* mutex) {
   current.point(me, {op_kind::mutex_unlock, object});
   const int result = real().mutex_unlock(mutex);
   if (result != 0) return result;
-  current.order.release(me.id, object);
-  auto held = current.mutex_holders.find(object);
-  if (held != current.mutex_holders.end() && held->second.depth > 0 && --held->second.depth == 0) {
-    current.mutex_holders.erase(held);
-    current.wake(object, std::numeric_limits<std::size_t>::max());
-  }
+  current.mutex_unlocked(me, object);
+  go_on_after_release(me, object);
   return 0;
 }
 
@@ -102,18 +97,14 @@ int controlled_cond_wait(managed_thread& me, pthread_cond_t* cond, pthread_mutex
   const std::optional<std::int64_t> give_up_at = virtual_deadline(current, deadline);
   // Releasing the mutex and starting to wait are one step: nobody runs in between.
   if (const int released = real().mutex_unlock(mutex); released != 0) return released;
-  current.order.release(me.id, address_of(mutex));
-  auto held = current.mutex_holders.find(address_of(mutex));
-  const unsigned depth = held != current.mutex_holders.end() ? held->second.depth : 1;
-  current.mutex_holders.erase(address_of(mutex));
-  current.wake(address_of(mutex), std::numeric_limits<std::size_t>::max());
+  const unsigned depth = current.mutex_handed_over(me, address_of(mutex));
   const bool woken = current.block(me, {op_kind::cond_wait, object}, give_up_at);
   // Re-acquiring the mutex is a lock like any other, and may block behind the signaller.
   int relocked;
   do {
     relocked = controlled_mutex_lock(me, mutex, false);
   } while (relocked == ETIMEDOUT);
-  if (relocked == 0) current.mutex_holders[address_of(mutex)].depth = depth;
+  if (relocked == 0) current.mutex_depth_restored(address_of(mutex), depth);
   return woken ? relocked : ETIMEDOUT;
 }
 
@@ -124,7 +115,9 @@ int controlled_cond_wake(managed_thread& me, pthread_cond_t* cond, bool all) {
   current.point(me, {all ? op_kind::cond_broadcast : op_kind::cond_signal, object});
   current.wake(object, all ? std::numeric_limits<std::size_t>::max() : 1);
   // Threads outside the run may wait on it for real.
-  return all ? real().cond_broadcast(cond) : real().cond_signal(cond);
+  const int result = all ? real().cond_broadcast(cond) : real().cond_signal(cond);
+  go_on_after_release(me, object);
+  return result;
 }
 
 int controlled_rwlock_lock(managed_thread& me, pthread_rwlock_t* lock, bool exclusive, bool try_only,
@@ -136,7 +129,7 @@ int controlled_rwlock_lock(managed_thread& me, pthread_rwlock_t* lock, bool excl
   const std::optional<std::int64_t> give_up_at = virtual_deadline(current, deadline);
   for (;;) {
     const int result = exclusive ? real().rwlock_trywrlock(lock) : real().rwlock_tryrdlock(lock);
-    if (result == 0) current.order.acquire(me.id, object);
+    if (result == 0) current.acquired(me, object);
     if (result != EBUSY) return result;
     if (try_only) return EBUSY;
     if (!current.block(me, {exclusive ? op_kind::mutex_lock : op_kind::read_lock, object}, give_up_at)) {
@@ -150,9 +143,11 @@ int controlled_rwlock_unlock(managed_thread& me, pthread_rwlock_t* lock) {
   run& current = *me.owner;
   current.point(me, {op_kind::mutex_unlock, address_of(lock)});
   const int result = real().rwlock_unlock(lock);
-  if (result == 0) current.order.release(me.id, address_of(lock));
+  if (result != 0) return result;
+  current.released(me, address_of(lock));
   current.wake(address_of(lock), std::numeric_limits<std::size_t>::max());
-  return result;
+  go_on_after_release(me, address_of(lock));
+  return 0;
 }
 
 int controlled_sem_wait(managed_thread& me, sem_t* sem, bool try_only, call_deadline deadline) {
@@ -163,7 +158,7 @@ int controlled_sem_wait(managed_thread& me, sem_t* sem, bool try_only, call_dead
   const std::optional<std::int64_t> give_up_at = virtual_deadline(current, deadline);
   for (;;) {
     if (real().sem_trywait(sem) == 0) {
-      current.order.acquire(me.id, object);
+      current.acquired(me, object);
       return 0;
     }
     if (errno != EAGAIN) return -1;
@@ -180,11 +175,11 @@ int controlled_sem_post(managed_thread& me, sem_t* sem) {
   run& current = *me.owner;
   current.point(me, {op_kind::sem_post, address_of(sem)});
   const int result = real().sem_post(sem);
-  if (result == 0) {
-    current.order.release(me.id, address_of(sem));
-    current.wake(address_of(sem), 1);
-  }
-  return result;
+  if (result != 0) return result;
+  current.released(me, address_of(sem));
+  current.wake(address_of(sem), 1);
+  go_on_after_release(me, address_of(sem));
+  return 0;
 }
 
 void remember_barrier(pthread_barrier_t* barrier, unsigned count) {
@@ -212,17 +207,12 @@ int controlled_barrier_wait(managed_thread& me, pthread_barrier_t* barrier) {
     count = known->second;
   }
   // The real barrier is never entered: it would block the only running thread.
-  // Everything each thread did before the barrier happens before everything any does after it.
-  current.order.release(me.id, object);
-  unsigned& arrived = current.barrier_arrivals[object];
-  if (++arrived == count) {
-    arrived = 0;
-    current.wake(object, std::numeric_limits<std::size_t>::max());
-    current.order.acquire(me.id, object);
+  if (current.barrier_arrived(me, object, count)) {
+    go_on_after_release(me, object);
     return PTHREAD_BARRIER_SERIAL_THREAD;
   }
   current.block(me, {op_kind::barrier_wait, object}, std::nullopt);
-  current.order.acquire(me.id, object);
+  current.acquired(me, object);
   return 0;
 }
 
@@ -355,7 +345,7 @@ long wait_for_wake(managed_thread& me, run& current, std::span<const run::futex_
       break;
   }
   // Whatever the waker did before its wake happens before what the waiter does after it.
-  current.order.acquire(me.id, me.waiting_for.object);
+  current.acquired(me, me.waiting_for.object);
   return 0;
 }
 
@@ -397,10 +387,12 @@ long controlled_futex(managed_thread& me, const futex_call& call) {
       const std::uint32_t bitset = command == FUTEX_WAKE ? any_bit : call.value3;
       if (bitset == 0) return fail_with(EINVAL);
       current.point(me, {op_kind::futex_wake, word});
-      current.order.release(me.id, word);
+      current.released(me, word);
       const std::size_t wanted = wake_count(call.value);
       const std::size_t woken = current.futex_wake(word, bitset, wanted);
-      return static_cast<long>(woken + wake_in_kernel(call.word, call.op, wanted - woken));
+      const std::size_t in_kernel = wake_in_kernel(call.word, call.op, wanted - woken);
+      go_on_after_release(me, word);
+      return static_cast<long>(woken + in_kernel);
     }
     case FUTEX_REQUEUE:
     case FUTEX_CMP_REQUEUE: {
@@ -413,14 +405,15 @@ long controlled_futex(managed_thread& me, const futex_call& call) {
         return fail_with(EAGAIN);
       }
       // A requeued waiter is woken later through word2: both carry what the requeuer did.
-      current.order.release(me.id, word);
-      current.order.release(me.id, address_of(call.word2));
+      current.released(me, word);
+      current.released(me, address_of(call.word2));
       const std::size_t moved = current.futex_requeue(word, call.value, address_of(call.word2),
                                                       static_cast<std::size_t>(requeue_count));
       // Waiters the model does not hold are woken or moved in the kernel alike.
       const long in_kernel =
           real().syscall(SYS_futex, call.word, FUTEX_REQUEUE | (call.op & FUTEX_PRIVATE_FLAG), call.value,
                          requeue_count, call.word2, 0);
+      go_on_after_release(me, word);
       return static_cast<long>(moved) + std::max(0L, in_kernel);
     }
     case FUTEX_WAKE_OP: {
@@ -430,8 +423,8 @@ long controlled_futex(managed_thread& me, const futex_call& call) {
         return fail_with(ENOSYS);
       }
       current.point(me, {op_kind::futex_wake, word});
-      current.order.release(me.id, word);
-      current.order.release(me.id, address_of(call.word2));
+      current.released(me, word);
+      current.released(me, address_of(call.word2));
       const bool second_too = apply_wake_op(call.word2, call.value3).second;
       std::size_t woken = current.futex_wake(word, any_bit, wake_count(call.value));
       woken += wake_in_kernel(call.word, call.op, wake_count(call.value) - woken);
@@ -440,6 +433,7 @@ long controlled_futex(managed_thread& me, const futex_call& call) {
         const std::size_t second = current.futex_wake(address_of(call.word2), any_bit, wanted);
         woken += second + wake_in_kernel(call.word2, call.op, wanted - second);
       }
+      go_on_after_release(me, word);
       return static_cast<long>(woken);
     }
     default:
@@ -499,7 +493,7 @@ int controlled_join(managed_thread& me, pthread_t thread, void** result) {
         target->state != thread_state::released) {
       current.block(me, {op_kind::join, address_of(target)}, std::nullopt);
     }
-    if (target != nullptr) current.order.thread_joined(me.id, target->id);
+    if (target != nullptr) current.thread_joined(me, *target);
   }
   // The target left its routine; the real join only waits for its last instructions.
   return real().join(thread, result);
@@ -553,7 +547,7 @@ managed_creation begin_managed_create(managed_thread& me, void* (*routine)(void*
   run& current = *me.owner;
   current.point(me, {op_kind::create, 0});
   managed_thread& added = current.add_thread();
-  current.order.thread_created(me.id, added.id);
+  current.thread_created(me, added);
   return {new managed_start{routine, arg, &added}, &added};
 }
 

@@ -1,8 +1,5 @@
 #include "sched/leak_check_in_run.hpp"
 
-#include <time.h>
-
-#include "sched/controlled_calls.hpp"
 #include "sched/run.hpp"
 
 namespace weft::sched {
@@ -11,10 +8,13 @@ leak_check_in_run::leak_check_in_run(std::chrono::milliseconds settle) {
   managed_thread* me = managed_self();
   if (me == nullptr || me->owner == nullptr) return;
   if (!me->owner->ended()) {
-    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(settle);
-    const timespec wait{static_cast<time_t>(seconds.count()),
-                        static_cast<long>(std::chrono::nanoseconds(settle - seconds).count())};
-    (void)controlled_sleep(*me, CLOCK_MONOTONIC, wait, /*absolute=*/false);
+    inside_weft internal;
+    run& current = *me->owner;
+    // The settle wait is weft's, not the program's: the others get all of it, as they would in real
+    // time, and it ends only when nothing else can run.
+    current.point(*me, {op_kind::sleep, 0});
+    current.block(*me, {op_kind::sleep, 0}, current.now_ns() + std::chrono::nanoseconds(settle).count(),
+                  run::deadline_kind::firm);
   }
   checking_ = me->owner;
   checking_->begin_own_work();

@@ -59,18 +59,24 @@ std::string_view name_of(op_kind kind) {
       return "atomic_rmw";
     case op_kind::run_end:
       return "run_end";
+    case op_kind::after_release:
+      return "after_release";
+    case op_kind::time_out:
+      return "time_out";
   }
   // Only a value cast from outside the enumeration gets here; a report should still print something.
   return "unknown_operation";
 }
 
 bool makes_progress(op_kind kind) {
-  return kind != op_kind::yield && kind != op_kind::user_point && kind != op_kind::atomic_load;
+  return kind != op_kind::yield && kind != op_kind::user_point && kind != op_kind::atomic_load &&
+         kind != op_kind::after_release;
 }
 
 // Signals, trylocks and posts all change what the next operation on the object sees, so only two
 // pure reads commute.
 bool conflicts(op_kind a, op_kind b) {
+  if (a == op_kind::after_release || b == op_kind::after_release) return false;
   return !(only_reads(a) && only_reads(b));
 }
 

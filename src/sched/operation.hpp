@@ -34,12 +34,19 @@ enum class op_kind : std::uint8_t {
   atomic_store,
   atomic_rmw,
   run_end,  // the test function returned
+  // The thread goes on after releasing something (an unlock, a post, a signal, a futex wake, an atomic
+  // release store): another thread may run first, before the releaser's next step, whatever that is.
+  after_release,
+  // A thread in a sleep or a timed wait stops waiting at its deadline, which virtual time jumps to;
+  // offered while other threads can still run, since any of them may be slower than the wait.
+  time_out,
 };
 
 [[nodiscard]] std::string_view name_of(op_kind kind);
 
 // Whether two operations on the same object can be reordered without changing the outcome: false
-// for two reads (two atomic loads, two read locks), true otherwise. POS resets priorities of pending
+// for two reads (two atomic loads, two read locks) and for going on after a release (which does
+// nothing to the object), true otherwise. POS resets priorities of pending
 // operations that conflict with the one just executed.
 [[nodiscard]] bool conflicts(op_kind a, op_kind b);
 
@@ -55,8 +62,9 @@ struct operation {
   bool interesting = true;
 };
 
-// Whether performing `kind` is progress: anything but a yield, a weft::yield_point() or an atomic
-// load, which change nothing another thread could be waiting for. A thread that yielded waits for progress by
+// Whether performing `kind` is progress: anything but a yield, a weft::yield_point(), an atomic load
+// or going on after a release (the release itself was the progress), which change nothing another
+// thread could be waiting for. A thread that yielded waits for progress by
 // another.
 [[nodiscard]] bool makes_progress(op_kind kind);
 

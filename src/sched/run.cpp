@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <limits>
 #include <thread>
 
 #include "platform/threads.hpp"
@@ -25,18 +26,29 @@ constexpr unsigned spinning_reloads = 2;
 // How often the controller looks at a run in progress: the watchdog's resolution.
 constexpr auto controller_slice = 10ms;
 
-// A lock for the model, built on the futex directly: a std::mutex would itself be intercepted. Whoever
-// holds it runs weft's own code: a memcpy or a lock on the way (a strategy's, a message's) must not
-// come back to the scheduler, which would wait for this very lock.
+// The model lock, built on the futex directly: a std::mutex would itself be intercepted. 0 free, 1
+// held, 2 held with a waiter, so that an unlock without waiters makes no system call (instrumented code
+// takes the lock at every access).
+void lock_model(std::atomic<std::uint32_t>& word) {
+  std::uint32_t seen = 0;
+  if (word.compare_exchange_strong(seen, 1, std::memory_order_acquire)) return;
+  if (seen != 2) seen = word.exchange(2, std::memory_order_acquire);
+  while (seen != 0) {
+    platform::wait_for_change(word, 2, 1ms);
+    seen = word.exchange(2, std::memory_order_acquire);
+  }
+}
+
+void unlock_model(std::atomic<std::uint32_t>& word) {
+  if (word.exchange(0, std::memory_order_release) == 2) platform::wake_all(word);
+}
+
+// Whoever holds the model lock runs weft's own code: a memcpy or a lock on the way (a strategy's, a
+// message's) must not come back to the scheduler, which would wait for this very lock.
 class model_guard {
  public:
-  explicit model_guard(std::atomic<std::uint32_t>& word) : word_(word) {
-    while (word_.exchange(1, std::memory_order_acquire) != 0) platform::wait_for_change(word_, 1, 1ms);
-  }
-  ~model_guard() {
-    word_.store(0, std::memory_order_release);
-    platform::wake_all(word_);
-  }
+  explicit model_guard(std::atomic<std::uint32_t>& word) : word_(word) { lock_model(word_); }
+  ~model_guard() { unlock_model(word_); }
   model_guard(const model_guard&) = delete;
   model_guard& operator=(const model_guard&) = delete;
 
@@ -61,10 +73,106 @@ int run_cpu = -1;
 
 run::run(strategy& chooser, run_limits limits) : chooser_(chooser), limits_(limits) {}
 
-void run::record_access(managed_thread& me, std::uintptr_t address, std::size_t size, bool write, bool atomic,
-                        std::uintptr_t pc) {
-  if (size == 0) return;
-  races.access(order, stacks, me.id, address, size, write, atomic, stacks.child(me.stack_node, pc));
+bool run::records(const managed_thread& me) const {
+  return me.state != thread_state::released && ended_.load(std::memory_order_acquire) == 0;
+}
+
+void run::acquired(const managed_thread& me, std::uintptr_t object) {
+  model_guard guard(model_lock_);
+  if (records(me)) model_.order.acquire(me.id, object);
+}
+
+void run::released(const managed_thread& me, std::uintptr_t object) {
+  model_guard guard(model_lock_);
+  if (records(me)) model_.order.release(me.id, object);
+}
+
+void run::atomic_done(const managed_thread& me, std::uintptr_t location, happens_before::atomic_access access,
+                      int memory_order) {
+  model_guard guard(model_lock_);
+  if (records(me)) model_.order.atomic(me.id, location, access, memory_order);
+}
+
+void run::fence_done(const managed_thread& me, int memory_order) {
+  model_guard guard(model_lock_);
+  if (records(me)) model_.order.fence(me.id, memory_order);
+}
+
+void run::thread_created(const managed_thread& parent, const managed_thread& child) {
+  model_guard guard(model_lock_);
+  if (records(parent)) model_.order.thread_created(parent.id, child.id);
+}
+
+void run::thread_joined(const managed_thread& joiner, const managed_thread& joined) {
+  model_guard guard(model_lock_);
+  if (records(joiner)) model_.order.thread_joined(joiner.id, joined.id);
+}
+
+void run::mutex_locked(const managed_thread& me, std::uintptr_t mutex) {
+  model_guard guard(model_lock_);
+  // A released thread's holding still counts: the others must wait for it, and a report names it.
+  model_.locked(mutex, me.id);
+  if (records(me)) model_.order.acquire(me.id, mutex);
+}
+
+void run::mutex_unlocked(const managed_thread& me, std::uintptr_t mutex) {
+  model_guard guard(model_lock_);
+  if (records(me)) model_.order.release(me.id, mutex);
+  if (model_.unlocked(mutex)) wake_locked(mutex, std::numeric_limits<std::size_t>::max());
+}
+
+std::optional<sync_model::holder> run::mutex_holder(std::uintptr_t mutex) {
+  model_guard guard(model_lock_);
+  return model_.holder_of(mutex);
+}
+
+unsigned run::mutex_handed_over(const managed_thread& me, std::uintptr_t mutex) {
+  model_guard guard(model_lock_);
+  if (records(me)) model_.order.release(me.id, mutex);
+  const unsigned depth = model_.released_entirely(mutex);
+  wake_locked(mutex, std::numeric_limits<std::size_t>::max());
+  return depth;
+}
+
+void run::mutex_depth_restored(std::uintptr_t mutex, unsigned depth) {
+  model_guard guard(model_lock_);
+  model_.restore_depth(mutex, depth);
+}
+
+bool run::barrier_arrived(const managed_thread& me, std::uintptr_t barrier, unsigned count) {
+  model_guard guard(model_lock_);
+  // Everything each thread did before the barrier happens before everything any does after it.
+  if (records(me)) model_.order.release(me.id, barrier);
+  if (!model_.arrived(barrier, count)) return false;
+  wake_locked(barrier, std::numeric_limits<std::size_t>::max());
+  if (records(me)) model_.order.acquire(me.id, barrier);
+  return true;
+}
+
+bool run::record_access(const managed_thread& me, std::uintptr_t address, std::size_t size, bool write,
+                        bool atomic, std::uintptr_t pc) {
+  if (size == 0) return false;
+  model_guard guard(model_lock_);
+  if (!records(me)) return false;
+  const std::size_t racy_before = model_.races.racy_sites().size();
+  model_.races.access(model_.order, model_.stacks, me.id, address, size, write, atomic,
+                      model_.stacks.child(me.stack_node, pc));
+  return model_.races.racy_sites().size() != racy_before;
+}
+
+std::unordered_set<std::uintptr_t> run::racy_sites() {
+  model_guard guard(model_lock_);
+  return model_.races.racy_sites();
+}
+
+void run::entered_function(managed_thread& me, std::uintptr_t call_site) {
+  model_guard guard(model_lock_);
+  if (records(me)) me.stack_node = model_.stacks.child(me.stack_node, call_site);
+}
+
+void run::left_function(managed_thread& me) {
+  model_guard guard(model_lock_);
+  if (records(me)) me.stack_node = model_.stacks.parent(me.stack_node);
 }
 
 run* current_run() {
@@ -86,6 +194,21 @@ std::vector<candidate> run::candidates() const {
       runnable.push_back({thread.id, thread.next, waits_for_progress(thread)});
   }
   return runnable;
+}
+
+void run::offer_early_time_outs(std::vector<candidate>& runnable) const {
+  bool offered = false;
+  for (const managed_thread& thread : threads_) {
+    if (thread.state != thread_state::blocked || !thread.deadline_ns || thread.firm_deadline) continue;
+    if (thread.blocked_at_progress == progress_made_) continue;
+    runnable.push_back({thread.id, {op_kind::time_out, thread.waiting_for.object}, false});
+    offered = true;
+  }
+  // Strategies see candidates in thread id order.
+  if (offered) {
+    std::sort(runnable.begin(), runnable.end(),
+              [](const candidate& a, const candidate& b) { return a.thread < b.thread; });
+  }
 }
 
 bool run::waits_for_progress(const managed_thread& thread) const {
@@ -130,10 +253,10 @@ void run::end_run(run_end_kind kind, std::string message, std::vector<int> tids)
   outcome_.tids = std::move(tids);
   outcome_.steps = steps_;
   outcome_.uncontrolled = uncontrolled_;
-  if (limits_.races != race_mode::off && !races.races().empty()) outcome_.races = races.races();
+  if (limits_.races != race_mode::off && !model_.races.races().empty()) outcome_.races = model_.races.races();
   // A data race is undefined behaviour, and usually the cause of whatever else went wrong in the run:
   // unless races are only reported, it leads the report, and the other failure follows it.
-  if (limits_.races == race_mode::fail && !races.races().empty()) {
+  if (limits_.races == race_mode::fail && !model_.races.races().empty()) {
     outcome_.kind = run_end_kind::race;
     const std::size_t count = outcome_.races.size();
     std::string headline = "weft: the run exhibited " + std::to_string(count) + " data race" +
@@ -171,8 +294,8 @@ std::string run::describe_blocked() const {
       std::snprintf(address, sizeof address, " on %#zx", static_cast<std::size_t>(object));
       text += address;
     }
-    if (auto held = mutex_holders.find(object); held != mutex_holders.end() && held->second.depth > 0) {
-      text += " held by thread " + std::to_string(held->second.thread);
+    if (const std::optional<sync_model::holder> held = model_.holder_of(object)) {
+      text += " held by thread " + std::to_string(held->thread);
     }
   }
   return text;
@@ -200,8 +323,20 @@ managed_thread* run::choose_next(thread_id current) {
     }
     if (!runnable.empty()) {
       futex_stall_.store(false, std::memory_order_relaxed);
+      // While some thread can run, any sleeper or timed waiter might be the slow one: its deadline may
+      // come first. Offered only once another thread has made progress since it began to wait, so that
+      // a thread polling with short sleeps cannot keep the others from ever running.
+      if (!all_wait) offer_early_time_outs(runnable);
       const std::size_t chosen = runnable.size() > 1 ? chooser_.choose(runnable, current) : 0;
-      managed_thread& next = threads_[runnable[std::min(chosen, runnable.size() - 1)].thread];
+      const candidate& picked = runnable[std::min(chosen, runnable.size() - 1)];
+      managed_thread& next = threads_[picked.thread];
+      if (picked.next.kind == op_kind::time_out) {
+        // Virtual time jumps to its deadline, never back: whoever else's deadline that passes times out too.
+        now_ns_ = std::max(now_ns_, *next.deadline_ns);
+        time_out_reached_deadlines();
+        note_progress();
+        return &next;
+      }
       next.yielded_at.reset();
       if (makes_progress(next.next.kind)) note_progress();
       return &next;
@@ -233,14 +368,18 @@ bool run::advance_time() {
   }
   if (!earliest) return false;
   now_ns_ = std::max(now_ns_, *earliest);
+  time_out_reached_deadlines();
+  return true;
+}
+
+void run::time_out_reached_deadlines() {
   for (managed_thread& thread : threads_) {
     if (thread.state == thread_state::blocked && thread.deadline_ns && *thread.deadline_ns <= now_ns_) {
       thread.state = thread_state::runnable;
       thread.timed_out = true;
-      futexes_.remove(thread.id);  // a futex waiter that timed out is no longer in its queue
+      model_.futexes.remove(thread.id);  // a futex waiter that timed out is no longer in its queue
     }
   }
-  return true;
 }
 
 void run::end_in_deadlock() {
@@ -276,7 +415,7 @@ bool run::wake_futex_waiters_whose_word_changed() {
     const auto* word = reinterpret_cast<const std::uint32_t*>(thread.waiting_for.object);
     if (__atomic_load_n(word, __ATOMIC_SEQ_CST) == seen) continue;
     thread.state = thread_state::runnable;
-    futexes_.remove(waiter);
+    model_.futexes.remove(waiter);
     woke = true;
   }
   if (!woke) return false;
@@ -297,12 +436,10 @@ void run::dispatch(managed_thread& me, bool me_waits) {
     running_.store(nullptr, std::memory_order_release);
   }
   if (!me_waits) return;
-  model_lock_.store(0, std::memory_order_release);
-  platform::wake_all(model_lock_);
+  unlock_model(model_lock_);
   if (ended_.load(std::memory_order_acquire) != 0) park(me);
   wait_for_baton(me);
-  while (model_lock_.exchange(1, std::memory_order_acquire) != 0)
-    platform::wait_for_change(model_lock_, 1, 1ms);
+  lock_model(model_lock_);
 }
 
 // A released thread runs free: nobody hands it the baton, and when it wakes others or finishes while
@@ -346,14 +483,19 @@ void run::point(managed_thread& me, operation op) {
             "weft: livelock: the run passed " + std::to_string(limits_.max_steps) +
                 " scheduling points without ending; " + why,
             std::move(tids));
-    model_lock_.store(0, std::memory_order_release);
-    platform::wake_all(model_lock_);
+    unlock_model(model_lock_);
     park(me);
   }
   dispatch(me, true);
 }
 
-bool run::block(managed_thread& me, operation on, std::optional<std::int64_t> deadline_ns) {
+void run::after_release(managed_thread& me, std::uintptr_t object) {
+  // me.next is the release just made: its call site is where the program goes on from.
+  point(me, {op_kind::after_release, object, me.next.site});
+}
+
+bool run::block(managed_thread& me, operation on, std::optional<std::int64_t> deadline_ns,
+                deadline_kind kind) {
   if (me.state == thread_state::released) {
     // Outside control it cannot be descheduled; it polls, in real time, the condition its caller
     // re-checks.
@@ -363,10 +505,11 @@ bool run::block(managed_thread& me, operation on, std::optional<std::int64_t> de
   }
   if (ended_.load(std::memory_order_acquire) != 0) return true;
   model_guard guard(model_lock_);
-  return block_locked(me, on, deadline_ns);
+  return block_locked(me, on, deadline_ns, kind);
 }
 
-bool run::block_locked(managed_thread& me, operation on, std::optional<std::int64_t> deadline_ns) {
+bool run::block_locked(managed_thread& me, operation on, std::optional<std::int64_t> deadline_ns,
+                       deadline_kind kind) {
   progress_.fetch_add(1, std::memory_order_relaxed);
   me.state = thread_state::blocked;
   me.waiting_for = on;
@@ -374,6 +517,8 @@ bool run::block_locked(managed_thread& me, operation on, std::optional<std::int6
   me.deadline_ns = deadline_ns;
   me.timed_out = false;
   me.woken_order = ++wake_counter_;
+  me.blocked_at_progress = progress_made_;
+  me.firm_deadline = kind == deadline_kind::firm;
   dispatch(me, true);
   // dispatch returned: me was made runnable and chosen (or it ran out of others and woke itself).
   if (me.state == thread_state::blocked) {
@@ -387,6 +532,10 @@ bool run::block_locked(managed_thread& me, operation on, std::optional<std::int6
 std::size_t run::wake(std::uintptr_t object, std::size_t count) {
   if (ended_.load(std::memory_order_acquire) != 0) return 0;
   model_guard guard(model_lock_);
+  return wake_locked(object, count);
+}
+
+std::size_t run::wake_locked(std::uintptr_t object, std::size_t count) {
   std::vector<managed_thread*> waiting;
   for (managed_thread& thread : threads_) {
     if (thread.state == thread_state::blocked && thread.waiting_for.object == object)
@@ -414,7 +563,7 @@ run::futex_wait_result run::futex_wait(managed_thread& me, std::span<const futex
       return futex_wait_result::value_changed;
   }
   for (const futex_expectation& each : words) {
-    futexes_.enqueue(me.id, reinterpret_cast<std::uintptr_t>(each.word), each.bitset);
+    model_.futexes.enqueue(me.id, reinterpret_cast<std::uintptr_t>(each.word), each.bitset);
   }
   const auto first = reinterpret_cast<std::uintptr_t>(words.front().word);
   const bool woken = block_locked(me, {op_kind::futex_wait, first}, deadline_ns);
@@ -425,12 +574,12 @@ std::size_t run::futex_wake(std::uintptr_t word, std::uint32_t bitset, std::size
   if (ended_.load(std::memory_order_acquire) != 0) return 0;
   model_guard guard(model_lock_);
   std::size_t woken = 0;
-  for (thread_id waiter : futexes_.take(word, bitset, count)) {
+  for (thread_id waiter : model_.futexes.take(word, bitset, count)) {
     if (threads_[waiter].state != thread_state::blocked) continue;
     threads_[waiter].state = thread_state::runnable;
     // A futex_waitv waiter is in several queues and leaves them all, knowing which word woke it.
     threads_[waiter].waiting_for.object = word;
-    futexes_.remove(waiter);
+    model_.futexes.remove(waiter);
     ++woken;
   }
   if (woken > 0) resume_if_idle(0);
@@ -442,14 +591,14 @@ std::size_t run::futex_requeue(std::uintptr_t from, std::size_t wake_count, std:
   if (ended_.load(std::memory_order_acquire) != 0) return 0;
   model_guard guard(model_lock_);
   std::size_t woken = 0;
-  for (thread_id waiter : futexes_.take(from, ~std::uint32_t{0}, wake_count)) {
+  for (thread_id waiter : model_.futexes.take(from, ~std::uint32_t{0}, wake_count)) {
     if (threads_[waiter].state != thread_state::blocked) continue;
     threads_[waiter].state = thread_state::runnable;
     threads_[waiter].waiting_for.object = from;
-    futexes_.remove(waiter);
+    model_.futexes.remove(waiter);
     ++woken;
   }
-  const std::vector<thread_id> moved = futexes_.requeue(from, to, requeue_count);
+  const std::vector<thread_id> moved = model_.futexes.requeue(from, to, requeue_count);
   for (thread_id waiter : moved) {
     threads_[waiter].waiting_for.object = to;
     threads_[waiter].next.object = to;
@@ -472,7 +621,7 @@ void run::finish(managed_thread& me) {
   // anybody shares. A released thread's accesses were never recorded.
   if (me.state != thread_state::released) {
     const platform::memory_range stack = platform::current_thread_stack();
-    if (stack.last != 0) races.forget(stack.first, stack.last);
+    if (stack.last != 0) model_.races.forget(stack.first, stack.last);
   }
   const bool was_released = me.state == thread_state::released;
   me.state = thread_state::finished;
@@ -591,7 +740,7 @@ run_outcome run::execute(const std::function<void()>& test) {
   run_cpu = sched_getcpu();
   notify_observers([&](run_observer& observer) { observer.run_started(*this); });
   managed_thread& test_thread = add_thread();
-  order.thread_started(test_thread.id);
+  model_.order.thread_started(test_thread.id);
   pthread_t handle;
   // Through the ordinary pthread_create (the controller is not managed): sanitizers and weft's
   // registry see the test's thread like any other.

@@ -11,14 +11,13 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
-#include "sched/futex_queues.hpp"
-#include "sched/happens_before.hpp"
 #include "sched/managed_thread.hpp"
-#include "sched/race_detector.hpp"
 #include "sched/strategies/strategy.hpp"
+#include "sched/sync_model.hpp"
 #include "weft/sched.hpp"
 
 namespace weft::sched {
@@ -67,9 +66,16 @@ class run {
 
   // `me` is about to perform `op`; returns when `me` is chosen to perform it.
   void point(managed_thread& me, operation op);
+  // `me` just released `object` (unlocked, posted, signalled, woke, stored with release order): a
+  // point where another thread may run before `me` goes on.
+  void after_release(managed_thread& me, std::uintptr_t object);
   // `me` cannot go on until `on.object` is woken or the virtual deadline passes. Returns true when
-  // woken, false when timed out; either way `me` holds the baton again.
-  bool block(managed_thread& me, operation on, std::optional<std::int64_t> deadline_ns);
+  // woken, false when timed out; either way `me` holds the baton again. A program's deadline may come
+  // early, while other threads can still run (any of them may be slower than the wait); a firm one,
+  // weft's own wait, comes only when nothing else can run.
+  enum class deadline_kind { may_come_early, firm };
+  bool block(managed_thread& me, operation on, std::optional<std::int64_t> deadline_ns,
+             deadline_kind kind = deadline_kind::may_come_early);
   // Makes up to `count` threads blocked on `object` runnable, oldest first. Returns how many.
   std::size_t wake(std::uintptr_t object, std::size_t count);
   // syscall(SYS_futex): the futex queues are the run's (futex_queues.hpp) and are changed only here.
@@ -118,24 +124,39 @@ class run {
   void begin_own_work() { own_work_.fetch_add(1, std::memory_order_relaxed); }
   void end_own_work() { own_work_.fetch_sub(1, std::memory_order_relaxed); }
 
-  // Who holds each mutex, for deadlock reports and errorcheck mutexes: thread id and recursion depth.
-  struct holder {
-    thread_id thread = 0;
-    unsigned depth = 0;
-  };
-  std::unordered_map<std::uintptr_t, holder> mutex_holders;
-  // Barriers need their count, known only from pthread_barrier_init; and how many have arrived.
-  std::unordered_map<std::uintptr_t, unsigned> barrier_arrivals;
+  // ---- the synchronization model (sync_model.hpp); each call takes the model lock ----
+  // Happens-before edges for race reports, as `me` acquires or releases `object`, performs an atomic
+  // operation or a fence, creates or joins a thread. Nothing is recorded for a thread the watchdog
+  // released (it runs alongside the others, unordered) or once the run ended.
+  void acquired(const managed_thread& me, std::uintptr_t object);
+  void released(const managed_thread& me, std::uintptr_t object);
+  void atomic_done(const managed_thread& me, std::uintptr_t location, happens_before::atomic_access access,
+                   int memory_order);
+  void fence_done(const managed_thread& me, int memory_order);
+  void thread_created(const managed_thread& parent, const managed_thread& child);
+  void thread_joined(const managed_thread& joiner, const managed_thread& joined);
 
-  // What the run's synchronization orders, for race reports. Controlled calls feed it as they
-  // acquire and release; instrumented atomics and fences through weft::detail.
-  happens_before order;
-  // The instrumented code's call stacks (see managed_thread::stack_node) and the accesses made so far.
-  stack_depot stacks;
-  race_detector races;
+  // Mutexes, for blocking, deadlock reports and error-checking mutexes. `me` locked `mutex` (and
+  // acquired it); unlocked it once (and released it; when that freed it, its waiters become runnable).
+  void mutex_locked(const managed_thread& me, std::uintptr_t mutex);
+  void mutex_unlocked(const managed_thread& me, std::uintptr_t mutex);
+  [[nodiscard]] std::optional<sync_model::holder> mutex_holder(std::uintptr_t mutex);
+  // A condition wait hands its mutex over whatever its depth (returned), and takes the depth back once
+  // it relocked it.
+  [[nodiscard]] unsigned mutex_handed_over(const managed_thread& me, std::uintptr_t mutex);
+  void mutex_depth_restored(std::uintptr_t mutex, unsigned depth);
+  // `me` arrived at a barrier of `count` threads; true for the last, which wakes the others.
+  [[nodiscard]] bool barrier_arrived(const managed_thread& me, std::uintptr_t barrier, unsigned count);
+
   // An instrumented plain or atomic access by `me`, which holds the baton, from code address `pc`.
-  void record_access(managed_thread& me, std::uintptr_t address, std::size_t size, bool write, bool atomic,
-                     std::uintptr_t pc);
+  // Returns true when it showed a data race at code not seen racing before (see racy_sites).
+  bool record_access(const managed_thread& me, std::uintptr_t address, std::size_t size, bool write,
+                     bool atomic, std::uintptr_t pc);
+  // Code addresses of the run's racy accesses so far.
+  [[nodiscard]] std::unordered_set<std::uintptr_t> racy_sites();
+  // Instrumented code entered a function from `call_site`, or returned: `me`'s shadow call stack.
+  void entered_function(managed_thread& me, std::uintptr_t call_site);
+  void left_function(managed_thread& me);
 
  private:
   friend void* run_test_thread(void*);
@@ -145,13 +166,22 @@ class run {
   void dispatch(managed_thread& me, bool me_waits);
   void resume_if_idle(thread_id current);
   [[nodiscard]] std::vector<candidate> candidates() const;
+  // Adds a time_out candidate for every thread in a timed wait or sleep that may be woken by its
+  // deadline now (item 4 of docs/scheduler.md's model), keeping thread id order.
+  void offer_early_time_outs(std::vector<candidate>& runnable) const;
   [[nodiscard]] bool waits_for_progress(const managed_thread& thread) const;
   // Virtual time jumps to the earliest deadline of a timed wait and wakes who reached it; false when
   // nobody waits for time.
   bool advance_time();
   void note_progress();
   void park(managed_thread& me);
-  bool block_locked(managed_thread& me, operation on, std::optional<std::int64_t> deadline_ns);
+  // Whether `me`'s synchronization is recorded: it is under control and the run goes on.
+  [[nodiscard]] bool records(const managed_thread& me) const;
+  std::size_t wake_locked(std::uintptr_t object, std::size_t count);
+  // Threads whose virtual deadline has come stop waiting.
+  void time_out_reached_deadlines();
+  bool block_locked(managed_thread& me, operation on, std::optional<std::int64_t> deadline_ns,
+                    deadline_kind kind = deadline_kind::may_come_early);
   // Every thread is blocked, some on futexes, which a thread outside the run may still wake (a pool
   // made before the run fulfilling a future). Instead of a deadlock at once, the watchdog watches those
   // words for one watchdog period: a word that changes wakes its waiter (the run is then uncontrolled).
@@ -177,7 +207,7 @@ class run {
   bool uncontrolled_ = false;
   const std::function<void()>* test_ = nullptr;
 
-  futex_queues futexes_;                  // under model_lock_, like the thread states it must agree with
+  sync_model model_;                      // under model_lock_, like the thread states it must agree with
   std::atomic<bool> futex_stall_{false};  // set and cleared under model_lock_
   std::vector<std::pair<thread_id, std::uint32_t>> stall_words_;  // each stalled waiter's word then
 

@@ -1,6 +1,6 @@
-// The replay string, format version 2:
+// The replay string, format version 3:
 //
-//   w2.<payload in base64url (RFC 4648 section 5: A-Z a-z 0-9 - _), without padding>
+//   w3.<payload in base64url (RFC 4648 section 5: A-Z a-z 0-9 - _), without padding>
 //
 // The payload, in bytes:
 //
@@ -22,17 +22,21 @@
 // nothing; a long run's candidate counts mostly repeat (one run of them), and a strategy that keeps
 // choosing alike (pct, a spin loop) makes chosen bits that compress to almost nothing.
 //
-// Format version 1 (still read, no longer written) had no storage byte and no outcome: after the
-// checksum, varint count, then count x (varint candidates, varint chosen).
+// Format version 2 had the same payload. The version changed with the scheduler, not the bytes: since
+// version 3 a release (an unlock, a post, ...) is followed by a scheduling point, and a sleeper may be
+// woken by its deadline while others can still run, so a run offers other choices at other points and
+// an older string would not replay the run it was recorded from. Versions 1 and 2 are still parsed, so
+// that a corrupt one is called corrupt, and then refused by name. Version 1 had no storage byte and no
+// outcome: after the checksum, varint count, then count x (varint candidates, varint chosen).
 //
 // A varint is unsigned LEB128: 7 bits per byte, least significant group first, the high bit set on
 // every byte but the last; at most 10 bytes.
 //
-// Every character is shell-safe, so the string needs no quotes. Encoders write only "w2." and
+// Every character is shell-safe, so the string needs no quotes. Encoders write only "w3." and
 // canonical base64url (the bits after the last whole byte are zero); decoders refuse anything else.
 // The checksum comes first so that a string cut short can be told apart from one altered in place:
 // the decision count says how many decisions were meant to follow. A new format gets a new version
-// number, and this weft keeps reading versions 1 and 2.
+// number.
 #include "sched/schedule_codec.hpp"
 
 #include <zlib.h>
@@ -50,9 +54,11 @@
 namespace weft::sched {
 namespace {
 
-constexpr std::uint32_t format_version = 2;
+constexpr std::uint32_t format_version = 3;
 constexpr std::uint32_t oldest_version = 1;
-constexpr std::string_view prefix = "w2.";
+// The oldest version recorded by the scheduler this weft has: older ones are refused once parsed.
+constexpr std::uint32_t oldest_replayable_version = 3;
+constexpr std::string_view prefix = schedule_prefix;
 constexpr std::string_view base64url_alphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 constexpr std::size_t checksum_size = 4;
@@ -533,7 +539,7 @@ decode_result decode(std::string_view text) {
   text = trim_whitespace(text);
   if (text.empty()) {
     return failure(
-        "weft: the schedule is empty; pass the string a failing run printed, such as \"w2.AbC...\"");
+        "weft: the schedule is empty; pass the string a failing run printed, such as \"w3.AbC...\"");
   }
   std::uint32_t version = 0;
   if (std::optional<std::string> error = check_prefix(text, version)) return failure(std::move(*error));
@@ -568,6 +574,13 @@ decode_result decode(std::string_view text) {
                    quoted(text.substr(text.size() - 1)) + "); was a character added or changed?");
   }
   if (!parsed.problem.empty()) return failure(std::move(parsed.problem));
+  if (version < oldest_replayable_version) {
+    return failure("weft: schedule format version " + std::to_string(version) +
+                   " was recorded by an older weft, whose scheduler had fewer scheduling points (none after "
+                   "an unlock, no early wake-up from a sleep); it would not replay the same run with this "
+                   "weft. Explore again with this weft to get a \"" +
+                   std::string(prefix) + "\" schedule");
+  }
   return {std::move(parsed.decoded), {}};
 }
 

@@ -22,6 +22,8 @@ struct schedule {
   std::string outcome{};
 };
 inline constexpr std::size_t max_outcome_length = 32;
+// How every schedule this weft writes begins: "w", the format version, ".".
+inline constexpr std::string_view schedule_prefix = "w3.";
 
 // Compact, printable, shell-safe (no quoting needed), versioned and checksummed. A long run's
 // decisions are compressed: a 200,000-step run takes a few hundred characters to a few tens of KiB,
@@ -33,7 +35,8 @@ struct decode_result {
   schedule decoded;
   std::string error;  // empty on success; otherwise names what is wrong: "not a weft schedule (it must
                       // start with ...)", "version 7 is newer than this weft", "checksum mismatch", ...
-                      // Reads this format (w2.) and the previous one (w1., which has no outcome).
+                      // Reads this format (w3.); refuses the older ones (w1., w2.), recorded by a
+                      // scheduler with other points, by name.
   [[nodiscard]] bool ok() const { return error.empty(); }
 };
 [[nodiscard]] decode_result decode(std::string_view text);

@@ -38,8 +38,14 @@ void atomic_point(atomic_access access, const void* object, int memory_order) {
                                                                : sched::op_kind::atomic_rmw;
   const auto location = reinterpret_cast<std::uintptr_t>(object);
   me->owner->point(*me, {kind, location, reinterpret_cast<std::uintptr_t>(__builtin_return_address(0))});
-  if (me->state == sched::thread_state::released || me->owner->ended()) return;
-  me->owner->order.atomic(me->id, location, access, memory_order);
+  me->owner->atomic_done(*me, location, access, memory_order);
+}
+
+void after_release_point(const void* object) {
+  sched::managed_thread* me = sched::managed_self();
+  if (me == nullptr) return;
+  sched::inside_weft internal;
+  me->owner->after_release(*me, reinterpret_cast<std::uintptr_t>(object));
 }
 
 }  // namespace detail

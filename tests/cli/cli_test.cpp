@@ -480,7 +480,7 @@ TEST(WeftExplore, ReportsACrashWithItsOwnReplayCommandOnly) {
   EXPECT_NE(explored.output.find("\nweft: Aborted during schedule 1.\n"), std::string::npos)
       << explored.output;
   const std::string reproduce = line_starting(explored.output, "Reproduce: ");
-  ASSERT_NE(reproduce.find(" replay w2."), std::string::npos) << explored.output;
+  ASSERT_NE(reproduce.find(" replay w3."), std::string::npos) << explored.output;
 
   const auto replayed = run_program(reproduce.substr(std::string("Reproduce: ").size()));
   EXPECT_EQ(replayed.exit_code, 1) << replayed.output;
@@ -645,7 +645,7 @@ TEST(WeftReplay, QuotesAShortEscapedPrefixOfAGarbageScheduleFile) {
   EXPECT_EQ(garbled.output.find('\x1b'), std::string::npos) << garbled.output;
   EXPECT_NE(garbled.output.find("\"garbage\\x01\\x1b[31mred\\x00after\""), std::string::npos)
       << garbled.output;
-  EXPECT_NE(garbled.output.find("must start with \"w2.\""), std::string::npos) << garbled.output;
+  EXPECT_NE(garbled.output.find("must start with \"w3.\""), std::string::npos) << garbled.output;
   const auto huge = run_program(weft + " replay " + big.string() + program);
   EXPECT_EQ(huge.exit_code, 2) << huge.output;
   EXPECT_LT(huge.output.size(), 1000u) << "the whole bad schedule was echoed";

@@ -28,6 +28,14 @@ long futex_count(std::uint32_t* word, int op, std::uint32_t value, long value2, 
   return syscall(SYS_futex, word, op, value, value2, word2, value3);
 }
 
+// Returns once `count` threads that counted themselves in `arriving` right before their futex wait are
+// in it: a yield gives way until another thread has made progress (docs/scheduler.md), and a counted
+// thread's next step is its wait. A sleep would not do: a sleeper may wake before the others got there.
+void until_waiting(const std::atomic<int>& arriving, int count) {
+  while (arriving.load() < count) sched_yield();
+  for (int i = 0; i < count; ++i) sched_yield();
+}
+
 weft::explore_result once(const std::function<void()>& program) {
   return weft::explore(program, weft::explore_options().strategy("random").iterations(50).quiet());
 }
@@ -80,12 +88,13 @@ TEST(RawFutex, FarDeadlinesWaitForTheWake) {
   const weft::explore_result result = once([] {
     std::uint32_t word = 0;
     long waited = -1;
+    std::atomic<int> arriving{0};
     std::thread waiter([&] {
       const timespec far{std::numeric_limits<std::time_t>::max(), 0};
+      ++arriving;
       waited = futex(&word, FUTEX_WAIT_BITSET_PRIVATE, 0, &far, nullptr, FUTEX_BITSET_MATCH_ANY);
     });
-    const timespec a_moment{0, 1000};
-    nanosleep(&a_moment, nullptr);
+    until_waiting(arriving, 1);
     futex(&word, FUTEX_WAKE_PRIVATE, 1);
     waiter.join();
     weft::expect(waited == 0, "the far deadline passed");
@@ -98,14 +107,14 @@ TEST(RawFutex, FarDeadlinesWaitForTheWake) {
 TEST(RawFutex, WakesHonourBitsetsAndCounts) {
   const weft::explore_result result = once([] {
     std::uint32_t word = 0;
+    std::atomic<int> arriving{0};
     auto wait_for = [&](std::uint32_t bits) {
+      ++arriving;
       weft::expect(futex(&word, FUTEX_WAIT_BITSET_PRIVATE, 0, nullptr, nullptr, bits) == 0, "not woken");
     };
     std::thread one([&] { wait_for(1); });
     std::thread two([&] { wait_for(2); });
-    // Sleeping lets both reach their wait: virtual time moves only when nobody else can run.
-    const timespec a_moment{0, 1000};
-    nanosleep(&a_moment, nullptr);
+    until_waiting(arriving, 2);
     weft::expect(futex(&word, FUTEX_WAKE_BITSET_PRIVATE, INT_MAX, nullptr, nullptr, 4) == 0,
                  "a wake for bitset 4 woke somebody");
     weft::expect(futex(&word, FUTEX_WAKE_BITSET_PRIVATE, INT_MAX, nullptr, nullptr, 1) == 1,
@@ -125,10 +134,13 @@ TEST(RawFutex, RequeueMovesWaitersToTheSecondWord) {
   const weft::explore_result result = once([] {
     std::uint32_t from = 0;
     std::uint32_t to = 0;
-    auto waiter = [&] { futex(&from, FUTEX_WAIT_PRIVATE, 0); };
+    std::atomic<int> arriving{0};
+    auto waiter = [&] {
+      ++arriving;
+      futex(&from, FUTEX_WAIT_PRIVATE, 0);
+    };
     std::thread one(waiter), two(waiter);
-    const timespec a_moment{0, 1000};
-    nanosleep(&a_moment, nullptr);
+    until_waiting(arriving, 2);
     weft::expect(futex_count(&from, FUTEX_CMP_REQUEUE_PRIVATE, 1, 1, &to, 1) == -1 && errno == EAGAIN,
                  "CMP_REQUEUE ignored a changed value");
     weft::expect(futex_count(&from, FUTEX_CMP_REQUEUE_PRIVATE, 1, 1, &to, 0) == 2,
@@ -147,11 +159,12 @@ TEST(RawFutex, WakeOpChangesTheSecondWordAndWakesOnTheComparison) {
   const weft::explore_result result = once([] {
     std::uint32_t first = 0;
     std::uint32_t second = 5;
+    std::atomic<int> arriving{0};
     std::thread waiter([&] {
+      ++arriving;
       while (__atomic_load_n(&second, __ATOMIC_SEQ_CST) == 5) futex(&second, FUTEX_WAIT_PRIVATE, 5);
     });
-    const timespec a_moment{0, 1000};
-    nanosleep(&a_moment, nullptr);
+    until_waiting(arriving, 1);
     // old == 4? no: add 1, wake nobody on the second word.
     weft::expect(futex_count(&first, FUTEX_WAKE_OP_PRIVATE, 1, 1, &second,
                              FUTEX_OP(FUTEX_OP_ADD, 0, FUTEX_OP_CMP_EQ, 4)) == 0,
@@ -181,10 +194,12 @@ TEST(RawFutex, WaitvWakesOnAnyWordAndSaysWhich) {
       waiters[index].flags = size_32 | FUTEX_PRIVATE_FLAG;
     }
     long woken_index = -1;
-    std::thread waiter(
-        [&] { woken_index = syscall(SYS_futex_waitv, waiters, 2, 0, nullptr, CLOCK_MONOTONIC); });
-    const timespec a_moment{0, 1000};
-    nanosleep(&a_moment, nullptr);
+    std::atomic<int> arriving{0};
+    std::thread waiter([&] {
+      ++arriving;
+      woken_index = syscall(SYS_futex_waitv, waiters, 2, 0, nullptr, CLOCK_MONOTONIC);
+    });
+    until_waiting(arriving, 1);
     weft::expect(futex(&words[1], FUTEX_WAKE_PRIVATE, 1) == 1, "the wake on the second word found nobody");
     waiter.join();
     weft::expect(woken_index == 1, "futex_waitv did not say the second word woke it");

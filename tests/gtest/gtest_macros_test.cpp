@@ -59,7 +59,7 @@ namespace {
 TEST(ScheduleMacros, ExpectSchedulesOkFiresWithTheReplayLine) {
   EXPECT_NONFATAL_FAILURE(
       WEFT_EXPECT_SCHEDULES_OK(weft_test::lost_update, weft::explore_options().strategy("random")),
-      "WEFT_REPLAY=w2.");
+      "WEFT_REPLAY=w3.");
 }
 
 TEST(ScheduleMacros, ExpectSchedulesOkStaysSilentOnTheFixedTwin) {

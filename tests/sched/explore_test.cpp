@@ -305,7 +305,7 @@ TEST(CrashDeathTest, CrashInAThreadPrintsTheReplayLineBeforeDying) {
             weft::explore_options().strategy("random").iterations(200).quiet());
         std::abort();  // no crash found: die anyway, without the line, so the test fails
       },
-      "during schedule [0-9]+\\. Reproduce: WEFT_REPLAY=w2\\.");
+      "during schedule [0-9]+\\. Reproduce: WEFT_REPLAY=w3\\.");
 }
 
 }  // namespace
@@ -325,7 +325,7 @@ void abort_unless_published() {
 TEST(ForkEachRun, ReportsACrashWithItsReplayAndTheProcessGoesOn) {
   weft::explore_result result = weft::explore(abort_unless_published, with("random", 200).fork_each_run());
   ASSERT_EQ(result.kind, failure::crash) << result.report;
-  EXPECT_EQ(result.replay.rfind("w2.", 0), 0u) << result.report;
+  EXPECT_EQ(result.replay.rfind("w3.", 0), 0u) << result.report;
   EXPECT_NE(result.report.find("Aborted"), std::string::npos) << result.report;
 }
 
@@ -369,7 +369,7 @@ TEST(ForkEachRun, ReplayRunsInAChildAndReportsTheCrashAsExploreDid) {
   EXPECT_FALSE(again.diverged) << again.divergence;
   EXPECT_EQ(again.kind, failure::crash) << again.report;
   EXPECT_NE(again.report.find("weft: the run died of Aborted"), std::string::npos) << again.report;
-  EXPECT_NE(again.report.find("Reproduce: WEFT_REPLAY=w2."), std::string::npos) << again.report;
+  EXPECT_NE(again.report.find("Reproduce: WEFT_REPLAY=w3."), std::string::npos) << again.report;
 }
 
 TEST(ForkEachRun, ExploreWithWeftReplaySetForksTheReplayToo) {

@@ -60,7 +60,7 @@ void expect_refused(std::string_view text, std::string_view names) {
 
 TEST(ScheduleCodec, RoundTripsAnEmptySchedule) {
   const std::string text = encode(schedule{});
-  EXPECT_EQ(text.rfind("w2.", 0), 0u) << text;
+  EXPECT_EQ(text.rfind("w3.", 0), 0u) << text;
   const auto result = decode(text);
   ASSERT_TRUE(result.ok()) << result.error;
   EXPECT_TRUE(result.decoded.decisions.empty());
@@ -83,7 +83,7 @@ TEST(ScheduleCodec, RoundTripsTenThousandRandomDecisionsInShellSafeCharacters) {
     many.decisions.push_back({static_cast<std::uint32_t>(rng() % candidates), candidates});
   }
   const std::string text = encode(many);
-  EXPECT_EQ(text.find_first_not_of("w2.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+  EXPECT_EQ(text.find_first_not_of("w3.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
             std::string::npos);
   const auto result = decode(text);
   ASSERT_TRUE(result.ok()) << result.error;
@@ -95,12 +95,12 @@ TEST(ScheduleCodec, WritesTheDocumentedFormat) {
   // Stored as is; 3 decisions; no outcome; 3 runs of candidate counts (1 x 2, 1 x 3, 1 x 4); the
   // choices 0 (1 bit), 2 (2 bits), 1 (2 bits) packed from the lowest bit: 0b01100.
   const std::vector<std::uint8_t> body = {0, 3, 0, 3, 1, 2, 1, 3, 1, 4, 0b01100};
-  EXPECT_EQ(encode(three_decisions()), craft(body, "w2."));
+  EXPECT_EQ(encode(three_decisions()), craft(body, "w3."));
   schedule with_outcome = three_decisions();
   with_outcome.outcome = "deadlock";
   const std::vector<std::uint8_t> named = {0,   3, 8, 'd', 'e', 'a', 'd', 'l', 'o',    'c',
                                            'k', 3, 1, 2,   1,   3,   1,   4,   0b01100};
-  EXPECT_EQ(encode(with_outcome), craft(named, "w2."));
+  EXPECT_EQ(encode(with_outcome), craft(named, "w3."));
 }
 
 TEST(ScheduleCodec, WritesALongRunCompressed) {
@@ -115,7 +115,7 @@ TEST(ScheduleCodec, WritesALongRunCompressed) {
   ASSERT_EQ(compress2(stored.data() + 1, &size, body.data(), static_cast<uLong>(body.size()), 9), Z_OK);
   stored.resize(1 + size);
   const std::string text = encode(spin);
-  EXPECT_EQ(text, craft(stored, "w2."));
+  EXPECT_EQ(text, craft(stored, "w3."));
   EXPECT_LT(text.size(), 300u);
   const auto result = decode(text);
   ASSERT_TRUE(result.ok()) << result.error;
@@ -149,25 +149,30 @@ TEST(ScheduleCodec, RoundTripsTheRecordedOutcome) {
   EXPECT_EQ(plain.decoded.outcome, "");
 }
 
-TEST(ScheduleCodec, StillReadsVersionOneStrings) {
+// Versions 1 and 2 were recorded by a scheduler with fewer points: they would replay another run.
+TEST(ScheduleCodec, RefusesVersionOneAndTwoStringsByName) {
   // As weft 0.1 printed them: count, then (candidates, chosen) pairs.
-  const auto result = decode(craft({3, 2, 0, 3, 2, 4, 1}, "w1."));
-  ASSERT_TRUE(result.ok()) << result.error;
-  EXPECT_TRUE(same(result.decoded, three_decisions()));
-  EXPECT_EQ(result.decoded.outcome, "");
+  expect_refused(craft({3, 2, 0, 3, 2, 4, 1}, "w1."),
+                 "schedule format version 1 was recorded by an older weft, whose scheduler had fewer "
+                 "scheduling points");
+  // Version 2's payload is version 3's.
+  expect_refused("w2." + encode(three_decisions()).substr(3),
+                 "schedule format version 2 was recorded by an older weft");
+  // A corrupt old string is still called corrupt.
+  expect_refused(craft({3, 2, 0, 3, 2, 4}, "w1."), "truncated");
 }
 
-TEST(ScheduleCodec, RefusesAVersionTwoBodyThatIsNotCanonical) {
-  expect_refused(craft({0, 1, 0, 1, 1, 1, 0}, "w2."), "a decision has 1 candidates");
-  expect_refused(craft({0, 2, 0, 2, 1, 2, 1, 2, 0}, "w2."), "two runs of candidate counts should be one");
-  expect_refused(craft({0, 2, 0, 1, 3, 2, 0}, "w2."), "cover more than the 2 decisions");
-  expect_refused(craft({0, 2, 0, 1, 1, 2, 0}, "w2."), "cover 1 of the 2 decisions");
-  expect_refused(craft({0, 1, 0, 1, 1, 3, 3}, "w2."), "decision 1 chooses 3 of 3 candidates");
-  expect_refused(craft({0, 1, 0, 1, 1, 2, 0b10}, "w2."), "the padding after its choices is not zero");
-  expect_refused(craft({0, 1, 0, 1, 1, 2, 0, 0}, "w2."), "1 stray bytes follow its 1 decisions");
-  expect_refused(craft({0, 0, 2, 'a', 'B', 0}, "w2."), "its outcome holds a character other than a-z");
-  expect_refused(craft({0, 0, 40, 0}, "w2."), "its outcome is 40 characters long");
-  expect_refused(craft({7, 0, 0, 0}, "w2."), "its storage byte is 7");
+TEST(ScheduleCodec, RefusesABodyThatIsNotCanonical) {
+  expect_refused(craft({0, 1, 0, 1, 1, 1, 0}, "w3."), "a decision has 1 candidates");
+  expect_refused(craft({0, 2, 0, 2, 1, 2, 1, 2, 0}, "w3."), "two runs of candidate counts should be one");
+  expect_refused(craft({0, 2, 0, 1, 3, 2, 0}, "w3."), "cover more than the 2 decisions");
+  expect_refused(craft({0, 2, 0, 1, 1, 2, 0}, "w3."), "cover 1 of the 2 decisions");
+  expect_refused(craft({0, 1, 0, 1, 1, 3, 3}, "w3."), "decision 1 chooses 3 of 3 candidates");
+  expect_refused(craft({0, 1, 0, 1, 1, 2, 0b10}, "w3."), "the padding after its choices is not zero");
+  expect_refused(craft({0, 1, 0, 1, 1, 2, 0, 0}, "w3."), "1 stray bytes follow its 1 decisions");
+  expect_refused(craft({0, 0, 2, 'a', 'B', 0}, "w3."), "its outcome holds a character other than a-z");
+  expect_refused(craft({0, 0, 40, 0}, "w3."), "its outcome is 40 characters long");
+  expect_refused(craft({7, 0, 0, 0}, "w3."), "its storage byte is 7");
 }
 
 std::vector<std::uint8_t> deflated(const std::vector<std::uint8_t>& body) {
@@ -180,12 +185,12 @@ std::vector<std::uint8_t> deflated(const std::vector<std::uint8_t>& body) {
 
 TEST(ScheduleCodec, RefusesACompressedBodyThatIsBrokenOrHuge) {
   std::vector<std::uint8_t> not_zlib = {1, 0x12, 0x34, 0x56};
-  expect_refused(craft(not_zlib, "w2."), "its compressed decisions do not decompress");
+  expect_refused(craft(not_zlib, "w3."), "its compressed decisions do not decompress");
   std::vector<std::uint8_t> with_tail = deflated({0, 0, 0});
   with_tail.push_back(0);
-  expect_refused(craft(with_tail, "w2."), "1 stray bytes follow its compressed decisions");
+  expect_refused(craft(with_tail, "w3."), "1 stray bytes follow its compressed decisions");
   // 9 MiB of zeros compress to a few KiB: refused before weft allocates for them.
-  expect_refused(craft(deflated(std::vector<std::uint8_t>(9u << 20, 0)), "w2."),
+  expect_refused(craft(deflated(std::vector<std::uint8_t>(9u << 20, 0)), "w3."),
                  "it decompresses to more than 8 MiB");
 }
 
@@ -214,7 +219,7 @@ TEST(ScheduleCodec, RefusesTheEmptyString) {
 }
 
 TEST(ScheduleCodec, RefusesAWrongPrefixAndQuotesIt) {
-  expect_refused("xyz", "weft: not a weft schedule: it must start with \"w2.\"; got \"xyz\"");
+  expect_refused("xyz", "weft: not a weft schedule: it must start with \"w3.\"; got \"xyz\"");
   expect_refused("w1", "not a weft schedule");
   expect_refused("w.AAAA", "not a weft schedule");
   expect_refused(encode(three_decisions()).substr(3), "not a weft schedule");
@@ -222,9 +227,9 @@ TEST(ScheduleCodec, RefusesAWrongPrefixAndQuotesIt) {
 
 TEST(ScheduleCodec, RefusesANewerVersion) {
   expect_refused("w9." + encode(three_decisions()).substr(3),
-                 "schedule format version 9 is newer than this weft (2)");
+                 "schedule format version 9 is newer than this weft (3)");
   expect_refused("w12345678901234567890.AAAA",
-                 "version \"12345678901234567890\" is newer than this weft (2)");
+                 "version \"12345678901234567890\" is newer than this weft (3)");
   expect_refused("w0.AAAAAAA", "schedule format version 0 does not exist");
 }
 
@@ -310,12 +315,12 @@ TEST(ScheduleCodec, AcceptsRandomInputOnlyInItsCanonicalFormAndNamesEveryRefusal
   std::mt19937_64 rng(3);
   const std::string valid = encode(three_decisions());
   for (int i = 0; i < 20000; ++i) {
-    std::string text = i % 2 ? valid : (i % 4 == 0 ? "w1." : "w2.");
+    std::string text = i % 2 ? valid : (i % 4 == 0 ? "w1." : "w3.");
     const std::size_t extra = rng() % 24;
     for (std::size_t c = 0; c < extra; ++c) text += static_cast<char>(rng() % 256);
     if (i % 2) text[3 + rng() % (valid.size() - 3)] = static_cast<char>(rng() % 256);
     const auto result = decode(text);
-    if (result.ok() && text.rfind("w2.", 0) == 0) {
+    if (result.ok() && text.rfind("w3.", 0) == 0) {
       const std::size_t first = text.find_first_not_of(" \t\r\n");
       const std::size_t last = text.find_last_not_of(" \t\r\n");
       EXPECT_EQ(encode(result.decoded), text.substr(first, last - first + 1));

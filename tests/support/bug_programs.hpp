@@ -28,9 +28,9 @@ inline void lost_update() {
   weft::expect(counter == 2, "lost update: counter is " + std::to_string(counter));
 }
 
-// The lost update at the start of a run of about 200,000 scheduling points (100,000 locked
-// increments), seen by the check at the end: a schedule far too long to print or to pass in the
-// environment uncompressed.
+// The lost update at the start of a run of about 200,000 scheduling points (66,000 locked
+// increments: the lock, the unlock and the point after the unlock), seen by the check at the end: a
+// schedule far too long to print or to pass in the environment uncompressed.
 inline void long_lost_update() {
   std::mutex mutex;
   long total = 0;
@@ -39,7 +39,7 @@ inline void long_lost_update() {
     const int seen = started;
     weft::yield_point();
     started = seen + 1;
-    for (int i = 0; i < 50'000; ++i) {
+    for (int i = 0; i < 33'000; ++i) {
       std::lock_guard lock(mutex);
       ++total;
     }
