@@ -183,6 +183,36 @@ TEST(Watchdog, UninstrumentedSpinLoopIsUncontrolledNotHung) {
   EXPECT_TRUE(result.uncontrolled);
 }
 
+// A thread the watchdog released takes a mutex alongside controlled ones: both sides change the model
+// (who holds it, who waits) under the model lock, and mutual exclusion holds.
+TEST(Watchdog, AReleasedThreadSharesAMutexWithControlledOnes) {
+  weft::explore_result result = weft::explore(
+      [] {
+        std::atomic<bool> go{false};  // std::atomic: no scheduling point
+        std::mutex mutex;
+        long total = 0;
+        auto add = [&] {
+          for (int i = 0; i < 2'000; ++i) {
+            std::lock_guard lock(mutex);
+            ++total;
+          }
+        };
+        std::thread released([&] {
+          while (!go.load()) {
+          }
+          add();
+        });
+        std::this_thread::sleep_for(1ms);
+        go.store(true);
+        add();
+        released.join();
+        weft::expect(total == 4'000, "an update was lost: " + std::to_string(total));
+      },
+      with("random", 5).watchdog(100ms));
+  EXPECT_FALSE(result.failed()) << result.report;
+  EXPECT_TRUE(result.uncontrolled);
+}
+
 TEST(Replay, MalformedScheduleIsAClearError) {
   try {
     (void)weft::replay("not-a-schedule", [] {});
