@@ -36,7 +36,7 @@ inline void found_and_replayed(const std::function<void()>& program, weft::explo
                                                                 .iterations(budget)
                                                                 .time_budget(std::chrono::minutes(30))
                                                                 .quiet());
-  ASSERT_EQ(found.kind, kind) << found.report;
+  ASSERT_EQ(found.kind, kind) << "after " << found.schedules << " schedules\n" << found.report;
   // Read by whoever measures the budgets: WEFT_SEED=<n> and --gtest_output=xml.
   testing::Test::RecordProperty("schedules", static_cast<int>(found.schedules));
   EXPECT_FALSE(found.uncontrolled);
