@@ -489,9 +489,12 @@ TEST(WeftExplore, ReportsACrashWithItsOwnReplayCommandOnly) {
       << replayed.output;
 }
 
+#ifdef DOUBLE_FREE_AFTER_UNLOCK
 // A real double free right after an unlock (item 3's shape, tests/sched/model_shapes_test.cpp) in a
 // program that knows nothing of weft: glibc aborts in the run that lets the second owner free between
 // the first owner's unlock and its read of the count, and the replay command aborts the same way.
+// Without a point after the unlock neither 2,000 schedules nor dfs over its whole space (513
+// schedules) reach it; with sched_yield() standing in for that point, 1-6 schedules over seeds 1-8.
 TEST(WeftExplore, FindsADoubleFreeRightAfterAnUnlockAndReplaysItTenTimesOutOfTen) {
   const auto explored = run_program(weft + " explore -n 500 --jobs 1 -- " + DOUBLE_FREE_AFTER_UNLOCK);
   ASSERT_EQ(explored.exit_code, 1) << explored.output;
@@ -506,6 +509,7 @@ TEST(WeftExplore, FindsADoubleFreeRightAfterAnUnlockAndReplaysItTenTimesOutOfTen
     EXPECT_NE(replayed.output.find("weft replay: reproduced: signal"), std::string::npos) << replayed.output;
   }
 }
+#endif
 
 #ifdef CRASH_AFTER_MAIN
 // The worker crashes after main returned while another thread can still run: weft's own work in the
