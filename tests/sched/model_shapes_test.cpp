@@ -10,6 +10,7 @@
 // "schedules" property, GCC 12 RelWithDebInfo), stated beside each test.
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <future>
 #include <mutex>
 #include <optional>
@@ -90,16 +91,28 @@ TEST(UnlockThenUse, DecidingUnderTheLockPassesEveryStrategy) {
   weft_test::passes_every_strategy([] { unlock_then_use_program(true); });
 }
 
-// A cache that a refresher empties 500 us after it starts. The buggy reader fills the cache in one
-// critical section and uses it in another, so the refresher may empty it in between: on a real
-// machine the reader can be slower than 500 us. The correct reader fills and uses it in one.
-void sleep_then_race_program(bool fills_and_uses_in_one_section) {
+// How a refresher waits its 500 us: a sleep, or a wait for a stop request (a condition variable's
+// wait_for) that times out, as a periodic task's loop does.
+enum class refresher_wait { sleep, timed_wait };
+
+// A cache that a refresher empties 500 us after it starts: after its sleep, or when its wait for a
+// stop request times out. The buggy reader fills the cache in one critical section and uses it in another, so
+// the refresher may empty it in between: on a real machine the reader can be slower than 500 us. The correct
+// reader fills and uses it in one.
+void sleep_then_race_program(refresher_wait how, bool fills_and_uses_in_one_section) {
   std::mutex lock;
+  std::condition_variable stop_requested;
+  bool stopping = false;
   std::optional<int> cached;
   std::thread refresher([&] {
-    std::this_thread::sleep_for(500us);
-    std::lock_guard guard(lock);
-    cached.reset();
+    if (how == refresher_wait::sleep) {
+      std::this_thread::sleep_for(500us);
+      std::lock_guard guard(lock);
+      cached.reset();
+      return;
+    }
+    std::unique_lock guard(lock);
+    if (!stop_requested.wait_for(guard, 500us, [&] { return stopping; })) cached.reset();
   });
   std::thread reader([&] {
     if (fills_and_uses_in_one_section) {
@@ -115,20 +128,39 @@ void sleep_then_race_program(bool fills_and_uses_in_one_section) {
     std::lock_guard guard(lock);
     weft::expect(cached.has_value(), "the cache was emptied between filling and using it");
   });
-  refresher.join();
   reader.join();
+  {
+    std::lock_guard guard(lock);
+    stopping = true;
+  }
+  stop_requested.notify_one();
+  refresher.join();
 }
 
 // Needs a sleeper that may wake while the reader is between its sections: without that, the
-// refresher wakes only once the reader has finished, and neither dfs over its whole space (216
-// schedules, no preemption bound) nor 2,000 portfolio schedules find the bug. With a refresher that does not
-// sleep at all, portfolio found it in 1-20 schedules over seeds 1-20.
+// refresher wakes only once the reader has finished, and neither dfs over its whole space (533
+// schedules, no preemption bound) nor 2,000 portfolio schedules find the bug. With a refresher that
+// does not wait at all, portfolio found it in 1-22 schedules over seeds 1-20.
 TEST(SleepThenRace, SleeperWakingBetweenFillAndUseIsFound) {
-  weft_test::found_and_replayed([] { sleep_then_race_program(false); }, failure::user_check, 500);
+  weft_test::found_and_replayed([] { sleep_then_race_program(refresher_wait::sleep, false); },
+                                failure::user_check, 500);
 }
 
-TEST(SleepThenRace, FillingAndUsingInOneSectionPassesEveryStrategy) {
-  weft_test::passes_every_strategy([] { sleep_then_race_program(true); });
+TEST(SleepThenRace, FillingAndUsingInOneSectionBesideASleeperPassesEveryStrategy) {
+  weft_test::passes_every_strategy([] { sleep_then_race_program(refresher_wait::sleep, true); });
+}
+
+// Needs a timed wait that may time out while the reader is between its sections: without that, it
+// times out only when no other thread can run, which here is never before the stop request, and
+// neither dfs over its whole space (6,616 schedules, no preemption bound) nor 2,000 portfolio
+// schedules find the bug. With a refresher that does not wait at all: 1-22, as above.
+TEST(SleepThenRace, TimedWaitEndingBetweenFillAndUseIsFound) {
+  weft_test::found_and_replayed([] { sleep_then_race_program(refresher_wait::timed_wait, false); },
+                                failure::user_check, 500);
+}
+
+TEST(SleepThenRace, FillingAndUsingInOneSectionBesideATimedWaitPassesEveryStrategy) {
+  weft_test::passes_every_strategy([] { sleep_then_race_program(refresher_wait::timed_wait, true); });
 }
 
 // A worker that, asked to stop, flushes its result. request_stop() runs the stop callbacks registered
