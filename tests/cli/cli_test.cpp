@@ -489,6 +489,28 @@ TEST(WeftExplore, ReportsACrashWithItsOwnReplayCommandOnly) {
       << replayed.output;
 }
 
+#ifdef DOUBLE_FREE_AFTER_UNLOCK
+// A real double free right after an unlock (item 3's shape, tests/sched/model_shapes_test.cpp) in a
+// program that knows nothing of weft: glibc aborts in the run that lets the second owner free between
+// the first owner's unlock and its read of the count, and the replay command aborts the same way.
+// Without a point after the unlock neither 2,000 schedules nor dfs over its whole space (513
+// schedules) reach it; with sched_yield() standing in for that point, 1-6 schedules over seeds 1-8.
+TEST(WeftExplore, FindsADoubleFreeRightAfterAnUnlockAndReplaysItTenTimesOutOfTen) {
+  const auto explored = run_program(weft + " explore -n 500 --jobs 1 -- " + DOUBLE_FREE_AFTER_UNLOCK);
+  ASSERT_EQ(explored.exit_code, 1) << explored.output;
+  EXPECT_NE(explored.output.find("failed (signal)"), std::string::npos) << explored.output;
+  EXPECT_NE(explored.output.find("double free"), std::string::npos) << explored.output;
+  const std::string reproduce = line_starting(explored.output, "Reproduce: ");
+  ASSERT_FALSE(reproduce.empty()) << explored.output;
+  const std::string command = reproduce.substr(std::string("Reproduce: ").size());
+  for (int i = 0; i < 10; ++i) {
+    const auto replayed = run_program(command);
+    ASSERT_EQ(replayed.exit_code, 1) << command << "\n" << replayed.output;
+    EXPECT_NE(replayed.output.find("weft replay: reproduced: signal"), std::string::npos) << replayed.output;
+  }
+}
+#endif
+
 #ifdef CRASH_AFTER_MAIN
 // The worker crashes after main returned while another thread can still run: weft's own work in the
 // crash (encoding the schedule, its copies and allocations) must stay out of the run, or the replay

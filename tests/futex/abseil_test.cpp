@@ -6,7 +6,7 @@
 #include <atomic>
 #include <thread>
 
-#include "futex/futex_programs.hpp"
+#include "support/twin_verdicts.hpp"
 
 namespace {
 

@@ -12,7 +12,7 @@
 #include <limits>
 #include <thread>
 
-#include "futex/futex_programs.hpp"
+#include "support/twin_verdicts.hpp"
 
 namespace {
 

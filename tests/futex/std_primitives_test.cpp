@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "futex/futex_programs.hpp"
+#include "support/twin_verdicts.hpp"
 
 namespace {
 

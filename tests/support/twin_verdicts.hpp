@@ -1,5 +1,6 @@
-// How the futex tests judge a program: a correct one passes 500 schedules of every strategy with no
-// run left to the watchdog; a buggy one is found by portfolio and then replays to the same failure.
+// How the tests of a buggy program and its correct twin judge them (tests/futex, tests/sched's model
+// shapes): a correct one passes 500 schedules of every strategy with no run left to the watchdog; a
+// buggy one is found by portfolio within a measured budget and then replays to the same failure.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -25,7 +26,7 @@ inline void passes_every_strategy(const std::function<void()>& program) {
   }
 }
 
-// Every bug test gives portfolio 200 schedules. Schedules-to-bug over seeds 1-20 (WEFT_SEED=<n>, the
+// The futex tests give portfolio 200 schedules. Schedules-to-bug over seeds 1-20 (WEFT_SEED=<n>, the
 // count recorded below), GCC 12 RelWithDebInfo: future 1-4, latch 1, barrier 1, semaphore 1-5,
 // atomic wait 1-5, abseil Notification 1-4, abseil Mutex check-then-act 1-33.
 inline void found_and_replayed(const std::function<void()>& program, weft::explore_result::failure kind,
@@ -35,7 +36,7 @@ inline void found_and_replayed(const std::function<void()>& program, weft::explo
                                                                 .iterations(budget)
                                                                 .time_budget(std::chrono::minutes(30))
                                                                 .quiet());
-  ASSERT_EQ(found.kind, kind) << found.report;
+  ASSERT_EQ(found.kind, kind) << "after " << found.schedules << " schedules\n" << found.report;
   // Read by whoever measures the budgets: WEFT_SEED=<n> and --gtest_output=xml.
   testing::Test::RecordProperty("schedules", static_cast<int>(found.schedules));
   EXPECT_FALSE(found.uncontrolled);
