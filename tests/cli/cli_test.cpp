@@ -494,7 +494,7 @@ TEST(WeftExplore, ReportsACrashWithItsOwnReplayCommandOnly) {
 // program that knows nothing of weft: glibc aborts in the run that lets the second owner free between
 // the first owner's unlock and its read of the count, and the replay command aborts the same way.
 // Without a point after the unlock neither 2,000 schedules nor dfs over its whole space (513
-// schedules) reach it; with sched_yield() standing in for that point, 1-6 schedules over seeds 1-8.
+// schedules) reach it; with it, 1-13 schedules over seeds 1-10 (`--seed n`); the budget is 500.
 TEST(WeftExplore, FindsADoubleFreeRightAfterAnUnlockAndReplaysItTenTimesOutOfTen) {
   const auto explored = run_program(weft + " explore -n 500 --jobs 1 -- " + DOUBLE_FREE_AFTER_UNLOCK);
   ASSERT_EQ(explored.exit_code, 1) << explored.output;

@@ -81,10 +81,10 @@ void unlock_then_use_program(bool decides_under_the_lock) {
 }
 
 // Needs the point after an unlock: without it, neither dfs over its whole space (513 schedules, no
-// preemption bound) nor 2,000 portfolio schedules reach the second free. With weft::yield_point()
-// standing in for that point, portfolio found it in 1-13 schedules over seeds 1-20.
+// preemption bound) nor 2,000 portfolio schedules reach the second free. With it, portfolio finds it
+// in 1-12 schedules over seeds 1-20; the budget is 200.
 TEST(UnlockThenUse, SecondFreeBetweenUnlockAndTheReadAfterItIsFound) {
-  weft_test::found_and_replayed([] { unlock_then_use_program(false); }, failure::user_check, 500);
+  weft_test::found_and_replayed([] { unlock_then_use_program(false); }, failure::user_check, 200);
 }
 
 TEST(UnlockThenUse, DecidingUnderTheLockPassesEveryStrategy) {
@@ -139,11 +139,11 @@ void sleep_then_race_program(refresher_wait how, bool fills_and_uses_in_one_sect
 
 // Needs a sleeper that may wake while the reader is between its sections: without that, the
 // refresher wakes only once the reader has finished, and neither dfs over its whole space (533
-// schedules, no preemption bound) nor 2,000 portfolio schedules find the bug. With a refresher that
-// does not wait at all, portfolio found it in 1-22 schedules over seeds 1-20.
+// schedules, no preemption bound) nor 2,000 portfolio schedules find the bug. With it, portfolio finds
+// it in 1-20 schedules over seeds 1-20; the budget is 200.
 TEST(SleepThenRace, SleeperWakingBetweenFillAndUseIsFound) {
   weft_test::found_and_replayed([] { sleep_then_race_program(refresher_wait::sleep, false); },
-                                failure::user_check, 500);
+                                failure::user_check, 200);
 }
 
 TEST(SleepThenRace, FillingAndUsingInOneSectionBesideASleeperPassesEveryStrategy) {
@@ -153,10 +153,11 @@ TEST(SleepThenRace, FillingAndUsingInOneSectionBesideASleeperPassesEveryStrategy
 // Needs a timed wait that may time out while the reader is between its sections: without that, it
 // times out only when no other thread can run, which here is never before the stop request, and
 // neither dfs over its whole space (6,616 schedules, no preemption bound) nor 2,000 portfolio
-// schedules find the bug. With a refresher that does not wait at all: 1-22, as above.
+// schedules find the bug. With it, portfolio finds it in 1-12 schedules over seeds 1-20; the budget
+// is 200.
 TEST(SleepThenRace, TimedWaitEndingBetweenFillAndUseIsFound) {
   weft_test::found_and_replayed([] { sleep_then_race_program(refresher_wait::timed_wait, false); },
-                                failure::user_check, 500);
+                                failure::user_check, 200);
 }
 
 TEST(SleepThenRace, FillingAndUsingInOneSectionBesideATimedWaitPassesEveryStrategy) {
