@@ -1,5 +1,10 @@
 #include "race/programs.hpp"
 
+#include <linux/futex.h>
+#include <sched.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <cstdint>
 #include <cstring>
@@ -339,6 +344,35 @@ void hand_over_with_a_future(bool message_first) {
   reader.join();
 }
 
+// ---- a message handed over with a raw futex ----
+
+long futex(std::uint32_t* word, int op, std::uint32_t value) {
+  return syscall(SYS_futex, word, op, value, nullptr, nullptr, 0);
+}
+
+[[gnu::noinline]] void write_after_wake(int& message, std::uint32_t& word, bool message_first) {
+  if (message_first) message = 42;
+  // Until the reader waits, a wake finds nobody: try again once it had its turn.
+  while (futex(&word, FUTEX_WAKE_PRIVATE, 1) == 0) sched_yield();
+  if (!message_first) message = 42;
+}
+
+[[gnu::noinline]] int read_after_wait(const int& message, std::uint32_t& word) {
+  // The word stays 0, so nothing but a wake ends this wait (a spurious return would be EINTR or EAGAIN).
+  while (futex(&word, FUTEX_WAIT_PRIVATE, 0) != 0) {
+  }
+  return message;
+}
+
+void hand_over_with_a_futex(bool message_first) {
+  int message = 0;
+  std::uint32_t word = 0;
+  std::thread writer([&] { write_after_wake(message, word, message_first); });
+  std::thread reader([&] { (void)read_after_wait(message, word); });
+  writer.join();
+  reader.join();
+}
+
 }  // namespace detail
 
 using namespace detail;
@@ -442,6 +476,14 @@ void message_after_promise() {
 
 void message_after_promise_twin() {
   detail::hand_over_with_a_future(true);
+}
+
+void message_after_futex_wake() {
+  detail::hand_over_with_a_futex(false);
+}
+
+void message_after_futex_wake_twin() {
+  detail::hand_over_with_a_futex(true);
 }
 
 }  // namespace weft_test::race

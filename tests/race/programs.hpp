@@ -65,4 +65,11 @@ void message_after_promise();
 // libstdc++.so; its instrumented acquire load after waking orders it after the write.
 void message_after_promise_twin();
 
+// The only order between writer and reader is a raw futex: the reader waits on a word nobody changes
+// until the writer's FUTEX_WAKE reaches it. The writer writes the message after its wake
+// (write_after_wake / read_after_wait): a race.
+void message_after_futex_wake();
+// The message is written before the wake: the wake orders it before the woken reader's read.
+void message_after_futex_wake_twin();
+
 }  // namespace weft_test::race

@@ -41,6 +41,7 @@ constexpr std::size_t chase_lev_budget = 200;          // race: pct 2/14, pos 2/
 constexpr std::size_t aba_stack_pct_budget = 1000;   // check: pct 11/70; race: pct 29/62
 constexpr std::size_t aba_stack_pos_budget = 10000;  // check: pos 180/660
 constexpr std::size_t message_after_promise_budget = 200;
+constexpr std::size_t message_after_futex_wake_budget = 200;
 constexpr std::size_t memcpy_snapshot_budget = 200;  // check: pct 5/29, pos 3/18; race: pct 1/1, pos 1/1
 // Twins: enough schedules to cover each program's interleavings many times over.
 constexpr std::size_t twin_runs = 500;
@@ -336,6 +337,19 @@ TEST(RaceMessageAfterPromise, MessageFirstTwinPassesEverySchedule) {
   expect_every_schedule_passes(programs::message_after_promise_twin, "pct", twin_runs);
   expect_every_schedule_passes(programs::message_after_promise_twin, "pos", twin_runs);
   expect_dfs_covers_without_failure(programs::message_after_promise_twin, 5000);
+}
+
+// ---- 8. a message handed over with a raw futex: the wake -> wait edge alone orders it ----
+
+TEST(RaceMessageAfterFutexWake, ReportsTheRaceBetweenWriterAndReader) {
+  expect_race_reported(programs::message_after_futex_wake, "pct", message_after_futex_wake_budget,
+                       "write_after_wake", "read_after_wait");
+}
+
+TEST(RaceMessageAfterFutexWake, MessageBeforeTheWakeTwinPassesEverySchedule) {
+  expect_every_schedule_passes(programs::message_after_futex_wake_twin, "pct", twin_runs);
+  expect_every_schedule_passes(programs::message_after_futex_wake_twin, "pos", twin_runs);
+  expect_dfs_covers_without_failure(programs::message_after_futex_wake_twin, 5000);
 }
 
 struct measured_program {
