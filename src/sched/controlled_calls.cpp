@@ -31,7 +31,7 @@ bool is_error_checking(const pthread_mutex_t* mutex) {
 
 std::optional<std::int64_t> virtual_deadline(const run& current, call_deadline deadline) {
   if (deadline.at == nullptr) return std::nullopt;
-  return to_virtual(current, deadline.clock, *deadline.at);
+  return virtual_deadline_at(current, deadline.clock, *deadline.at);
 }
 
 // Item 3 of docs/scheduler.md's model: whoever released something may be slower than the thread it
@@ -243,14 +243,10 @@ bool valid(const timespec& time) {
   return time.tv_sec >= 0 && time.tv_nsec >= 0 && time.tv_nsec < 1'000'000'000;
 }
 
-// A futex deadline in virtual time, or none for one so far away that it would overflow the clock
-// (std::future::wait_until(time_point::max()) passes such a one).
+// A futex deadline in virtual time: FUTEX_WAIT's timeout is relative, the others' absolute.
 std::optional<std::int64_t> futex_deadline(const run& current, clockid_t clock, const timespec& time,
                                            bool relative) {
-  constexpr std::time_t never = 4'000'000'000;  // seconds: past 2096, and far from overflowing
-  if (time.tv_sec >= never) return std::nullopt;
-  if (relative) return current.now_ns() + time.tv_sec * 1'000'000'000LL + time.tv_nsec;
-  return to_virtual(current, clock, time);
+  return relative ? virtual_deadline_after(current, time) : virtual_deadline_at(current, clock, time);
 }
 
 // The kernel wakes at least one waiter even when asked for none.
@@ -519,14 +515,14 @@ int controlled_sleep(managed_thread& me, clockid_t clock, const timespec& durati
   inside_weft internal;
   run& current = *me.owner;
   // Virtual time stands still while this thread can run, so the deadline is the same after the point.
-  const std::int64_t wake_at = absolute
-                                   ? to_virtual(current, clock, duration)
-                                   : current.now_ns() + duration.tv_sec * 1'000'000'000LL + duration.tv_nsec;
+  const std::optional<std::int64_t> wake_at =
+      absolute ? virtual_deadline_at(current, clock, duration) : virtual_deadline_after(current, duration);
   // A sleep of no time (sleep(0), a deadline already past) is how spin loops back off: a yield.
-  if (wake_at <= current.now_ns()) {
+  if (wake_at && *wake_at <= current.now_ns()) {
     current.point(me, {op_kind::yield, 0});
     return 0;
   }
+  // A sleep with no end in any run (sleep_for(hours::max())) blocks for good: a leak or a deadlock.
   current.point(me, {op_kind::sleep, 0});
   current.block(me, {op_kind::sleep, 0}, wake_at);
   return 0;

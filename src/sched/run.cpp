@@ -496,14 +496,14 @@ void run::after_release(managed_thread& me, std::uintptr_t object) {
 
 bool run::block(managed_thread& me, operation on, std::optional<std::int64_t> deadline_ns,
                 deadline_kind kind) {
-  if (me.state == thread_state::released) {
+  if (me.state == thread_state::released || ended_.load(std::memory_order_acquire) != 0) {
     // Outside control it cannot be descheduled; it polls, in real time, the condition its caller
-    // re-checks.
+    // re-checks. So does a thread of an ended run (the test's thread unwinding after a failed check,
+    // its destructors waiting for a mutex a parked thread holds), which must not spin on a CPU.
     std::atomic<std::uint32_t> never{0};
     platform::wait_for_change(never, 0, 1ms);
     return true;
   }
-  if (ended_.load(std::memory_order_acquire) != 0) return true;
   model_guard guard(model_lock_);
   return block_locked(me, on, deadline_ns, kind);
 }

@@ -6,6 +6,9 @@ namespace weft::sched {
 namespace {
 
 constexpr std::int64_t nanoseconds_per_second = 1'000'000'000;
+// Seconds since the epoch (or of a duration) from which on a deadline is none: past 2096, and far
+// enough from overflowing 64-bit nanoseconds that adding a run's virtual time cannot.
+constexpr std::time_t never_seconds = 4'000'000'000;
 
 bool follows_wall_time(clockid_t clock) {
   return clock == CLOCK_REALTIME || clock == CLOCK_REALTIME_COARSE || clock == CLOCK_TAI;
@@ -30,8 +33,14 @@ bool read_virtual_clock(const run& current, clockid_t clock, timespec& now) {
   return true;
 }
 
-std::int64_t to_virtual(const run& current, clockid_t clock, const timespec& at) {
+std::optional<std::int64_t> virtual_deadline_at(const run& current, clockid_t clock, const timespec& at) {
+  if (at.tv_sec >= never_seconds) return std::nullopt;
   return at.tv_sec * nanoseconds_per_second + at.tv_nsec - base_of(current, clock);
+}
+
+std::optional<std::int64_t> virtual_deadline_after(const run& current, const timespec& duration) {
+  if (duration.tv_sec >= never_seconds) return std::nullopt;
+  return current.now_ns() + duration.tv_sec * nanoseconds_per_second + duration.tv_nsec;
 }
 
 }  // namespace weft::sched

@@ -189,6 +189,40 @@ TEST(VirtualTime, TenSecondSleepFinishesInstantly) {
   every_strategy_ten_virtual_seconds([] { std::this_thread::sleep_for(10s); });
 }
 
+// std::chrono's time_point::max() reaches the timed calls as a deadline past any run: no strategy may
+// end such a wait early (it would in no real run), and it waits for its wake.
+TEST(VirtualTime, DeadlinesAtTheEndOfTimeWaitForTheirWake) {
+  for (const char* strategy : {"random", "pct", "dfs"}) {
+    const weft::explore_result result = weft::explore(
+        [] {
+          std::mutex mutex;
+          std::condition_variable changed;
+          std::timed_mutex held;
+          bool ready = false;
+          held.lock();
+          std::thread waiter([&] {
+            std::unique_lock lock(mutex);
+            weft::expect(
+                changed.wait_until(lock, std::chrono::system_clock::time_point::max(), [&] { return ready; }),
+                "a condition wait until the end of time timed out");
+            lock.unlock();
+            weft::expect(held.try_lock_until(std::chrono::steady_clock::time_point::max()),
+                         "a lock attempt until the end of time timed out");
+            held.unlock();
+          });
+          {
+            std::lock_guard lock(mutex);
+            ready = true;
+          }
+          changed.notify_one();
+          held.unlock();
+          waiter.join();
+        },
+        with(strategy, 200));
+    EXPECT_FALSE(result.failed()) << strategy << ":\n" << result.report;
+  }
+}
+
 TEST(VirtualTime, TimedWaitTimesOutInVirtualTime) {
   every_strategy_ten_virtual_seconds([] {
     std::mutex mutex;
