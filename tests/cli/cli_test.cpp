@@ -26,6 +26,18 @@ std::string line_starting(const std::string& text, const std::string& prefix) {
   return text.substr(at + 1, text.find('\n', at + 1) - at - 1);
 }
 
+// The Reproduce line of `explored` replays its failure, `kind`, ten times out of ten.
+void expect_replays_ten_times(const weft_test::program_run& explored, const std::string& kind) {
+  const std::string reproduce = line_starting(explored.output, "Reproduce: ");
+  ASSERT_FALSE(reproduce.empty()) << explored.output;
+  const std::string command = reproduce.substr(std::string("Reproduce: ").size());
+  for (int i = 0; i < 10; ++i) {
+    const auto replayed = run_program(command);
+    ASSERT_EQ(replayed.exit_code, 1) << command << "\n" << replayed.output;
+    EXPECT_NE(replayed.output.find("weft replay: reproduced: " + kind), std::string::npos) << replayed.output;
+  }
+}
+
 std::filesystem::path scratch_dir(const std::string& name) {
   const auto dir =
       std::filesystem::temp_directory_path() / ("weft-cli-test-" + name + "-" + std::to_string(getpid()));
@@ -81,15 +93,7 @@ TEST(WeftExplore, FindsEachBugAndItsReplayCommandReproducesItTenTimesOutOfTen) {
     ASSERT_EQ(explored.exit_code, 1) << explored.output;
     EXPECT_NE(explored.output.find(std::string("failed (") + bug.kind + ")"), std::string::npos)
         << explored.output;
-    const std::string reproduce = line_starting(explored.output, "Reproduce: ");
-    ASSERT_FALSE(reproduce.empty()) << explored.output;
-    const std::string command = reproduce.substr(std::string("Reproduce: ").size());
-    for (int i = 0; i < 10; ++i) {
-      const auto replayed = run_program(command);
-      ASSERT_EQ(replayed.exit_code, 1) << command << "\n" << replayed.output;
-      EXPECT_NE(replayed.output.find(std::string("weft replay: reproduced: ") + bug.kind), std::string::npos)
-          << replayed.output;
-    }
+    expect_replays_ten_times(explored, bug.kind);
   }
 }
 
@@ -500,14 +504,7 @@ TEST(WeftExplore, FindsADoubleFreeRightAfterAnUnlockAndReplaysItTenTimesOutOfTen
   ASSERT_EQ(explored.exit_code, 1) << explored.output;
   EXPECT_NE(explored.output.find("failed (signal)"), std::string::npos) << explored.output;
   EXPECT_NE(explored.output.find("double free"), std::string::npos) << explored.output;
-  const std::string reproduce = line_starting(explored.output, "Reproduce: ");
-  ASSERT_FALSE(reproduce.empty()) << explored.output;
-  const std::string command = reproduce.substr(std::string("Reproduce: ").size());
-  for (int i = 0; i < 10; ++i) {
-    const auto replayed = run_program(command);
-    ASSERT_EQ(replayed.exit_code, 1) << command << "\n" << replayed.output;
-    EXPECT_NE(replayed.output.find("weft replay: reproduced: signal"), std::string::npos) << replayed.output;
-  }
+  expect_replays_ten_times(explored, "signal");
 }
 #endif
 
