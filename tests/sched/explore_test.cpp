@@ -1,6 +1,7 @@
 // The controlled scheduler on bug programs with known answers: every bug is found within a stated
 // budget and replays identically; every correct twin passes every schedule.
 #include <gtest/gtest.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <functional>
+#include <limits>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -190,32 +192,35 @@ TEST(VirtualTime, TenSecondSleepFinishesInstantly) {
 }
 
 // std::chrono's time_point::max() reaches the timed calls as a deadline past any run: no strategy may
-// end such a wait early (it would in no real run), and it waits for its wake.
+// end such a wait early (it would in no real run), and it waits for its wake. The lock is taken with
+// pthread_mutex_timedlock directly: libstdc++ built by clang converts a steady_clock deadline to the
+// system clock, which overflows for time_point::max() before weft sees it.
 TEST(VirtualTime, DeadlinesAtTheEndOfTimeWaitForTheirWake) {
   for (const char* strategy : {"random", "pct", "dfs"}) {
     const weft::explore_result result = weft::explore(
         [] {
           std::mutex mutex;
           std::condition_variable changed;
-          std::timed_mutex held;
+          pthread_mutex_t held = PTHREAD_MUTEX_INITIALIZER;
           bool ready = false;
-          held.lock();
+          pthread_mutex_lock(&held);
           std::thread waiter([&] {
             std::unique_lock lock(mutex);
             weft::expect(
                 changed.wait_until(lock, std::chrono::system_clock::time_point::max(), [&] { return ready; }),
                 "a condition wait until the end of time timed out");
             lock.unlock();
-            weft::expect(held.try_lock_until(std::chrono::steady_clock::time_point::max()),
+            const timespec end_of_time{std::numeric_limits<std::time_t>::max(), 999'999'999};
+            weft::expect(pthread_mutex_timedlock(&held, &end_of_time) == 0,
                          "a lock attempt until the end of time timed out");
-            held.unlock();
+            pthread_mutex_unlock(&held);
           });
           {
             std::lock_guard lock(mutex);
             ready = true;
           }
           changed.notify_one();
-          held.unlock();
+          pthread_mutex_unlock(&held);
           waiter.join();
         },
         with(strategy, 200));
