@@ -181,6 +181,7 @@ void explore_command::record(std::size_t index, const program_end& end, bool tim
   }
   if (done.judged.failed) {
     if (!verbose_) done.output_tail = tail_of(stem + ".out", 40);
+    done.directory = directory;
     failures_.push_back(done);
     if (index < first_failure_) {
       first_failure_ = index;
@@ -196,9 +197,7 @@ void explore_command::record(std::size_t index, const program_end& end, bool tim
     }
   }
   std::error_code ignored;
-  if (done.judged.failed) {
-    done.directory = directory;
-  } else if (!directory.empty()) {
+  if (!done.judged.failed && !directory.empty()) {
     std::filesystem::remove_all(directory, ignored);
   }
   std::filesystem::remove(stem + ".result", ignored);
