@@ -165,11 +165,12 @@ pid_t start_program(const launch& what) {
     }
     if (failure.stage == start_failure::setup) {
       const program_end setup_end = end_of(failure.value);
-      throw usage_error("the --setup command \"" + what.setup_command + "\" failed (" +
-                        (setup_end.exited ? "exit code " + std::to_string(setup_end.exit_code)
-                                          : std::string("killed by ") + strsignal(setup_end.signal)) +
-                        ")" + (what.working_directory.empty() ? "" : " in " + what.working_directory) +
-                        (what.output_path.empty() ? "" : "; its output:\n" + last_bytes(what.output_path, 2000)));
+      throw usage_error(
+          "the --setup command \"" + what.setup_command + "\" failed (" +
+          (setup_end.exited ? "exit code " + std::to_string(setup_end.exit_code)
+                            : std::string("killed by ") + strsignal(setup_end.signal)) +
+          ")" + (what.working_directory.empty() ? "" : " in " + what.working_directory) +
+          (what.output_path.empty() ? "" : "; its output:\n" + last_bytes(what.output_path, 2000)));
     }
     throw usage_error("cannot run \"" + what.command.front() + "\": " + std::strerror(failure.value));
   }

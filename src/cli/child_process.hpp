@@ -11,11 +11,11 @@
 namespace weft::cli {
 
 struct launch {
-  std::vector<std::string> command;                           // program and its arguments; never empty
+  std::vector<std::string> command;  // program and its arguments; never empty
   // Variables to set (WEFT_CLI_*, WEFT_IGNORE, ...), each replacing the environment's of that name
   std::vector<std::pair<std::string, std::string>> settings;
-  std::string output_path;  // when set, stdout and stderr go to this file; else they are inherited
-  bool null_stdin = false;  // parallel runs must not compete for the terminal
+  std::string output_path;        // when set, stdout and stderr go to this file; else they are inherited
+  bool null_stdin = false;        // parallel runs must not compete for the terminal
   std::string working_directory;  // when set, the program starts there (--fresh-dir)
   // When set, `/bin/sh -c setup_command` runs first, in the working directory, without the preload and
   // with the program's output; it is killed after setup_timeout_s seconds.

@@ -143,8 +143,8 @@ void explore_command::check_input() {
 
 void explore_command::start_next(std::size_t index, const temp_dir& scratch) {
   std::string directory = options_.directory_for_run();
-  const pid_t pid = start_program(
-      options_.launch_for(program_, index, scratch.file("run-" + std::to_string(index)), verbose_, directory));
+  const pid_t pid = start_program(options_.launch_for(
+      program_, index, scratch.file("run-" + std::to_string(index)), verbose_, directory));
   running_[pid] = {index, options_.deadline_from_now(), false, false, std::move(directory)};
 }
 
@@ -159,8 +159,8 @@ void explore_command::collect(pid_t pid, const program_end& end, const temp_dir&
   }
 }
 
-void explore_command::record(std::size_t index, const program_end& end, bool timed_out, const temp_dir& scratch,
-                             const std::string& directory) {
+void explore_command::record(std::size_t index, const program_end& end, bool timed_out,
+                             const temp_dir& scratch, const std::string& directory) {
   const std::string stem = scratch.file("run-" + std::to_string(index));
   finished_run done;
   done.index = index;
@@ -218,7 +218,8 @@ void explore_command::report(const finished_run& failure) const {
       std::fprintf(stderr, "\nthe program's output (its last lines):\n%s", failure.output_tail.c_str());
       if (!failure.output_tail.ends_with('\n')) std::fputc('\n', stderr);
     }
-    if (!failure.directory.empty()) std::fprintf(stderr, "the run's directory is kept: %s\n", failure.directory.c_str());
+    if (!failure.directory.empty())
+      std::fprintf(stderr, "the run's directory is kept: %s\n", failure.directory.c_str());
     if (judged.uncontrolled) {
       std::fputs(
           "(the run needed the watchdog: code weft does not see ran uncontrolled, so the replay may "
@@ -259,8 +260,8 @@ void explore_command::report_races() const {
 std::string explore_command::saved_path(const finished_run& failure) const {
   const std::string name = program_.front().substr(program_.front().rfind('/') + 1);
   if (!save_dir_.empty()) {
-    return save_dir_ + "/" + name + "-seed" + std::to_string(options_.seed) + "-run" + std::to_string(failure.index) +
-           ".schedule";
+    return save_dir_ + "/" + name + "-seed" + std::to_string(options_.seed) + "-run" +
+           std::to_string(failure.index) + ".schedule";
   }
   if (failure.judged.replay.size() <= sched::longest_printed_schedule) return "";
   return sched::temporary_schedule_path(name, failure.judged.replay);
@@ -378,7 +379,8 @@ void explore_command::explore_depth_first(const std::vector<std::size_t>& indice
     }
     const std::string directory = options_.directory_for_run();
     const served_run served = run_with_remote_choices(
-        options_.launch_for(program_, index, scratch.file("run-" + std::to_string(index)), verbose_, directory),
+        options_.launch_for(program_, index, scratch.file("run-" + std::to_string(index)), verbose_,
+                            directory),
         search, options_.deadline_from_now());
     record(index, served.end, served.timed_out, scratch, directory);
     shown.update(finished_.size(), failures_.size());

@@ -42,7 +42,8 @@ void progress::draw(std::size_t done, std::size_t failures, std::size_t schedule
   const double elapsed = elapsed_seconds();
   char eta[32] = "?";
   if (done > 0 && done <= planned_) {
-    std::snprintf(eta, sizeof eta, "%.0f s", elapsed * static_cast<double>(planned_ - done) / static_cast<double>(done));
+    std::snprintf(eta, sizeof eta, "%.0f s",
+                  elapsed * static_cast<double>(planned_ - done) / static_cast<double>(done));
   }
   char numbers[200];
   if (unit_ == "runs") {

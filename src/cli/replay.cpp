@@ -78,7 +78,8 @@ class replay_command final : public command {
     add_races_option(*replay, races_);
     replay->add_flag("--fresh-dir", fresh_dir_,
                      "Start the run in a new empty directory, removed afterwards unless the run failed");
-    replay->add_option("--setup", setup_, "A shell command run before the run in its directory (not under control)");
+    replay->add_option("--setup", setup_,
+                       "A shell command run before the run in its directory (not under control)");
     replay->add_flag("-q,--quiet", quiet_, "Print nothing but the verdict");
     replay->add_option("program", program_, "The program and its arguments (after --)");
     return replay;
@@ -141,7 +142,8 @@ class replay_command final : public command {
     if (!what.working_directory.empty()) {
       std::error_code ignored;
       if (judged.failed) {
-        std::fprintf(stderr, "weft replay: the run's directory is kept: %s\n", what.working_directory.c_str());
+        std::fprintf(stderr, "weft replay: the run's directory is kept: %s\n",
+                     what.working_directory.c_str());
       } else {
         std::filesystem::remove_all(what.working_directory, ignored);
       }

@@ -18,7 +18,8 @@
 namespace weft::cli {
 
 void run_options::define(CLI::App& subcommand) {
-  subcommand.add_option("--strategy", strategy, "random, pct, pos, dfs or portfolio")->default_val("portfolio");
+  subcommand.add_option("--strategy", strategy, "random, pct, pos, dfs or portfolio")
+      ->default_val("portfolio");
   subcommand.add_option("--depth", depth, "PCT's bug depth")->default_val(3);
   subcommand.add_option("--preemption-bound", preemption_bound, "dfs: at most this many preemptions per run")
       ->default_val(2)
@@ -26,7 +27,8 @@ void run_options::define(CLI::App& subcommand) {
   subcommand.add_option("--seed", seed, "The exploration's seed: run i's schedule depends on (seed, i) only")
       ->default_val(1)
       ->check(unsigned_64());
-  subcommand.add_option("-j,--jobs", jobs, "Runs at a time (default: the number of CPUs)")->check(at_least(1));
+  subcommand.add_option("-j,--jobs", jobs, "Runs at a time (default: the number of CPUs)")
+      ->check(at_least(1));
   subcommand.add_option("--max-steps", max_steps, "Scheduling points in a run before it is a livelock")
       ->default_val(100'000)
       ->check(at_least(1));
@@ -65,8 +67,9 @@ void run_options::check(std::vector<std::string>& program) {
   }
 }
 
-launch run_options::launch_for(const std::vector<std::string>& program, std::size_t index, const std::string& stem,
-                               bool show_output, const std::string& directory) const {
+launch run_options::launch_for(const std::vector<std::string>& program, std::size_t index,
+                               const std::string& stem, bool show_output,
+                               const std::string& directory) const {
   launch what;
   what.command = program;
   what.null_stdin = true;
@@ -105,7 +108,8 @@ std::chrono::steady_clock::time_point run_options::deadline_from_now() const {
          std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(timeout_s));
 }
 
-std::string run_options::replay_command(const std::string& schedule, const std::vector<std::string>& program) const {
+std::string run_options::replay_command(const std::string& schedule,
+                                        const std::vector<std::string>& program) const {
   std::string command = shell_quote(weft_path()) + " replay " + shell_quote(schedule);
   if (expect_exit != 0) command += " --expect-exit " + std::to_string(expect_exit);
   for (const std::string& rule : ignore_rules) command += " --ignore " + shell_quote(rule);

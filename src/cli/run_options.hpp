@@ -39,14 +39,16 @@ struct run_options {
   // Run `index` of `program` under control; its result goes to `stem`.result and, unless `show_output`,
   // its output to `stem`.out. `directory` is the run's working directory, empty for the current one.
   [[nodiscard]] launch launch_for(const std::vector<std::string>& program, std::size_t index,
-                                  const std::string& stem, bool show_output, const std::string& directory) const;
+                                  const std::string& stem, bool show_output,
+                                  const std::string& directory) const;
   // The run's verdict from its files under `stem` and how it ended.
   [[nodiscard]] verdict judge(const std::string& stem, const program_end& end, bool timed_out) const;
   // The directory a run starts in: a new one with --fresh-dir, else "" (the current one).
   [[nodiscard]] std::string directory_for_run() const;
   [[nodiscard]] std::chrono::steady_clock::time_point deadline_from_now() const;
   // `weft replay <schedule> [the options a replay needs] -- <program>`; `schedule` may be a file.
-  [[nodiscard]] std::string replay_command(const std::string& schedule, const std::vector<std::string>& program) const;
+  [[nodiscard]] std::string replay_command(const std::string& schedule,
+                                           const std::vector<std::string>& program) const;
 };
 
 // The last `lines` lines of the file at `path` (a failed run's output).

@@ -13,7 +13,8 @@ namespace {
 
 std::string make_directory(const std::string& prefix) {
   const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/" + prefix + "XXXXXX";
+  std::string pattern =
+      std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/" + prefix + "XXXXXX";
   if (mkdtemp(pattern.data()) == nullptr)
     throw tool_error("weft: cannot make a directory like " + pattern + ": " + std::strerror(errno));
   return pattern;

@@ -105,10 +105,18 @@ std::string xml_escaped(const std::string& text) {
   std::string escaped;
   for (const char c : text) {
     switch (c) {
-      case '&': escaped += "&amp;"; break;
-      case '<': escaped += "&lt;"; break;
-      case '>': escaped += "&gt;"; break;
-      case '"': escaped += "&quot;"; break;
+      case '&':
+        escaped += "&amp;";
+        break;
+      case '<':
+        escaped += "&lt;";
+        break;
+      case '>':
+        escaped += "&gt;";
+        break;
+      case '"':
+        escaped += "&quot;";
+        break;
       default:
         // XML 1.0 has no way to carry other control characters, not even escaped.
         if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') {
@@ -131,14 +139,19 @@ class test_command final : public command {
  public:
   CLI::App* define(CLI::App& weft) override {
     CLI::App* test = weft.add_subcommand(
-        "test", "Explore every test of a GoogleTest or Catch2 binary on its own, each run in its own process");
-    test->add_option("-n,--iterations", iterations_, "Runs per test at most")->default_val(1000)->check(at_least(1));
+        "test",
+        "Explore every test of a GoogleTest or Catch2 binary on its own, each run in its own process");
+    test->add_option("-n,--iterations", iterations_, "Runs per test at most")
+        ->default_val(1000)
+        ->check(at_least(1));
     test->add_option("--time-per-test", time_per_test_s_, "Seconds of exploring per test at most")
         ->check(positive_seconds());
-    test->add_option("--filter", filter_, "The tests to explore: gtest-style globs, ':' between, '-' before negatives");
+    test->add_option("--filter", filter_,
+                     "The tests to explore: gtest-style globs, ':' between, '-' before negatives");
     options_.define(*test);
-    test->add_flag("--keep-going", keep_going_,
-                   "Go on exploring a test after its first failure, within its budget; alike failures are counted");
+    test->add_flag(
+        "--keep-going", keep_going_,
+        "Go on exploring a test after its first failure, within its budget; alike failures are counted");
     test->add_option("--shard", shard_, "i/n: only the tests whose position (after --filter) is i modulo n");
     test->add_option("--json", json_path_, "Write the per-test summary (weft.test_summary) to FILE");
     test->add_option("--junit", junit_path_, "Write JUnit XML, one testcase per test, to FILE");
@@ -198,7 +211,8 @@ void test_command::check_input() {
   if (!shard_.empty()) {
     static const std::regex shape(R"((\d{1,9})/(\d{1,9}))");
     std::smatch parts;
-    if (!std::regex_match(shard_, parts, shape)) throw usage_error("--shard must be i/n, as in 0/4; got \"" + shard_ + "\"");
+    if (!std::regex_match(shard_, parts, shape))
+      throw usage_error("--shard must be i/n, as in 0/4; got \"" + shard_ + "\"");
     shard_index_ = std::stoul(parts[1]);
     shard_count_ = std::stoul(parts[2]);
     if (shard_count_ == 0 || shard_index_ >= shard_count_)
@@ -214,14 +228,15 @@ void test_command::select_tests(const test_listing& listing) {
     if (filter_.empty() || filter_selects(filter_, test.name)) selected.push_back(test);
   }
   if (!filter_.empty() && selected.empty()) {
-    throw usage_error("--filter \"" + filter_ + "\" selects none of the " + std::to_string(listing.tests.size()) +
-                      " tests of " + program_.front());
+    throw usage_error("--filter \"" + filter_ + "\" selects none of the " +
+                      std::to_string(listing.tests.size()) + " tests of " + program_.front());
   }
   for (std::size_t position = shard_index_; position < selected.size(); position += shard_count_) {
     test_state state;
     state.test = selected[position];
     state.program = program_;
-    for (std::string& argument : arguments_selecting(listing, state.test)) state.program.push_back(std::move(argument));
+    for (std::string& argument : arguments_selecting(listing, state.test))
+      state.program.push_back(std::move(argument));
     if (state.test.disabled) {
       state.now = test_state::phase::done;
       ++tests_done_;
@@ -241,7 +256,8 @@ void test_command::start_run(std::size_t test, std::size_t index, const temp_dir
     state.started = clock_type::now();
   }
   std::string directory = options_.directory_for_run();
-  const pid_t pid = start_program(options_.launch_for(state.program, index, stem(scratch, test, index), false, directory));
+  const pid_t pid =
+      start_program(options_.launch_for(state.program, index, stem(scratch, test, index), false, directory));
   ++state.running;
   running_[pid] = {test, index, options_.deadline_from_now(), false, false, std::move(directory)};
 }
@@ -280,9 +296,10 @@ void test_command::record(std::size_t test, std::size_t index, const program_end
   if (judged.failed) {
     failed_run failure{index, judged, tail_of(files + ".out", 40), directory, 1};
     const std::string key = judged.kind + "\n" + top_frames(judged.report);
-    const auto alike = std::find_if(state.failures.begin(), state.failures.end(), [&](const failed_run& other) {
-      return other.judged.kind + "\n" + top_frames(other.judged.report) == key;
-    });
+    const auto alike =
+        std::find_if(state.failures.begin(), state.failures.end(), [&](const failed_run& other) {
+          return other.judged.kind + "\n" + top_frames(other.judged.report) == key;
+        });
     if (alike == state.failures.end()) {
       state.failures.push_back(std::move(failure));
     } else {
@@ -403,7 +420,7 @@ void test_command::run_death_test(std::size_t test, const temp_dir& scratch) {
   if (timed_out || !end.exited || end.exit_code != options_.expect_exit) {
     judged.failed = true;
     judged.kind = timed_out ? "timeout" : (end.exited ? "exit" : "signal");
-    judged.message = timed_out ? "the death test did not end in time and was killed"
+    judged.message = timed_out    ? "the death test did not end in time and was killed"
                      : end.exited ? "the death test's binary exited with " + std::to_string(end.exit_code)
                                   : std::string("the death test's binary died of ") + strsignal(end.signal);
     judged.report = "weft: " + judged.message + "\n";
@@ -498,7 +515,8 @@ std::size_t test_command::tests_failing() const {
 std::string test_command::printable_replay_command(const test_state& test, const failed_run& failure) const {
   if (test.test.death_test || failure.judged.replay.empty()) return "";
   const std::string& schedule = failure.judged.replay;
-  if (schedule.size() <= sched::longest_printed_schedule) return options_.replay_command(schedule, test.program);
+  if (schedule.size() <= sched::longest_printed_schedule)
+    return options_.replay_command(schedule, test.program);
   const std::string name = program_.front().substr(program_.front().rfind('/') + 1);
   const std::string path = sched::temporary_schedule_path(name, schedule);
   const std::string command = options_.replay_command(path, test.program);
@@ -515,9 +533,11 @@ void test_command::print_table() const {
   std::fprintf(stderr, "%-*s  %-15s  %-10s  %9s  %8s\n", static_cast<int>(width), "test", "verdict", "kind",
                "schedules", "time");
   for (const test_state& state : tests_) {
-    std::string kind = state.failed() ? state.failures.front().judged.kind : (state.test.death_test ? "death test" : "");
-    std::fprintf(stderr, "%-*s  %-15s  %-10s  %9zu  %6s s\n", static_cast<int>(width), state.test.name.c_str(),
-                 state.verdict_name().c_str(), kind.c_str(), state.schedules, seconds_text(state.elapsed).c_str());
+    std::string kind =
+        state.failed() ? state.failures.front().judged.kind : (state.test.death_test ? "death test" : "");
+    std::fprintf(stderr, "%-*s  %-15s  %-10s  %9zu  %6s s\n", static_cast<int>(width),
+                 state.test.name.c_str(), state.verdict_name().c_str(), kind.c_str(), state.schedules,
+                 seconds_text(state.elapsed).c_str());
   }
 }
 
@@ -526,7 +546,8 @@ void test_command::report_failures() const {
     for (const failed_run& failure : state.failures) {
       const verdict& judged = failure.judged;
       const std::string alike =
-          failure.alike > 1 ? " (and " + std::to_string(failure.alike - 1) + " more run(s) failed alike)" : "";
+          failure.alike > 1 ? " (and " + std::to_string(failure.alike - 1) + " more run(s) failed alike)"
+                            : "";
       if (quiet_) {
         std::fprintf(stderr, "weft test: %s failed (%s) in run %zu%s: %s\n", state.test.name.c_str(),
                      judged.kind.c_str(), failure.index, alike.c_str(), judged.message.c_str());
@@ -540,8 +561,10 @@ void test_command::report_failures() const {
         if (!failure.directory.empty())
           std::fprintf(stderr, "the run's directory is kept: %s\n", failure.directory.c_str());
         if (judged.uncontrolled) {
-          std::fputs("(the run needed the watchdog: code weft does not see ran uncontrolled, so the replay may differ)\n",
-                     stderr);
+          std::fputs(
+              "(the run needed the watchdog: code weft does not see ran uncontrolled, so the replay may "
+              "differ)\n",
+              stderr);
         }
       }
       const std::string command = printable_replay_command(state, failure);
@@ -558,8 +581,10 @@ void test_command::report_failures() const {
         std::fprintf(stderr, "weft test: %s: %s (first in run %zu)\n", state.test.name.c_str(),
                      race.text.substr(0, race.text.find('\n')).c_str(), race.first_run);
       } else {
-        std::fprintf(stderr, "\nweft test: %s: a data race (--races report), first in run %zu, seen in %zu run(s):\n%s",
-                     state.test.name.c_str(), race.first_run, race.runs, race.text.c_str());
+        std::fprintf(
+            stderr,
+            "\nweft test: %s: a data race (--races report), first in run %zu, seen in %zu run(s):\n%s",
+            state.test.name.c_str(), race.first_run, race.runs, race.text.c_str());
       }
     }
   }
@@ -583,21 +608,24 @@ void test_command::write_json(double elapsed) const {
     }
     json races = json::array();
     for (const auto& [key, race] : state.races)
-      races.push_back({{"sites", key}, {"first_run", race.first_run}, {"runs", race.runs}, {"report", race.text}});
-    tests.push_back({{"name", state.test.name},
-                     {"verdict", state.verdict_name()},
-                     {"kind", state.failed() ? state.failures.front().judged.kind : ""},
-                     {"death_test", state.test.death_test},
-                     {"schedules", state.schedules},
-                     {"uncontrolled_runs", state.uncontrolled},
-                     {"elapsed_seconds", state.elapsed},
-                     {"replay_command", state.failed() ? printable_replay_command(state, state.failures.front()) : ""},
-                     {"failures", std::move(failures)},
-                     {"races", std::move(races)}});
+      races.push_back(
+          {{"sites", key}, {"first_run", race.first_run}, {"runs", race.runs}, {"report", race.text}});
+    tests.push_back(
+        {{"name", state.test.name},
+         {"verdict", state.verdict_name()},
+         {"kind", state.failed() ? state.failures.front().judged.kind : ""},
+         {"death_test", state.test.death_test},
+         {"schedules", state.schedules},
+         {"uncontrolled_runs", state.uncontrolled},
+         {"elapsed_seconds", state.elapsed},
+         {"replay_command", state.failed() ? printable_replay_command(state, state.failures.front()) : ""},
+         {"failures", std::move(failures)},
+         {"races", std::move(races)}});
   }
-  const std::size_t concurrent = static_cast<std::size_t>(std::count_if(
-      tests_.begin(), tests_.end(), [](const test_state& state) {
-        return !state.test.disabled && !state.single_threaded && !state.test.death_test && state.schedules > 0;
+  const std::size_t concurrent =
+      static_cast<std::size_t>(std::count_if(tests_.begin(), tests_.end(), [](const test_state& state) {
+        return !state.test.disabled && !state.single_threaded && !state.test.death_test &&
+               state.schedules > 0;
       }));
   const json summary = {{"schema", "weft.test_summary"},
                         {"version", 1},
@@ -627,8 +655,8 @@ void test_command::write_junit(double elapsed) const {
   for (const test_state& state : tests_) skipped += state.test.disabled ? 1 : 0;
   std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   const std::string counts = " tests=\"" + std::to_string(tests_.size()) + "\" failures=\"" +
-                             std::to_string(tests_failing()) + "\" errors=\"0\" skipped=\"" + std::to_string(skipped) +
-                             "\" time=\"" + seconds_text(elapsed) + "\"";
+                             std::to_string(tests_failing()) + "\" errors=\"0\" skipped=\"" +
+                             std::to_string(skipped) + "\" time=\"" + seconds_text(elapsed) + "\"";
   xml += "<testsuites name=\"weft test\"" + counts + ">\n";
   xml += "  <testsuite name=\"" + xml_escaped(binary) + "\"" + counts + ">\n";
   for (const test_state& state : tests_) {
@@ -639,22 +667,23 @@ void test_command::write_junit(double elapsed) const {
       class_name = name.substr(0, name.find('.'));
       name = name.substr(name.find('.') + 1);
     }
-    xml += "    <testcase classname=\"" + xml_escaped(class_name) + "\" name=\"" + xml_escaped(name) + "\" time=\"" +
-           seconds_text(state.elapsed) + "\">\n";
+    xml += "    <testcase classname=\"" + xml_escaped(class_name) + "\" name=\"" + xml_escaped(name) +
+           "\" time=\"" + seconds_text(state.elapsed) + "\">\n";
     if (state.test.disabled) {
       xml += "      <skipped message=\"disabled\"/>\n";
     } else if (state.failed()) {
       const failed_run& failure = state.failures.front();
       std::string body = failure.judged.report;
-      if (!failure.output_tail.empty()) body += "\nthe test's output (its last lines):\n" + failure.output_tail;
+      if (!failure.output_tail.empty())
+        body += "\nthe test's output (its last lines):\n" + failure.output_tail;
       const std::string command = printable_replay_command(state, failure);
       if (!command.empty()) body += "\nReproduce: " + command + "\n";
       xml += "      <failure type=\"" + xml_escaped(failure.judged.kind) + "\" message=\"" +
              xml_escaped(failure.judged.kind + ": " + failure.judged.message) + "\">" + xml_escaped(body) +
              "</failure>\n";
     }
-    xml += "      <system-out>weft: " + xml_escaped(state.verdict_name()) + ", " + std::to_string(state.schedules) +
-           " schedule(s)</system-out>\n";
+    xml += "      <system-out>weft: " + xml_escaped(state.verdict_name()) + ", " +
+           std::to_string(state.schedules) + " schedule(s)</system-out>\n";
     xml += "    </testcase>\n";
   }
   xml += "  </testsuite>\n</testsuites>\n";
@@ -671,7 +700,8 @@ int test_command::execute(const std::vector<std::string>& after_dashes) {
   select_tests(listing_);
   const temp_dir scratch;
   shown_ = std::make_unique<progress>(
-      quiet_ ? progress::style::none : (isatty(STDERR_FILENO) ? progress::style::bar : progress::style::lines),
+      quiet_ ? progress::style::none
+             : (isatty(STDERR_FILENO) ? progress::style::bar : progress::style::lines),
       tests_.size(), "weft test", "tests");
   if (options_.strategy == "dfs") {
     explore_depth_first(scratch);
@@ -694,16 +724,18 @@ int test_command::execute(const std::vector<std::string>& after_dashes) {
   const std::size_t concurrent = tests_.size() - single - skipped - death;
   if (!quiet_) {
     if (uncontrolled > 0) {
-      std::fprintf(stderr,
-                   "weft test: %zu run(s) needed the watchdog (a test blocked or spun in code weft does not see); "
-                   "those schedules may not replay exactly\n",
-                   uncontrolled);
+      std::fprintf(
+          stderr,
+          "weft test: %zu run(s) needed the watchdog (a test blocked or spun in code weft does not see); "
+          "those schedules may not replay exactly\n",
+          uncontrolled);
     }
-    std::fprintf(stderr,
-                 "weft test: %zu test%s (%zu concurrent, %zu single-threaded, %zu death test%s, %zu skipped), %zu "
-                 "failed, %zu schedules, %.1f schedules/s\n",
-                 tests_.size(), tests_.size() == 1 ? "" : "s", concurrent, single, death, death == 1 ? "" : "s",
-                 skipped, tests_failing(), total_schedules(), shown_->schedules_per_second(total_schedules()));
+    std::fprintf(
+        stderr,
+        "weft test: %zu test%s (%zu concurrent, %zu single-threaded, %zu death test%s, %zu skipped), %zu "
+        "failed, %zu schedules, %.1f schedules/s\n",
+        tests_.size(), tests_.size() == 1 ? "" : "s", concurrent, single, death, death == 1 ? "" : "s",
+        skipped, tests_failing(), total_schedules(), shown_->schedules_per_second(total_schedules()));
   }
   return tests_failing() == 0 ? exit_ok : exit_failure_found;
 }

@@ -118,8 +118,8 @@ std::vector<listed_test> parse_gtest_list(const std::string& output) {
       listed_test listed;
       listed.name = suite + "." + test;
       listed.disabled = disabled_name(suite) || disabled_name(test);
-      listed.death_test = suite.ends_with("DeathTest") ||
-                          suite.substr(0, suite.find('/')).ends_with("DeathTest");
+      listed.death_test =
+          suite.ends_with("DeathTest") || suite.substr(0, suite.find('/')).ends_with("DeathTest");
       tests.push_back(std::move(listed));
     } else {
       const std::string name = without_comment(line);
@@ -140,13 +140,20 @@ std::string xml_unescaped(const std::string& text) {
     }
     const std::size_t end = text.find(';', i);
     const std::string entity = end == std::string::npos ? "" : text.substr(i + 1, end - i - 1);
-    if (entity == "amp") plain += '&';
-    else if (entity == "lt") plain += '<';
-    else if (entity == "gt") plain += '>';
-    else if (entity == "quot") plain += '"';
-    else if (entity == "apos") plain += '\'';
-    else if (entity.starts_with("#x")) plain += static_cast<char>(std::strtol(entity.c_str() + 2, nullptr, 16));
-    else if (entity.starts_with("#")) plain += static_cast<char>(std::strtol(entity.c_str() + 1, nullptr, 10));
+    if (entity == "amp")
+      plain += '&';
+    else if (entity == "lt")
+      plain += '<';
+    else if (entity == "gt")
+      plain += '>';
+    else if (entity == "quot")
+      plain += '"';
+    else if (entity == "apos")
+      plain += '\'';
+    else if (entity.starts_with("#x"))
+      plain += static_cast<char>(std::strtol(entity.c_str() + 2, nullptr, 16));
+    else if (entity.starts_with("#"))
+      plain += static_cast<char>(std::strtol(entity.c_str() + 1, nullptr, 10));
     else {
       plain += '&';
       continue;
@@ -192,7 +199,8 @@ bool filter_selects(const std::string& filter, const std::string& name) {
 std::string catch2_exact_spec(const std::string& name) {
   std::string spec;
   for (const char c : name) {
-    if (c == ',' || c == '[' || c == ']' || c == '"' || c == '*' || c == '~' || c == '#' || c == '\\') spec += '\\';
+    if (c == ',' || c == '[' || c == ']' || c == '"' || c == '*' || c == '~' || c == '#' || c == '\\')
+      spec += '\\';
     spec += c;
   }
   return spec;
@@ -215,9 +223,10 @@ test_listing list_tests(const std::vector<std::string>& program, double timeout_
     listing.framework = test_framework::gtest;
     const listing_run listed = run_listing(program, {"--gtest_list_tests"}, timeout_s);
     if (!listed.exited || listed.exit_code != 0) {
-      throw usage_error("\"" + program.front() + "\" --gtest_list_tests failed (" +
-                        (listed.exited ? "exit code " + std::to_string(listed.exit_code) : "killed by a signal") +
-                        "); its output:\n" + listed.output);
+      throw usage_error(
+          "\"" + program.front() + "\" --gtest_list_tests failed (" +
+          (listed.exited ? "exit code " + std::to_string(listed.exit_code) : "killed by a signal") +
+          "); its output:\n" + listed.output);
     }
     listing.tests = parse_gtest_list(listed.output);
     return listing;
@@ -251,9 +260,10 @@ test_listing list_tests(const std::vector<std::string>& program, double timeout_
     }
     return listing;
   }
-  throw usage_error("\"" + program.front() +
-                    "\" is neither a GoogleTest nor a Catch2 test binary (it knows neither --gtest_list_tests "
-                    "nor --list-test-names-only nor --list-tests); use weft explore for a program");
+  throw usage_error(
+      "\"" + program.front() +
+      "\" is neither a GoogleTest nor a Catch2 test binary (it knows neither --gtest_list_tests "
+      "nor --list-test-names-only nor --list-tests); use weft explore for a program");
 }
 
 }  // namespace weft::cli

@@ -10,9 +10,9 @@ namespace weft::cli {
 enum class test_framework { gtest, catch2 };
 
 struct listed_test {
-  std::string name;          // as the framework names it: Prefix/Suite.Test/3, or a Catch2 test case's name
-  bool disabled = false;     // gtest's DISABLED_ tests: skipped, as gtest does
-  bool death_test = false;   // gtest's *DeathTest suites: run once, not explored
+  std::string name;         // as the framework names it: Prefix/Suite.Test/3, or a Catch2 test case's name
+  bool disabled = false;    // gtest's DISABLED_ tests: skipped, as gtest does
+  bool death_test = false;  // gtest's *DeathTest suites: run once, not explored
 };
 
 struct test_listing {
@@ -27,7 +27,8 @@ struct test_listing {
 
 // The arguments that make the binary run exactly `test`; for Catch2, one that makes a spec that selects
 // nothing a failure (exit 2), not a silent pass.
-[[nodiscard]] std::vector<std::string> arguments_selecting(const test_listing& listing, const listed_test& test);
+[[nodiscard]] std::vector<std::string> arguments_selecting(const test_listing& listing,
+                                                           const listed_test& test);
 
 // gtest's filter syntax: "POSITIVE[:POSITIVE...][-NEGATIVE[:NEGATIVE...]]", each a glob with * and ?;
 // no positive part selects every name.

@@ -694,8 +694,8 @@ void check_suite_verdicts(const std::string& suite, const std::string& framework
   const auto dir = scratch_dir("test-" + framework);
   const std::string json_path = (dir / "summary.json").string();
   const std::string junit_path = (dir / "junit.xml").string();
-  const auto tested = run_program(weft + " test -n 300 --jobs 2 --json " + json_path + " --junit " + junit_path +
-                                  " -- " + suite);
+  const auto tested = run_program(weft + " test -n 300 --jobs 2 --json " + json_path + " --junit " +
+                                  junit_path + " -- " + suite);
   ASSERT_EQ(tested.exit_code, 1) << tested.output;
   const nlohmann::json summary = read_json(json_path);
   EXPECT_EQ(summary["schema"], "weft.test_summary");
@@ -703,8 +703,8 @@ void check_suite_verdicts(const std::string& suite, const std::string& framework
   EXPECT_EQ(summary["framework"], framework);
   std::map<std::string, nlohmann::json> by_name;
   for (const nlohmann::json& test : summary["tests"]) {
-    for (const char* field :
-         {"name", "verdict", "kind", "schedules", "uncontrolled_runs", "elapsed_seconds", "replay_command", "races"})
+    for (const char* field : {"name", "verdict", "kind", "schedules", "uncontrolled_runs", "elapsed_seconds",
+                              "replay_command", "races"})
       EXPECT_TRUE(test.contains(field)) << field << " in " << test.dump();
     by_name[test["name"].get<std::string>()] = test;
   }
@@ -739,7 +739,8 @@ void check_suite_verdicts(const std::string& suite, const std::string& framework
     const auto replayed = run_program(command);
     EXPECT_EQ(replayed.exit_code, 1) << command << "\n" << replayed.output;
     EXPECT_NE(replayed.output.find(std::string("weft replay: reproduced: ") + want.kind), std::string::npos)
-        << command << "\n" << replayed.output;
+        << command << "\n"
+        << replayed.output;
   }
   // The lost update and the test failing on its own assertion both end in "exit": only the second is
   // single-threaded.
@@ -757,7 +758,8 @@ void check_suite_verdicts(const std::string& suite, const std::string& framework
     failing += std::string(want.verdict) == "fail" ? 1 : 0;
     skipped += std::string(want.verdict) == "skipped" ? 1 : 0;
   }
-  EXPECT_NE(parsed.output.find("testcases " + std::to_string(expected.size())), std::string::npos) << parsed.output;
+  EXPECT_NE(parsed.output.find("testcases " + std::to_string(expected.size())), std::string::npos)
+      << parsed.output;
   EXPECT_NE(parsed.output.find("failures " + std::to_string(failing)), std::string::npos) << parsed.output;
   EXPECT_NE(parsed.output.find("skipped " + std::to_string(skipped)), std::string::npos) << parsed.output;
   std::filesystem::remove_all(dir);
@@ -785,8 +787,9 @@ TEST(WeftTest, SelectsTestsWithAFilterAndSplitsThemIntoShards) {
   const auto filtered = run_program(weft + " test -n 20 --jobs 2 --filter 'Correct.*:Small/*-*/1' -- " +
                                     std::string(GTEST_BUG_SUITE));
   EXPECT_EQ(filtered.exit_code, 0) << filtered.output;
-  EXPECT_NE(filtered.output.find("weft test: 5 tests (1 concurrent, 3 single-threaded, 0 death tests, 1 skipped)"),
-            std::string::npos)
+  EXPECT_NE(
+      filtered.output.find("weft test: 5 tests (1 concurrent, 3 single-threaded, 0 death tests, 1 skipped)"),
+      std::string::npos)
       << filtered.output;
   EXPECT_EQ(filtered.output.find("IsEven/1"), std::string::npos) << filtered.output;
 
@@ -808,7 +811,8 @@ TEST(WeftTest, ExitsTwoOnATestBinaryItCannotUseOrABadFilterOrShard) {
   const std::string suite = std::string(" -- ") + GTEST_BUG_SUITE;
   for (const bad_input& bad : {
            bad_input{"test -- " + bug_program, "is neither a GoogleTest nor a Catch2 test binary"},
-           bad_input{"test --filter 'Nothing.*'" + suite, "--filter \"Nothing.*\" selects none of the 13 tests"},
+           bad_input{"test --filter 'Nothing.*'" + suite,
+                     "--filter \"Nothing.*\" selects none of the 13 tests"},
            bad_input{"test --shard 2/2" + suite, "--shard i/n needs 0 <= i < n; got \"2/2\""},
            bad_input{"test --shard x" + suite, "--shard must be i/n"},
            bad_input{"test --time-per-test 0" + suite, "must be a positive number of seconds"},
@@ -842,13 +846,14 @@ TEST(WeftExplore, StartsEachRunInAFreshDirectoryPreparedBySetup) {
   const auto dir = scratch_dir("fresh");
   const std::string in_dir = "cd " + dir.string() + " && ";
   const std::string program = std::string(" -- ") + NEEDS_FRESH_DIR;
-  const auto shared = run_program(in_dir + weft + " explore -n 5 --jobs 1 --setup 'echo ready > input'" + program);
+  const auto shared =
+      run_program(in_dir + weft + " explore -n 5 --jobs 1 --setup 'echo ready > input'" + program);
   EXPECT_EQ(shared.exit_code, 1) << shared.output;
   EXPECT_NE(shared.output.find("this directory is not fresh"), std::string::npos) << shared.output;
 
   std::filesystem::remove(dir / "state");
-  const auto fresh =
-      run_program(in_dir + weft + " explore -n 5 --jobs 2 --fresh-dir --setup 'echo ready > input'" + program);
+  const auto fresh = run_program(in_dir + weft +
+                                 " explore -n 5 --jobs 2 --fresh-dir --setup 'echo ready > input'" + program);
   EXPECT_EQ(fresh.exit_code, 0) << fresh.output;
   EXPECT_NE(fresh.output.find("5 runs, 0 failures"), std::string::npos) << fresh.output;
   EXPECT_FALSE(std::filesystem::exists(dir / "state"));
@@ -860,13 +865,15 @@ TEST(WeftExplore, StartsEachRunInAFreshDirectoryPreparedBySetup) {
   EXPECT_NE(no_input.output.find("no input file made by the setup"), std::string::npos) << no_input.output;
   const std::string kept = line_starting(no_input.output, "the run's directory is kept: ");
   ASSERT_FALSE(kept.empty()) << no_input.output;
-  EXPECT_TRUE(std::filesystem::is_directory(kept.substr(std::string("the run's directory is kept: ").size())));
+  EXPECT_TRUE(
+      std::filesystem::is_directory(kept.substr(std::string("the run's directory is kept: ").size())));
   std::filesystem::remove_all(kept.substr(std::string("the run's directory is kept: ").size()));
   EXPECT_NE(line_starting(no_input.output, "Reproduce: ").find(" --fresh-dir -- "), std::string::npos)
       << no_input.output;
 
-  const auto replay_with_setup = run_program(in_dir + weft + " explore -n 1 --fresh-dir --setup 'echo ready > input'" +
-                                             " --expect-exit 9" + program);
+  const auto replay_with_setup =
+      run_program(in_dir + weft + " explore -n 1 --fresh-dir --setup 'echo ready > input'" +
+                  " --expect-exit 9" + program);
   const std::string reproduce = line_starting(replay_with_setup.output, "Reproduce: ");
   ASSERT_FALSE(reproduce.empty()) << replay_with_setup.output;
   EXPECT_NE(reproduce.find("--fresh-dir --setup 'echo ready > input'"), std::string::npos) << reproduce;
@@ -875,9 +882,11 @@ TEST(WeftExplore, StartsEachRunInAFreshDirectoryPreparedBySetup) {
   EXPECT_NE(replayed.output.find("reproduced: exit"), std::string::npos) << replayed.output;
   EXPECT_FALSE(std::filesystem::exists(dir / "state"));
 
-  const auto failing_setup = run_program(in_dir + weft + " explore -n 3 --fresh-dir --setup 'exit 7'" + program);
+  const auto failing_setup =
+      run_program(in_dir + weft + " explore -n 3 --fresh-dir --setup 'exit 7'" + program);
   EXPECT_EQ(failing_setup.exit_code, 2) << failing_setup.output;
-  EXPECT_NE(failing_setup.output.find("the --setup command \"exit 7\" failed (exit code 7)"), std::string::npos)
+  EXPECT_NE(failing_setup.output.find("the --setup command \"exit 7\" failed (exit code 7)"),
+            std::string::npos)
       << failing_setup.output;
   std::filesystem::remove_all(dir);
 }
