@@ -807,6 +807,40 @@ TEST(WeftTest, SelectsTestsWithAFilterAndSplitsThemIntoShards) {
   EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 13u);
 }
 
+// The budget is counted in schedules: a concurrent test whose time budget has passed at the end of
+// its first run is not explored further, whatever -n says.
+TEST(WeftTest, EndsATestsExplorationWhenItsTimeBudgetIsSpent) {
+  const auto dir = scratch_dir("test-budget");
+  const auto tested = run_program(
+      weft + " test -n 1000 --jobs 1 --time-per-test 0.000001 --filter Correct.LockedIncrements --json " +
+      (dir / "s.json").string() + " -- " + GTEST_BUG_SUITE);
+  EXPECT_EQ(tested.exit_code, 0) << tested.output;
+  const nlohmann::json summary = read_json(dir / "s.json");
+  ASSERT_EQ(summary["tests"].size(), 1u);
+  EXPECT_EQ(summary["tests"][0]["verdict"], "pass");
+  EXPECT_EQ(summary["tests"][0]["schedules"], 1u);
+  std::filesystem::remove_all(dir);
+}
+
+// With --keep-going a test goes on after its first failure; the deadlocks it finds again, with the
+// same functions on top of the same threads, are one failure with a count.
+TEST(WeftTest, ShowsAlikeFailuresOfOneTestOnceWithACount) {
+  const auto dir = scratch_dir("test-alike");
+  const auto tested =
+      run_program(weft + " test -n 300 --jobs 2 --keep-going --filter Bugs.AbbaDeadlock --json " +
+                  (dir / "s.json").string() + " -- " + GTEST_BUG_SUITE);
+  EXPECT_EQ(tested.exit_code, 1) << tested.output;
+  const nlohmann::json summary = read_json(dir / "s.json");
+  ASSERT_EQ(summary["tests"].size(), 1u);
+  const nlohmann::json& test = summary["tests"][0];
+  EXPECT_EQ(test["schedules"], 300u);
+  ASSERT_EQ(test["failures"].size(), 1u) << test.dump(2);
+  EXPECT_GT(test["failures"][0]["alike"].get<std::size_t>(), 1u) << test.dump(2);
+  EXPECT_EQ(weft_test::count_of(tested.output, "Reproduce: "), 1u) << tested.output;
+  EXPECT_NE(tested.output.find("more run(s) failed alike"), std::string::npos) << tested.output;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(WeftTest, ExitsTwoOnATestBinaryItCannotUseOrABadFilterOrShard) {
   const std::string suite = std::string(" -- ") + GTEST_BUG_SUITE;
   for (const bad_input& bad : {
