@@ -446,6 +446,8 @@ void test_command::explore_in_parallel(const temp_dir& scratch) {
     std::size_t test = 0;
     std::size_t index = 0;
     while (running_.size() < options_.jobs && next_run(test, index)) start_run(test, index, scratch);
+    // A test's time budget can run out while none of its runs is going: nothing collects it then.
+    for (std::size_t each = 0; each < tests_.size(); ++each) finish_if_done(each);
     if (running_.empty()) {
       const bool death_tests_left = std::any_of(tests_.begin(), tests_.end(), [](const test_state& state) {
         return state.now == test_state::phase::waiting;
