@@ -841,6 +841,24 @@ TEST(WeftTest, ShowsAlikeFailuresOfOneTestOnceWithACount) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(WeftTest, RunsEveryTestOfASuiteOfThousands) {
+  const auto dir = scratch_dir("test-many");
+  const auto tested =
+      run_program(weft + " test -q --jobs 2 --json " + (dir / "s.json").string() + " -- " + GTEST_MANY_TESTS);
+  EXPECT_EQ(tested.exit_code, 0) << tested.output;
+  const nlohmann::json summary = read_json(dir / "s.json");
+  ASSERT_EQ(summary["tests"].size(), 2000u);
+  std::set<std::string> names;
+  for (const nlohmann::json& test : summary["tests"]) {
+    EXPECT_EQ(test["verdict"], "single-threaded") << test.dump();
+    EXPECT_EQ(test["schedules"], 1u) << test.dump();
+    names.insert(test["name"].get<std::string>());
+  }
+  EXPECT_EQ(names.size(), 2000u);
+  EXPECT_TRUE(names.contains("Thousands/Many.IsNotNegative/1999"));
+  std::filesystem::remove_all(dir);
+}
+
 TEST(WeftTest, ExitsTwoOnATestBinaryItCannotUseOrABadFilterOrShard) {
   const std::string suite = std::string(" -- ") + GTEST_BUG_SUITE;
   for (const bad_input& bad : {
@@ -870,7 +888,8 @@ TEST(WeftTest, GivesEachTestOfACatch2SuiteItsVerdictAndAReplayThatReproducesIt) 
                         {"leaked thread", {"fail", "leak"}},
                         {"fails on its own assertion", {"fail", "exit"}},
                         {"locked increments [a, b] are \"whole\"", {"pass", ""}},
-                        {"single-threaded sum", {"single-threaded", ""}}});
+                        {"single-threaded sum", {"single-threaded", ""}},
+                        {"#3 ~not *a* pattern\\ really, [x]", {"single-threaded", ""}}});
 }
 #endif
 

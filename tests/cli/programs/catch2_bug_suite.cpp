@@ -28,3 +28,8 @@ TEST_CASE("single-threaded sum", "[correct]") {
 TEST_CASE("fails on its own assertion", "[bugs]") {
   CHECK(cli_cases::sum_to(4) == 11);
 }
+
+// Every character Catch2's test spec reads as syntax: listed in quotes, selected escaped.
+TEST_CASE("#3 ~not *a* pattern\\ really, [x]") {
+  CHECK(cli_cases::sum_to(2) == 3);
+}
