@@ -61,6 +61,7 @@ struct test_state {
   std::size_t schedules = 0;
   std::size_t uncontrolled = 0;
   bool single_threaded = false;
+  bool space_covered = false;  // dfs tried every schedule within its preemption bound
   std::size_t first_failure = SIZE_MAX;
   std::vector<failed_run> failures;
   std::map<std::string, listed_race> races;
@@ -378,7 +379,8 @@ void test_command::finish(std::size_t test) {
   std::string line = "weft test: " + state.verdict_name() + " " + state.test.name;
   if (state.failed()) line += " (" + state.failures.front().judged.kind + ")";
   line += ": " + std::to_string(state.schedules) + " schedule" + (state.schedules == 1 ? "" : "s") + ", " +
-          seconds_text(state.elapsed) + " s" + (state.test.death_test ? ", a death test, run once" : "");
+          seconds_text(state.elapsed) + " s" + (state.test.death_test ? ", a death test, run once" : "") +
+          (state.space_covered ? ", every schedule within the preemption bound" : "");
   shown_->print_line(line);
 }
 
@@ -488,7 +490,11 @@ void test_command::explore_depth_first(const temp_dir& scratch) {
     state.now = test_state::phase::first_run;
     state.started = clock_type::now();
     for (std::size_t index = 0;; ++index) {
-      if (index >= iterations_ || !search.begin_run(index)) break;
+      if (index >= iterations_) break;
+      if (!search.begin_run(index)) {
+        state.space_covered = true;
+        break;
+      }
       if (time_per_test_s_ > 0 && index > 0 && clock_type::now() >= state.budget_end) break;
       const std::string directory = options_.directory_for_run();
       const served_run served = run_with_remote_choices(
@@ -617,6 +623,7 @@ void test_command::write_json(double elapsed) const {
          {"verdict", state.verdict_name()},
          {"kind", state.failed() ? state.failures.front().judged.kind : ""},
          {"death_test", state.test.death_test},
+         {"space_covered", state.space_covered},
          {"schedules", state.schedules},
          {"uncontrolled_runs", state.uncontrolled},
          {"elapsed_seconds", state.elapsed},

@@ -859,6 +859,33 @@ TEST(WeftTest, RunsEveryTestOfASuiteOfThousands) {
   std::filesystem::remove_all(dir);
 }
 
+// dfs: each test has its own search, run by run; the correct test's search ends having tried every
+// schedule within the bound, the buggy one's finds the deadlock, which its replay command reproduces.
+TEST(WeftTest, SearchesEachTestDepthFirstOnItsOwn) {
+  const auto dir = scratch_dir("test-dfs");
+  const auto tested = run_program(
+      weft + " test --strategy dfs -n 5000 --filter 'Bugs.AbbaDeadlock:Correct.LockedIncrements' --json " +
+      (dir / "s.json").string() + " -- " + GTEST_BUG_SUITE);
+  EXPECT_EQ(tested.exit_code, 1) << tested.output;
+  const nlohmann::json summary = read_json(dir / "s.json");
+  ASSERT_EQ(summary["tests"].size(), 2u);
+  for (const nlohmann::json& test : summary["tests"]) {
+    SCOPED_TRACE(test.dump(2));
+    if (test["name"] == "Correct.LockedIncrements") {
+      EXPECT_EQ(test["verdict"], "pass");
+      EXPECT_TRUE(test["space_covered"].get<bool>());
+      EXPECT_LT(test["schedules"].get<std::size_t>(), 5000u);
+      continue;
+    }
+    EXPECT_EQ(test["verdict"], "fail");
+    EXPECT_EQ(test["kind"], "deadlock");
+    const auto replayed = run_program(test["replay_command"].get<std::string>());
+    EXPECT_EQ(replayed.exit_code, 1) << replayed.output;
+    EXPECT_NE(replayed.output.find("reproduced: deadlock"), std::string::npos) << replayed.output;
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST(WeftTest, ExitsTwoOnATestBinaryItCannotUseOrABadFilterOrShard) {
   const std::string suite = std::string(" -- ") + GTEST_BUG_SUITE;
   for (const bad_input& bad : {
