@@ -9,8 +9,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 
 #include "cli/protocol.hpp"
 #include "cli/usage_error.hpp"
@@ -45,6 +48,12 @@ std::pair<std::string, std::string> preload_libraries() {
                      "; reinstall weft or set WEFT_PRELOAD_LIBRARY to its path");
   }
   return {libweft, preload};
+}
+
+std::string last_bytes(const std::string& path, std::size_t count) {
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return text.size() > count ? text.substr(text.size() - count) : text;
 }
 
 bool starts_with(const char* text, std::string_view prefix) {
@@ -90,7 +99,12 @@ pid_t start_program(const launch& what) {
   for (std::string& entry : environment) envp.push_back(entry.data());
   envp.push_back(nullptr);
 
-  // The child reports a failed exec through this pipe; a successful exec closes it.
+  // The child reports what kept the program from starting through this pipe (a stage and its errno or
+  // wait status); a successful exec closes it.
+  struct start_failure {
+    enum stage_kind : int { exec, enter_directory, setup } stage;
+    int value;
+  };
   int exec_error[2];
   if (pipe2(exec_error, O_CLOEXEC) != 0) throw tool_error(std::string("weft: pipe: ") + std::strerror(errno));
   const pid_t child = fork();
@@ -101,6 +115,11 @@ pid_t start_program(const launch& what) {
   }
   if (child == 0) {
     close(exec_error[0]);
+    const auto fail = [&](start_failure::stage_kind stage, int value) {
+      const start_failure failure{stage, value};
+      [[maybe_unused]] const ssize_t written = write(exec_error[1], &failure, sizeof failure);
+      _exit(127);
+    };
     if (what.null_stdin) {
       const int null = open("/dev/null", O_RDONLY);
       if (null >= 0) dup2(null, STDIN_FILENO);
@@ -112,22 +131,48 @@ pid_t start_program(const launch& what) {
         dup2(out, STDERR_FILENO);
       }
     }
+    if (!what.working_directory.empty() && chdir(what.working_directory.c_str()) != 0)
+      fail(start_failure::enter_directory, errno);
+    if (!what.setup_command.empty()) {
+      const pid_t shell = fork();
+      if (shell == 0) {
+        // The alarm outlives exec: a setup that hangs is ended by SIGALRM, not waited for forever.
+        alarm(static_cast<unsigned>(std::max(1.0, std::ceil(what.setup_timeout_s))));
+        execl("/bin/sh", "sh", "-c", what.setup_command.c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+      }
+      int status = 0;
+      while (shell > 0 && waitpid(shell, &status, 0) < 0 && errno == EINTR) {
+      }
+      if (shell < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) fail(start_failure::setup, status);
+    }
     // execvpe: the program is looked up in PATH like a shell would.
     execvpe(argv[0], argv.data(), envp.data());
-    const int error = errno;
-    [[maybe_unused]] const ssize_t written = write(exec_error[1], &error, sizeof error);
-    _exit(127);
+    fail(start_failure::exec, errno);
   }
   close(exec_error[1]);
-  int error = 0;
+  start_failure failure{};
   ssize_t got;
   do {
-    got = read(exec_error[0], &error, sizeof error);
+    got = read(exec_error[0], &failure, sizeof failure);
   } while (got < 0 && errno == EINTR);
   close(exec_error[0]);
-  if (got == sizeof error) {
+  if (got == sizeof failure) {
     (void)wait_for(child);
-    throw usage_error("cannot run \"" + what.command.front() + "\": " + std::strerror(error));
+    if (failure.stage == start_failure::enter_directory) {
+      throw usage_error("cannot enter the run's directory " + what.working_directory + ": " +
+                        std::strerror(failure.value));
+    }
+    if (failure.stage == start_failure::setup) {
+      const program_end setup_end = end_of(failure.value);
+      throw usage_error(
+          "the --setup command \"" + what.setup_command + "\" failed (" +
+          (setup_end.exited ? "exit code " + std::to_string(setup_end.exit_code)
+                            : std::string("killed by ") + strsignal(setup_end.signal)) +
+          ")" + (what.working_directory.empty() ? "" : " in " + what.working_directory) +
+          (what.output_path.empty() ? "" : "; its output:\n" + last_bytes(what.output_path, 2000)));
+    }
+    throw usage_error("cannot run \"" + what.command.front() + "\": " + std::strerror(failure.value));
   }
   return child;
 }

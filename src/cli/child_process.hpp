@@ -11,16 +11,22 @@
 namespace weft::cli {
 
 struct launch {
-  std::vector<std::string> command;                           // program and its arguments; never empty
+  std::vector<std::string> command;  // program and its arguments; never empty
   // Variables to set (WEFT_CLI_*, WEFT_IGNORE, ...), each replacing the environment's of that name
   std::vector<std::pair<std::string, std::string>> settings;
-  std::string output_path;  // when set, stdout and stderr go to this file; else they are inherited
-  bool null_stdin = false;  // parallel runs must not compete for the terminal
+  std::string output_path;        // when set, stdout and stderr go to this file; else they are inherited
+  bool null_stdin = false;        // parallel runs must not compete for the terminal
+  std::string working_directory;  // when set, the program starts there (--fresh-dir)
+  // When set, `/bin/sh -c setup_command` runs first, in the working directory, without the preload and
+  // with the program's output; it is killed after setup_timeout_s seconds.
+  std::string setup_command;
+  double setup_timeout_s = 60;
 };
 
 // Forks and execs `what` with the preload libraries in LD_PRELOAD. Throws usage_error when the
-// program cannot be executed ("cannot run \"x\": No such file or directory") and tool_error when weft
-// cannot find its preload library or cannot fork.
+// program cannot be executed ("cannot run \"x\": No such file or directory"), its working directory
+// cannot be entered or its setup command fails, and tool_error when weft cannot find its preload
+// library or cannot fork. Returns once the program itself was executed (after its setup).
 [[nodiscard]] pid_t start_program(const launch& what);
 
 struct program_end {

@@ -21,6 +21,7 @@ class command {
 [[nodiscard]] std::unique_ptr<command> make_run_command();
 [[nodiscard]] std::unique_ptr<command> make_explore_command();
 [[nodiscard]] std::unique_ptr<command> make_replay_command();
+[[nodiscard]] std::unique_ptr<command> make_test_command();
 
 // The path this weft was started as, for the replay commands it prints.
 [[nodiscard]] const std::string& weft_path();

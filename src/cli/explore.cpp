@@ -22,12 +22,10 @@
 #include "cli/child_process.hpp"
 #include "cli/choice_server.hpp"
 #include "cli/command.hpp"
-#include "cli/ignore_option.hpp"
 #include "cli/number_check.hpp"
 #include "cli/output_path.hpp"
 #include "cli/progress.hpp"
-#include "cli/protocol.hpp"
-#include "cli/race_option.hpp"
+#include "cli/run_options.hpp"
 #include "cli/temp_dir.hpp"
 #include "cli/usage_error.hpp"
 #include "cli/verdict.hpp"
@@ -43,6 +41,7 @@ struct finished_run {
   std::size_t index = 0;
   verdict judged;
   std::string output_tail;  // the last lines the program printed, for a failed run
+  std::string directory;    // --fresh-dir: the failed run's directory, kept
 };
 
 struct running {
@@ -50,23 +49,8 @@ struct running {
   clock_type::time_point deadline;
   bool killed_for_time = false;
   bool abandoned = false;  // killed because an earlier run already failed
+  std::string directory;   // --fresh-dir: where it runs
 };
-
-std::string tail_of(const std::string& path, std::size_t lines) {
-  std::ifstream in(path);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::size_t at = text.size();
-  for (std::size_t seen = 0; at > 0 && seen <= lines;) {
-    at = text.rfind('\n', at - 1);
-    if (at == std::string::npos) {
-      at = 0;
-      break;
-    }
-    ++seen;
-    if (seen > lines) ++at;
-  }
-  return text.substr(at);
-}
 
 class explore_command final : public command {
  public:
@@ -76,30 +60,11 @@ class explore_command final : public command {
     explore->add_option("-n,--iterations", iterations_, "Runs in the whole exploration (all shards)")
         ->default_val(1000)
         ->check(at_least(1));
-    explore->add_option("--strategy", strategy_, "random, pct, pos, dfs or portfolio")
-        ->default_val("portfolio");
-    explore->add_option("--depth", depth_, "PCT's bug depth")->default_val(3);
-    explore->add_option("--preemption-bound", preemption_bound_, "dfs: at most this many preemptions per run")
-        ->default_val(2)
-        ->check(at_least(0));
-    explore->add_option("--seed", seed_, "The exploration's seed: run i's schedule depends on (seed, i) only")
-        ->default_val(1)
-        ->check(unsigned_64());
-    explore->add_option("-j,--jobs", jobs_, "Runs at a time (default: the number of CPUs)")
-        ->check(at_least(1));
-    explore->add_option("--max-steps", max_steps_, "Scheduling points in a run before it is a livelock")
-        ->default_val(100'000)
-        ->check(at_least(1));
-    explore->add_option("--timeout-per-run", timeout_s_, "Seconds before a run is killed as a timeout")
-        ->default_val(60)
-        ->check(positive_seconds());
+    options_.define(*explore);
     explore->add_flag("--keep-going", keep_going_, "Go on after a failure and report every failing run");
     explore->add_option("--shard", shard_, "i/n: only the runs whose index is i modulo n");
     explore->add_option("--json", json_path_, "Write a machine-readable summary to FILE");
     explore->add_option("--save-dir", save_dir_, "Save each failing schedule to a file in DIR");
-    explore->add_option("--expect-exit", expect_exit_, "The exit code of a normal run")->default_val(0);
-    add_ignore_option(*explore, ignore_rules_);
-    add_races_option(*explore, races_);
     explore->add_flag("-q,--quiet", quiet_, "Print only the failure's summary and replay command");
     explore->add_flag("-v,--verbose", verbose_, "A line per run, and the program's own output");
     explore->add_option("program", program_, "The program and its arguments (after --)");
@@ -110,13 +75,12 @@ class explore_command final : public command {
 
  private:
   void check_input();
-  [[nodiscard]] launch launch_for(std::size_t index, const temp_dir& scratch) const;
   void start_next(std::size_t index, const temp_dir& scratch);
   void collect(pid_t pid, const program_end& end, const temp_dir& scratch);
-  void record(std::size_t index, const program_end& end, bool timed_out, const temp_dir& scratch);
+  void record(std::size_t index, const program_end& end, bool timed_out, const temp_dir& scratch,
+              const std::string& directory);
   void explore_in_parallel(const std::vector<std::size_t>& indices, const temp_dir& scratch, progress& shown);
   void explore_depth_first(const std::vector<std::size_t>& indices, const temp_dir& scratch, progress& shown);
-  [[nodiscard]] clock_type::time_point deadline_from_now() const;
   void report(const finished_run& failure) const;
   std::string replay_command(const std::string& schedule) const;
   [[nodiscard]] std::string saved_path(const finished_run& failure) const;
@@ -124,25 +88,15 @@ class explore_command final : public command {
   void save(const finished_run& failure, const std::string& path) const;
   void write_json(double elapsed, double rate) const;
 
+  run_options options_;
   std::size_t iterations_ = 1000;
-  std::string strategy_ = "portfolio";
-  int depth_ = 3;
-  int preemption_bound_ = 2;
-  std::size_t max_steps_ = 100'000;
   bool space_covered_ = false;
-  std::uint64_t seed_ = 1;
-  std::size_t jobs_ = 0;
-  double timeout_s_ = 60;
   bool keep_going_ = false;
   std::string shard_;
   std::string json_path_;
   std::string save_dir_;
-  int expect_exit_ = 0;
   bool quiet_ = false;
   bool verbose_ = false;
-  std::string races_;  // fail, report or off, once check_input has run
-  std::vector<std::string> ignore_rules_;
-  std::string ignore_;  // WEFT_IGNORE for the program: the environment's and the --ignore rules
   std::vector<std::string> program_;
 
   std::size_t shard_index_ = 0;
@@ -165,14 +119,7 @@ class explore_command final : public command {
 void explore_command::check_input() {
   if (program_.empty())
     throw usage_error("no program given; usage: weft explore [options] -- <program> [args]");
-  if (strategy_ != "random" && strategy_ != "pct" && strategy_ != "pos" && strategy_ != "dfs" &&
-      strategy_ != "portfolio") {
-    throw usage_error("--strategy must be one of random, pct, pos, dfs, portfolio; got \"" + strategy_ +
-                      "\"");
-  }
-  ignore_ = ignore_setting(ignore_rules_);
-  races_ = races_setting(races_);
-  if (depth_ < 1) throw usage_error("--depth must be at least 1; got " + std::to_string(depth_));
+  options_.check(program_);
   if (!shard_.empty()) {
     static const std::regex shape(R"((\d{1,9})/(\d{1,9}))");
     std::smatch parts;
@@ -185,66 +132,39 @@ void explore_command::check_input() {
       throw usage_error("--shard i/n needs 0 <= i < n; got \"" + shard_ + "\"");
     }
   }
-  if (expect_exit_ < 0 || expect_exit_ > 255) {
-    throw usage_error("--expect-exit must be an exit code from 0 to 255; got " +
-                      std::to_string(expect_exit_));
-  }
-  if (strategy_ == "dfs" && shard_count_ > 1) {
+  if (options_.strategy == "dfs" && shard_count_ > 1) {
     throw usage_error(
         "--shard cannot split dfs: each of its runs follows from the one before; use random, pct, "
         "pos or portfolio with --shard");
   }
-  // dfs runs one at a time: the next path is known only once the previous run ended.
-  if (strategy_ == "dfs") jobs_ = 1;
-  if (jobs_ == 0) jobs_ = std::max(1u, std::thread::hardware_concurrency());
   if (!save_dir_.empty()) prepare_writable_directory("--save-dir", save_dir_);
   if (!json_path_.empty()) check_writable_file("--json", json_path_);
 }
 
-launch explore_command::launch_for(std::size_t index, const temp_dir& scratch) const {
-  launch what;
-  what.command = program_;
-  what.null_stdin = true;
-  if (!verbose_) what.output_path = scratch.file("run-" + std::to_string(index) + ".out");
-  // The run's own watchdog gives up (as "hung", with its schedule) before weft kills the process.
-  const auto hard_timeout_ms = static_cast<long long>(std::max(100.0, timeout_s_ * 1000 * 3 / 4));
-  what.settings = {{mode_variable, "controlled"},
-                   {result_variable, scratch.file("run-" + std::to_string(index) + ".result")},
-                   {strategy_variable, strategy_ == "dfs" ? "remote" : strategy_},
-                   {seed_variable, std::to_string(seed_)},
-                   {depth_variable, std::to_string(depth_)},
-                   {run_variable, std::to_string(index)},
-                   {races_variable, races_},
-                   {hard_timeout_variable, std::to_string(hard_timeout_ms)},
-                   {max_steps_variable, std::to_string(max_steps_)}};
-  if (!ignore_.empty()) what.settings.emplace_back("WEFT_IGNORE", ignore_);
-  return what;
-}
-
-clock_type::time_point explore_command::deadline_from_now() const {
-  return clock_type::now() +
-         std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(timeout_s_));
-}
-
 void explore_command::start_next(std::size_t index, const temp_dir& scratch) {
-  const pid_t pid = start_program(launch_for(index, scratch));
-  running_[pid] = {index, deadline_from_now(), false, false};
+  std::string directory = options_.directory_for_run();
+  const pid_t pid = start_program(options_.launch_for(
+      program_, index, scratch.file("run-" + std::to_string(index)), verbose_, directory));
+  running_[pid] = {index, options_.deadline_from_now(), false, false, std::move(directory)};
 }
 
 void explore_command::collect(pid_t pid, const program_end& end, const temp_dir& scratch) {
   const running was = running_.at(pid);
   running_.erase(pid);
-  if (!was.abandoned) record(was.index, end, was.killed_for_time, scratch);
+  if (!was.abandoned) {
+    record(was.index, end, was.killed_for_time, scratch, was.directory);
+  } else if (!was.directory.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(was.directory, ignored);
+  }
 }
 
 void explore_command::record(std::size_t index, const program_end& end, bool timed_out,
-                             const temp_dir& scratch) {
+                             const temp_dir& scratch, const std::string& directory) {
   const std::string stem = scratch.file("run-" + std::to_string(index));
-  char timeout_text[32];
-  std::snprintf(timeout_text, sizeof timeout_text, "%g s", timeout_s_);
   finished_run done;
   done.index = index;
-  done.judged = judge_run(stem + ".result", end, expect_exit_, timed_out, timeout_text);
+  done.judged = options_.judge(stem, end, timed_out);
   if (done.judged.uncontrolled) ++uncontrolled_;
   for (const verdict::race& race : done.judged.races) {
     listed_race& listed = races_found_[race.key];
@@ -261,6 +181,7 @@ void explore_command::record(std::size_t index, const program_end& end, bool tim
   }
   if (done.judged.failed) {
     if (!verbose_) done.output_tail = tail_of(stem + ".out", 40);
+    done.directory = directory;
     failures_.push_back(done);
     if (index < first_failure_) {
       first_failure_ = index;
@@ -276,18 +197,16 @@ void explore_command::record(std::size_t index, const program_end& end, bool tim
     }
   }
   std::error_code ignored;
+  if (!done.judged.failed && !directory.empty()) {
+    std::filesystem::remove_all(directory, ignored);
+  }
   std::filesystem::remove(stem + ".result", ignored);
   std::filesystem::remove(stem + ".out", ignored);
   finished_.push_back(std::move(done));
 }
 
 std::string explore_command::replay_command(const std::string& schedule) const {
-  std::string command = shell_quote(weft_path()) + " replay " + shell_quote(schedule);
-  if (expect_exit_ != 0) command += " --expect-exit " + std::to_string(expect_exit_);
-  for (const std::string& rule : ignore_rules_) command += " --ignore " + shell_quote(rule);
-  if (races_ != "fail") command += " --races " + races_;
-  if (max_steps_ != 100'000) command += " --max-steps " + std::to_string(max_steps_);
-  return command + " -- " + shell_command(program_);
+  return options_.replay_command(schedule, program_);
 }
 
 void explore_command::report(const finished_run& failure) const {
@@ -299,6 +218,8 @@ void explore_command::report(const finished_run& failure) const {
       std::fprintf(stderr, "\nthe program's output (its last lines):\n%s", failure.output_tail.c_str());
       if (!failure.output_tail.ends_with('\n')) std::fputc('\n', stderr);
     }
+    if (!failure.directory.empty())
+      std::fprintf(stderr, "the run's directory is kept: %s\n", failure.directory.c_str());
     if (judged.uncontrolled) {
       std::fputs(
           "(the run needed the watchdog: code weft does not see ran uncontrolled, so the replay may "
@@ -339,8 +260,8 @@ void explore_command::report_races() const {
 std::string explore_command::saved_path(const finished_run& failure) const {
   const std::string name = program_.front().substr(program_.front().rfind('/') + 1);
   if (!save_dir_.empty()) {
-    return save_dir_ + "/" + name + "-seed" + std::to_string(seed_) + "-run" + std::to_string(failure.index) +
-           ".schedule";
+    return save_dir_ + "/" + name + "-seed" + std::to_string(options_.seed) + "-run" +
+           std::to_string(failure.index) + ".schedule";
   }
   if (failure.judged.replay.size() <= sched::longest_printed_schedule) return "";
   return sched::temporary_schedule_path(name, failure.judged.replay);
@@ -398,14 +319,14 @@ void explore_command::write_json(double elapsed, double rate) const {
   const json summary = {{"schema", "weft.explore_summary"},
                         {"version", 1},
                         {"program", program_},
-                        {"strategy", strategy_},
-                        {"seed", seed_},
-                        {"depth", depth_},
+                        {"strategy", options_.strategy},
+                        {"seed", options_.seed},
+                        {"depth", options_.depth},
                         {"iterations", iterations_},
                         {"shard", {{"index", shard_index_}, {"count", shard_count_}}},
-                        {"jobs", jobs_},
+                        {"jobs", options_.jobs},
                         {"runs", finished_.size()},
-                        {"races_mode", races_},
+                        {"races_mode", options_.races},
                         {"failures", std::move(failures)},
                         {"races", std::move(races)},
                         {"uncontrolled_runs", uncontrolled_},
@@ -423,7 +344,7 @@ void explore_command::explore_in_parallel(const std::vector<std::size_t>& indice
   std::size_t next = 0;
   for (;;) {
     const bool stopping = !keep_going_ && first_failure_ != SIZE_MAX;
-    while (running_.size() < jobs_ && next < indices.size() &&
+    while (running_.size() < options_.jobs && next < indices.size() &&
            !(stopping && indices[next] > first_failure_)) {
       start_next(indices[next++], scratch);
     }
@@ -450,15 +371,18 @@ void explore_command::explore_in_parallel(const std::vector<std::size_t>& indice
 
 void explore_command::explore_depth_first(const std::vector<std::size_t>& indices, const temp_dir& scratch,
                                           progress& shown) {
-  sched::dfs_strategy search(preemption_bound_);
+  sched::dfs_strategy search(options_.preemption_bound);
   for (const std::size_t index : indices) {
     if (!search.begin_run(index)) {
       space_covered_ = true;
       return;
     }
-    const served_run served =
-        run_with_remote_choices(launch_for(index, scratch), search, deadline_from_now());
-    record(index, served.end, served.timed_out, scratch);
+    const std::string directory = options_.directory_for_run();
+    const served_run served = run_with_remote_choices(
+        options_.launch_for(program_, index, scratch.file("run-" + std::to_string(index)), verbose_,
+                            directory),
+        search, options_.deadline_from_now());
+    record(index, served.end, served.timed_out, scratch, directory);
     shown.update(finished_.size(), failures_.size());
     if (!keep_going_ && !failures_.empty()) return;
   }
@@ -474,7 +398,7 @@ int explore_command::execute(const std::vector<std::string>& after_dashes) {
   progress shown(quiet_ || verbose_ ? progress::style::none
                                     : (isatty(STDERR_FILENO) ? progress::style::bar : progress::style::lines),
                  indices.size());
-  if (strategy_ == "dfs") {
+  if (options_.strategy == "dfs") {
     explore_depth_first(indices, scratch, shown);
   } else {
     explore_in_parallel(indices, scratch, shown);
@@ -502,7 +426,7 @@ int explore_command::execute(const std::vector<std::string>& after_dashes) {
     }
     if (space_covered_) {
       std::fprintf(stderr, "weft explore: dfs tried every schedule with at most %d preemption(s)\n",
-                   preemption_bound_);
+                   options_.preemption_bound);
     }
     std::fprintf(stderr, "weft explore: %zu run%s, %zu failure%s, %.1f schedules/s\n", finished_.size(),
                  finished_.size() == 1 ? "" : "s", failures_.size(), failures_.size() == 1 ? "" : "s", rate);

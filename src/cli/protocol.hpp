@@ -45,7 +45,8 @@ struct remote_request {
 
 // The result file: "key: value" lines, then "report:" and the failure report to the end of the file.
 // Keys: kind (a run_end_kind name, or exit_during_run when the program called exit() while its run
-// was in progress), exit (main's return value), steps, uncontrolled, diverged, divergence, replay,
+// was in progress), exit (main's return value), steps, uncontrolled, threads (how many the run had),
+// futex (1 when one of them made a futex call), diverged, divergence, replay,
 // checked (run mode: the leak check ran), leaked; and, races reported, one "race" line per data race:
 // its key and its text, each as_one_line, separated by a tab. A crash instead leaves crash_guard's
 // line, which holds "WEFT_REPLAY=<schedule>", or "WEFT_REPLAY=@<file>" for a long schedule.

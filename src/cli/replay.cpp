@@ -76,6 +76,10 @@ class replay_command final : public command {
         ->check(positive_seconds());
     add_ignore_option(*replay, ignore_rules_);
     add_races_option(*replay, races_);
+    replay->add_flag("--fresh-dir", fresh_dir_,
+                     "Start the run in a new empty directory, removed afterwards unless the run failed");
+    replay->add_option("--setup", setup_,
+                       "A shell command run before the run in its directory (not under control)");
     replay->add_flag("-q,--quiet", quiet_, "Print nothing but the verdict");
     replay->add_option("program", program_, "The program and its arguments (after --)");
     return replay;
@@ -122,11 +126,28 @@ class replay_command final : public command {
     if (!ignore.empty()) what.settings.emplace_back("WEFT_IGNORE", ignore);
     if (!trace_path_.empty())
       what.settings.emplace_back(trace_variable, std::filesystem::absolute(trace_path_));
+    if (fresh_dir_) {
+      // The run starts elsewhere: a relative program path would name nothing there.
+      if (what.command.front().find('/') != std::string::npos)
+        what.command.front() = std::filesystem::absolute(what.command.front()).lexically_normal().string();
+      what.working_directory = make_fresh_directory();
+    }
+    what.setup_command = setup_;
+    what.setup_timeout_s = timeout_s_;
     const pid_t child = start_program(what);
     const program_end end = wait_with_timeout(child);
     char timeout_text[32];
     std::snprintf(timeout_text, sizeof timeout_text, "%g s", timeout_s_);
     const verdict judged = judge_run(scratch.file("result"), end, expect_exit_, timed_out_, timeout_text);
+    if (!what.working_directory.empty()) {
+      std::error_code ignored;
+      if (judged.failed) {
+        std::fprintf(stderr, "weft replay: the run's directory is kept: %s\n",
+                     what.working_directory.c_str());
+      } else {
+        std::filesystem::remove_all(what.working_directory, ignored);
+      }
+    }
     for (const verdict::race& race : judged.races)
       std::fprintf(stderr, "weft replay: the run exhibited a data race (--races report):\n%s",
                    race.text.c_str());
@@ -211,6 +232,8 @@ class replay_command final : public command {
   std::size_t max_steps_ = 100'000;
   double timeout_s_ = 60;
   bool quiet_ = false;
+  bool fresh_dir_ = false;
+  std::string setup_;
   bool timed_out_ = false;
   std::string races_;
   std::vector<std::string> ignore_rules_;

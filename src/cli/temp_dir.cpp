@@ -9,12 +9,23 @@
 
 namespace weft::cli {
 
-temp_dir::temp_dir() {
+namespace {
+
+std::string make_directory(const std::string& prefix) {
   const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/weft-XXXXXX";
+  std::string pattern =
+      std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/" + prefix + "XXXXXX";
   if (mkdtemp(pattern.data()) == nullptr)
     throw tool_error("weft: cannot make a directory like " + pattern + ": " + std::strerror(errno));
-  path_ = pattern;
+  return pattern;
+}
+
+}  // namespace
+
+temp_dir::temp_dir() : path_(make_directory("weft-")) {}
+
+std::string make_fresh_directory() {
+  return make_directory("weft-run-");
 }
 
 temp_dir::~temp_dir() {

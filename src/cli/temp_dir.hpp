@@ -18,4 +18,8 @@ class temp_dir {
   std::string path_;
 };
 
+// --fresh-dir: a new empty directory for one run, "weft-run-XXXXXX" under $TMPDIR or /tmp, which the
+// caller removes (or keeps, for a failed run). Throws tool_error when it cannot be made.
+[[nodiscard]] std::string make_fresh_directory();
+
 }  // namespace weft::cli

@@ -80,6 +80,7 @@ verdict judge_run(const std::string& result_path, const program_end& end, int ex
   judged.uncontrolled = field("uncontrolled") == "1";
   judged.diverged = field("diverged") == "1";
   judged.divergence = field("divergence");
+  judged.single_threaded = field("threads") == "1" && field("futex") == "0";
   if (judged.replay.empty()) {
     if (const std::size_t at = result.crash_line.find("WEFT_REPLAY="); at != std::string::npos) {
       // A long schedule is in the file the crash guard names: "WEFT_REPLAY=@<file>".

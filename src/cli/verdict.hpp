@@ -22,6 +22,9 @@ struct verdict {
   std::string divergence;
   int exit_code = -1;
   int signal = 0;
+  // The run had one thread and made no futex call: it has no other schedule. False when the run did
+  // not say (it crashed, or the program called exit() mid-run).
+  bool single_threaded = false;
   // --races report: the races the run exhibited; key names the pair of source locations.
   struct race {
     std::string key;

@@ -253,6 +253,8 @@ void run::end_run(run_end_kind kind, std::string message, std::vector<int> tids)
   outcome_.tids = std::move(tids);
   outcome_.steps = steps_;
   outcome_.uncontrolled = uncontrolled_;
+  outcome_.threads = threads_.size();
+  outcome_.futex_used = futex_used_;
   if (limits_.races != race_mode::off && !model_.races.races().empty()) outcome_.races = model_.races.races();
   // A data race is undefined behaviour, and usually the cause of whatever else went wrong in the run:
   // unless races are only reported, it leads the report, and the other failure follows it.
@@ -556,6 +558,7 @@ std::size_t run::wake_locked(std::uintptr_t object, std::size_t count) {
 run::futex_wait_result run::futex_wait(managed_thread& me, std::span<const futex_expectation> words,
                                        std::optional<std::int64_t> deadline_ns) {
   model_guard guard(model_lock_);
+  futex_used_ = true;
   // Released since its point: it may not be descheduled any more, and a futex wait may end early.
   if (me.state == thread_state::released || words.empty()) return futex_wait_result::woken;
   for (const futex_expectation& each : words) {
@@ -573,6 +576,7 @@ run::futex_wait_result run::futex_wait(managed_thread& me, std::span<const futex
 std::size_t run::futex_wake(std::uintptr_t word, std::uint32_t bitset, std::size_t count) {
   if (ended_.load(std::memory_order_acquire) != 0) return 0;
   model_guard guard(model_lock_);
+  futex_used_ = true;
   std::size_t woken = 0;
   for (thread_id waiter : model_.futexes.take(word, bitset, count)) {
     if (threads_[waiter].state != thread_state::blocked) continue;
@@ -590,6 +594,7 @@ std::size_t run::futex_requeue(std::uintptr_t from, std::size_t wake_count, std:
                                std::size_t requeue_count) {
   if (ended_.load(std::memory_order_acquire) != 0) return 0;
   model_guard guard(model_lock_);
+  futex_used_ = true;
   std::size_t woken = 0;
   for (thread_id waiter : model_.futexes.take(from, ~std::uint32_t{0}, wake_count)) {
     if (threads_[waiter].state != thread_state::blocked) continue;

@@ -50,6 +50,10 @@ struct run_outcome {
   std::vector<std::uintptr_t> failure_pcs;
   thread_id failing_thread = 0;
   std::vector<data_race> races;  // the data races the run exhibited, unless races are off
+  // How many threads the run had (the test's own included) and whether any of them made a futex call:
+  // a run with one thread and no futex has no other schedule (weft test runs such a test once).
+  std::size_t threads = 0;
+  bool futex_used = false;
 };
 
 class run {
@@ -205,6 +209,7 @@ class run {
   std::uint64_t wake_counter_ = 0;
   std::int64_t now_ns_ = 0;
   bool uncontrolled_ = false;
+  bool futex_used_ = false;  // under model_lock_
   const std::function<void()>* test_ = nullptr;
 
   sync_model model_;                      // under model_lock_, like the thread states it must agree with

@@ -673,3 +673,299 @@ TEST(WeftReplay, QuotesAShortEscapedPrefixOfAGarbageScheduleFile) {
 }
 
 }  // namespace
+
+// ---- weft test ----
+
+namespace {
+
+struct expected_verdict {
+  const char* verdict;
+  const char* kind;  // "" when it passed
+};
+
+// Runs `weft test` with --json and --junit on `suite`, checks every test's verdict and the documented
+// fields of the summary, that the JUnit XML parses with one testcase per test, and that every failing
+// test's replay command reproduces its failure.
+void check_suite_verdicts(const std::string& suite, const std::string& framework,
+                          const std::map<std::string, expected_verdict>& expected) {
+  const auto dir = scratch_dir("test-" + framework);
+  const std::string json_path = (dir / "summary.json").string();
+  const std::string junit_path = (dir / "junit.xml").string();
+  const auto tested = run_program(weft + " test -n 300 --jobs 2 --json " + json_path + " --junit " +
+                                  junit_path + " -- " + suite);
+  ASSERT_EQ(tested.exit_code, 1) << tested.output;
+  const nlohmann::json summary = read_json(json_path);
+  EXPECT_EQ(summary["schema"], "weft.test_summary");
+  EXPECT_EQ(summary["version"], 1);
+  EXPECT_EQ(summary["framework"], framework);
+  std::map<std::string, nlohmann::json> by_name;
+  for (const nlohmann::json& test : summary["tests"]) {
+    for (const char* field : {"name", "verdict", "kind", "schedules", "uncontrolled_runs", "elapsed_seconds",
+                              "replay_command", "races"})
+      EXPECT_TRUE(test.contains(field)) << field << " in " << test.dump();
+    by_name[test["name"].get<std::string>()] = test;
+  }
+  ASSERT_EQ(by_name.size(), expected.size()) << summary.dump(2);
+  std::size_t concurrent = 0;
+  for (const auto& [name, want] : expected) {
+    SCOPED_TRACE(name);
+    ASSERT_TRUE(by_name.contains(name)) << summary.dump(2);
+    const nlohmann::json& test = by_name[name];
+    EXPECT_EQ(test["verdict"], want.verdict) << test.dump(2);
+    EXPECT_EQ(test["kind"], want.kind) << test.dump(2);
+    const std::string verdict = want.verdict;
+    const auto schedules = test["schedules"].get<std::size_t>();
+    if (verdict == "single-threaded") {
+      EXPECT_EQ(schedules, 1u);
+    }
+    if (verdict == "skipped") {
+      EXPECT_EQ(schedules, 0u);
+    }
+    if (verdict == "pass" && !test["death_test"].get<bool>()) {
+      EXPECT_EQ(schedules, 300u);
+      ++concurrent;
+    }
+    if (verdict == "fail" && std::string(want.kind) != "exit") ++concurrent;
+    if (verdict != "fail") {
+      EXPECT_EQ(test["replay_command"], "");
+      continue;
+    }
+    const std::string command = test["replay_command"];
+    ASSERT_FALSE(command.empty()) << test.dump(2);
+    EXPECT_NE(tested.output.find("Reproduce: " + command), std::string::npos) << tested.output;
+    const auto replayed = run_program(command);
+    EXPECT_EQ(replayed.exit_code, 1) << command << "\n" << replayed.output;
+    EXPECT_NE(replayed.output.find(std::string("weft replay: reproduced: ") + want.kind), std::string::npos)
+        << command << "\n"
+        << replayed.output;
+  }
+  // The lost update and the test failing on its own assertion both end in "exit": only the second is
+  // single-threaded.
+  EXPECT_EQ(summary["concurrent_tests"].get<std::size_t>(), concurrent + 1) << summary.dump(2);
+
+  const auto parsed = run_program(
+      "python3 -c \"import sys, xml.etree.ElementTree as tree; root = tree.parse(sys.argv[1]).getroot(); "
+      "cases = list(root.iter('testcase')); print('testcases', len(cases)); "
+      "print('failures', sum(1 for c in cases if c.find('failure') is not None)); "
+      "print('skipped', sum(1 for c in cases if c.find('skipped') is not None))\" " +
+      junit_path);
+  ASSERT_EQ(parsed.exit_code, 0) << parsed.output;
+  std::size_t failing = 0, skipped = 0;
+  for (const auto& [name, want] : expected) {
+    failing += std::string(want.verdict) == "fail" ? 1 : 0;
+    skipped += std::string(want.verdict) == "skipped" ? 1 : 0;
+  }
+  EXPECT_NE(parsed.output.find("testcases " + std::to_string(expected.size())), std::string::npos)
+      << parsed.output;
+  EXPECT_NE(parsed.output.find("failures " + std::to_string(failing)), std::string::npos) << parsed.output;
+  EXPECT_NE(parsed.output.find("skipped " + std::to_string(skipped)), std::string::npos) << parsed.output;
+  std::filesystem::remove_all(dir);
+}
+
+#ifdef GTEST_BUG_SUITE
+TEST(WeftTest, GivesEachTestOfAGtestSuiteItsVerdictAndAReplayThatReproducesIt) {
+  check_suite_verdicts(GTEST_BUG_SUITE, "gtest",
+                       {{"Bugs.LostUpdate", {"fail", "exit"}},
+                        {"Bugs.AbbaDeadlock", {"fail", "deadlock"}},
+                        {"Bugs.LeakedThread", {"fail", "leak"}},
+                        {"Bugs.FailsOnItsOwnAssertion", {"fail", "exit"}},
+                        {"Correct.LockedIncrements", {"pass", ""}},
+                        {"Correct.SingleThreaded", {"single-threaded", ""}},
+                        {"Correct.DISABLED_NeverRuns", {"skipped", ""}},
+                        {"Small/Doubling.IsEven/0", {"single-threaded", ""}},
+                        {"Small/Doubling.IsEven/1", {"single-threaded", ""}},
+                        {"Small/Doubling.IsEven/2", {"single-threaded", ""}},
+                        {"Typed/0.StartsAtZero", {"single-threaded", ""}},
+                        {"Typed/1.StartsAtZero", {"single-threaded", ""}},
+                        {"ExitDeathTest.ExitsWithThree", {"pass", ""}}});
+}
+
+TEST(WeftTest, SelectsTestsWithAFilterAndSplitsThemIntoShards) {
+  const auto filtered = run_program(weft + " test -n 20 --jobs 2 --filter 'Correct.*:Small/*-*/1' -- " +
+                                    std::string(GTEST_BUG_SUITE));
+  EXPECT_EQ(filtered.exit_code, 0) << filtered.output;
+  EXPECT_NE(
+      filtered.output.find("weft test: 5 tests (1 concurrent, 3 single-threaded, 0 death tests, 1 skipped)"),
+      std::string::npos)
+      << filtered.output;
+  EXPECT_EQ(filtered.output.find("IsEven/1"), std::string::npos) << filtered.output;
+
+  std::multiset<std::string> seen;
+  for (const char* shard : {"0/3", "1/3", "2/3"}) {
+    const auto dir = scratch_dir("test-shard");
+    const auto sharded = run_program(weft + " test -n 5 --jobs 2 --shard " + shard + " --json " +
+                                     (dir / "s.json").string() + " -- " + GTEST_BUG_SUITE);
+    EXPECT_NE(sharded.exit_code, 2) << sharded.output;
+    const nlohmann::json summary = read_json(dir / "s.json");
+    for (const nlohmann::json& test : summary["tests"]) seen.insert(test["name"].get<std::string>());
+    std::filesystem::remove_all(dir);
+  }
+  EXPECT_EQ(seen.size(), 13u);
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 13u);
+}
+
+// The budget is counted in schedules: a concurrent test whose time budget has passed at the end of
+// its first run is not explored further, whatever -n says.
+TEST(WeftTest, EndsATestsExplorationWhenItsTimeBudgetIsSpent) {
+  const auto dir = scratch_dir("test-budget");
+  const auto tested = run_program(
+      weft + " test -n 1000 --jobs 1 --time-per-test 0.000001 --filter Correct.LockedIncrements --json " +
+      (dir / "s.json").string() + " -- " + GTEST_BUG_SUITE);
+  EXPECT_EQ(tested.exit_code, 0) << tested.output;
+  const nlohmann::json summary = read_json(dir / "s.json");
+  ASSERT_EQ(summary["tests"].size(), 1u);
+  EXPECT_EQ(summary["tests"][0]["verdict"], "pass");
+  EXPECT_EQ(summary["tests"][0]["schedules"], 1u);
+  std::filesystem::remove_all(dir);
+}
+
+// With --keep-going a test goes on after its first failure; the deadlocks it finds again, with the
+// same functions on top of the same threads, are one failure with a count.
+TEST(WeftTest, ShowsAlikeFailuresOfOneTestOnceWithACount) {
+  const auto dir = scratch_dir("test-alike");
+  const auto tested =
+      run_program(weft + " test -n 300 --jobs 2 --keep-going --filter Bugs.AbbaDeadlock --json " +
+                  (dir / "s.json").string() + " -- " + GTEST_BUG_SUITE);
+  EXPECT_EQ(tested.exit_code, 1) << tested.output;
+  const nlohmann::json summary = read_json(dir / "s.json");
+  ASSERT_EQ(summary["tests"].size(), 1u);
+  const nlohmann::json& test = summary["tests"][0];
+  EXPECT_EQ(test["schedules"], 300u);
+  ASSERT_EQ(test["failures"].size(), 1u) << test.dump(2);
+  EXPECT_GT(test["failures"][0]["alike"].get<std::size_t>(), 1u) << test.dump(2);
+  EXPECT_EQ(weft_test::count_of(tested.output, "Reproduce: "), 1u) << tested.output;
+  EXPECT_NE(tested.output.find("more run(s) failed alike"), std::string::npos) << tested.output;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(WeftTest, RunsEveryTestOfASuiteOfThousands) {
+  const auto dir = scratch_dir("test-many");
+  const auto tested =
+      run_program(weft + " test -q --jobs 2 --json " + (dir / "s.json").string() + " -- " + GTEST_MANY_TESTS);
+  EXPECT_EQ(tested.exit_code, 0) << tested.output;
+  const nlohmann::json summary = read_json(dir / "s.json");
+  ASSERT_EQ(summary["tests"].size(), 2000u);
+  std::set<std::string> names;
+  for (const nlohmann::json& test : summary["tests"]) {
+    EXPECT_EQ(test["verdict"], "single-threaded") << test.dump();
+    EXPECT_EQ(test["schedules"], 1u) << test.dump();
+    names.insert(test["name"].get<std::string>());
+  }
+  EXPECT_EQ(names.size(), 2000u);
+  EXPECT_TRUE(names.contains("Thousands/Many.IsNotNegative/1999"));
+  std::filesystem::remove_all(dir);
+}
+
+// dfs: each test has its own search, run by run; the correct test's search ends having tried every
+// schedule within the bound, the buggy one's finds the deadlock, which its replay command reproduces.
+TEST(WeftTest, SearchesEachTestDepthFirstOnItsOwn) {
+  const auto dir = scratch_dir("test-dfs");
+  const auto tested = run_program(
+      weft + " test --strategy dfs -n 5000 --filter 'Bugs.AbbaDeadlock:Correct.LockedIncrements' --json " +
+      (dir / "s.json").string() + " -- " + GTEST_BUG_SUITE);
+  EXPECT_EQ(tested.exit_code, 1) << tested.output;
+  const nlohmann::json summary = read_json(dir / "s.json");
+  ASSERT_EQ(summary["tests"].size(), 2u);
+  for (const nlohmann::json& test : summary["tests"]) {
+    SCOPED_TRACE(test.dump(2));
+    if (test["name"] == "Correct.LockedIncrements") {
+      EXPECT_EQ(test["verdict"], "pass");
+      EXPECT_TRUE(test["space_covered"].get<bool>());
+      EXPECT_LT(test["schedules"].get<std::size_t>(), 5000u);
+      continue;
+    }
+    EXPECT_EQ(test["verdict"], "fail");
+    EXPECT_EQ(test["kind"], "deadlock");
+    const auto replayed = run_program(test["replay_command"].get<std::string>());
+    EXPECT_EQ(replayed.exit_code, 1) << replayed.output;
+    EXPECT_NE(replayed.output.find("reproduced: deadlock"), std::string::npos) << replayed.output;
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(WeftTest, ExitsTwoOnATestBinaryItCannotUseOrABadFilterOrShard) {
+  const std::string suite = std::string(" -- ") + GTEST_BUG_SUITE;
+  for (const bad_input& bad : {
+           bad_input{"test -- " + bug_program, "is neither a GoogleTest nor a Catch2 test binary"},
+           bad_input{"test --filter 'Nothing.*'" + suite,
+                     "--filter \"Nothing.*\" selects none of the 13 tests"},
+           bad_input{"test --shard 2/2" + suite, "--shard i/n needs 0 <= i < n; got \"2/2\""},
+           bad_input{"test --shard x" + suite, "--shard must be i/n"},
+           bad_input{"test --time-per-test 0" + suite, "must be a positive number of seconds"},
+           bad_input{"test -- /no/such/suite", "cannot run \"/no/such/suite\""},
+           bad_input{"test --junit /no/such/dir/j.xml" + suite, "--junit \"/no/such/dir/j.xml\""},
+           bad_input{"test", "no test binary given"},
+       }) {
+    SCOPED_TRACE(bad.arguments);
+    const auto run = run_program(weft + " " + bad.arguments);
+    EXPECT_EQ(run.exit_code, 2) << run.output;
+    EXPECT_NE(run.output.find(bad.message), std::string::npos) << run.output;
+  }
+}
+#endif
+
+#ifdef CATCH2_BUG_SUITE
+TEST(WeftTest, GivesEachTestOfACatch2SuiteItsVerdictAndAReplayThatReproducesIt) {
+  check_suite_verdicts(CATCH2_BUG_SUITE, "catch2",
+                       {{"lost update, two increments", {"fail", "exit"}},
+                        {"ABBA deadlock", {"fail", "deadlock"}},
+                        {"leaked thread", {"fail", "leak"}},
+                        {"fails on its own assertion", {"fail", "exit"}},
+                        {"locked increments [a, b] are \"whole\"", {"pass", ""}},
+                        {"single-threaded sum", {"single-threaded", ""}},
+                        {"#3 ~not *a* pattern\\ really, [x]", {"single-threaded", ""}}});
+}
+#endif
+
+// A program that needs a fresh directory with an input file: explored in the current directory, its
+// second run finds the first one's state file; with --fresh-dir and --setup, every run passes.
+TEST(WeftExplore, StartsEachRunInAFreshDirectoryPreparedBySetup) {
+  const auto dir = scratch_dir("fresh");
+  const std::string in_dir = "cd " + dir.string() + " && ";
+  const std::string program = std::string(" -- ") + NEEDS_FRESH_DIR;
+  const auto shared =
+      run_program(in_dir + weft + " explore -n 5 --jobs 1 --setup 'echo ready > input'" + program);
+  EXPECT_EQ(shared.exit_code, 1) << shared.output;
+  EXPECT_NE(shared.output.find("this directory is not fresh"), std::string::npos) << shared.output;
+
+  std::filesystem::remove(dir / "state");
+  const auto fresh = run_program(in_dir + weft +
+                                 " explore -n 5 --jobs 2 --fresh-dir --setup 'echo ready > input'" + program);
+  EXPECT_EQ(fresh.exit_code, 0) << fresh.output;
+  EXPECT_NE(fresh.output.find("5 runs, 0 failures"), std::string::npos) << fresh.output;
+  EXPECT_FALSE(std::filesystem::exists(dir / "state"));
+
+  // Without the setup the input is missing: the run fails, its directory is kept, and the replay
+  // command carries both options.
+  const auto no_input = run_program(in_dir + weft + " explore -n 1 --fresh-dir" + program);
+  EXPECT_EQ(no_input.exit_code, 1) << no_input.output;
+  EXPECT_NE(no_input.output.find("no input file made by the setup"), std::string::npos) << no_input.output;
+  const std::string kept = line_starting(no_input.output, "the run's directory is kept: ");
+  ASSERT_FALSE(kept.empty()) << no_input.output;
+  EXPECT_TRUE(
+      std::filesystem::is_directory(kept.substr(std::string("the run's directory is kept: ").size())));
+  std::filesystem::remove_all(kept.substr(std::string("the run's directory is kept: ").size()));
+  EXPECT_NE(line_starting(no_input.output, "Reproduce: ").find(" --fresh-dir -- "), std::string::npos)
+      << no_input.output;
+
+  const auto replay_with_setup =
+      run_program(in_dir + weft + " explore -n 1 --fresh-dir --setup 'echo ready > input'" +
+                  " --expect-exit 9" + program);
+  const std::string reproduce = line_starting(replay_with_setup.output, "Reproduce: ");
+  ASSERT_FALSE(reproduce.empty()) << replay_with_setup.output;
+  EXPECT_NE(reproduce.find("--fresh-dir --setup 'echo ready > input'"), std::string::npos) << reproduce;
+  const auto replayed = run_program(in_dir + reproduce.substr(std::string("Reproduce: ").size()));
+  EXPECT_EQ(replayed.exit_code, 1) << replayed.output;
+  EXPECT_NE(replayed.output.find("reproduced: exit"), std::string::npos) << replayed.output;
+  EXPECT_FALSE(std::filesystem::exists(dir / "state"));
+
+  const auto failing_setup =
+      run_program(in_dir + weft + " explore -n 3 --fresh-dir --setup 'exit 7'" + program);
+  EXPECT_EQ(failing_setup.exit_code, 2) << failing_setup.output;
+  EXPECT_NE(failing_setup.output.find("the --setup command \"exit 7\" failed (exit code 7)"),
+            std::string::npos)
+      << failing_setup.output;
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace

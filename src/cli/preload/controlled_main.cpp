@@ -173,6 +173,8 @@ int run_controlled(main_function main, int argc, char** argv, char** envp,
       .add("exit", exit_code)
       .add("steps", static_cast<long long>(outcome.steps))
       .add("uncontrolled", outcome.uncontrolled)
+      .add("threads", static_cast<long long>(outcome.threads))
+      .add("futex", outcome.futex_used)
       .add("diverged", diverged)
       .add("replay", replay);
   if (diverged) result.add("divergence", replaying->divergence());
