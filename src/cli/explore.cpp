@@ -33,9 +33,24 @@
 #include "cli/verdict.hpp"
 #include "sched/schedule_file.hpp"
 #include "sched/strategies/dfs.hpp"
+#include "sched/strategies/strategy.hpp"
+#include "weft/options.hpp"
 
 namespace weft::cli {
 namespace {
+
+// The strategies --strategy takes, from the one registry: "random, pct, pos, dfs or portfolio".
+std::string exploring_strategies() {
+  std::vector<std::string_view> names;
+  for (const sched::strategy_kind kind : sched::every_strategy()) {
+    if (!sched::takes_bytes(kind)) names.push_back(sched::name_of(kind));
+  }
+  std::string listed;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    listed.append(i == 0 ? "" : i + 1 == names.size() ? " or " : ", ").append(names[i]);
+  }
+  return listed;
+}
 
 using clock_type = std::chrono::steady_clock;
 
@@ -76,8 +91,7 @@ class explore_command final : public command {
     explore->add_option("-n,--iterations", iterations_, "Runs in the whole exploration (all shards)")
         ->default_val(1000)
         ->check(at_least(1));
-    explore->add_option("--strategy", strategy_, "random, pct, pos, dfs or portfolio")
-        ->default_val("portfolio");
+    explore->add_option("--strategy", strategy_, exploring_strategies())->default_val("portfolio");
     explore->add_option("--depth", depth_, "PCT's bug depth")->default_val(3);
     explore->add_option("--preemption-bound", preemption_bound_, "dfs: at most this many preemptions per run")
         ->default_val(2)
@@ -165,10 +179,12 @@ class explore_command final : public command {
 void explore_command::check_input() {
   if (program_.empty())
     throw usage_error("no program given; usage: weft explore [options] -- <program> [args]");
-  if (strategy_ != "random" && strategy_ != "pct" && strategy_ != "pos" && strategy_ != "dfs" &&
-      strategy_ != "portfolio") {
-    throw usage_error("--strategy must be one of random, pct, pos, dfs, portfolio; got \"" + strategy_ +
-                      "\"");
+  // bytes takes its decisions from a fuzzer's input, which an exploration has none of (weft replay
+  // --bytes replays one).
+  try {
+    (void)sched::strategy_named(strategy_, "--strategy", true);
+  } catch (const config_error& error) {
+    throw usage_error(std::string(error.what()).substr(std::string_view("weft: ").size()));
   }
   ignore_ = ignore_setting(ignore_rules_);
   races_ = races_setting(races_);

@@ -75,15 +75,6 @@ void print_races(const explore_result& result, const explore_options& options) {
   std::fputs(text.c_str(), stderr);
 }
 
-sched::strategy_kind strategy_named(const std::string& name, const char* source) {
-  sched::strategy_kind kind;
-  if (!sched::parse_strategy(name, kind)) {
-    throw config_error(std::string("weft: ") + source +
-                       " must be one of random, pct, pos, dfs, bytes, portfolio; got \"" + name + "\"");
-  }
-  return kind;
-}
-
 std::int64_t clock_ns(clockid_t clock) {
   timespec now;
   clock_gettime(clock, &now);
@@ -324,7 +315,7 @@ explore_result explore(std::function<void()> test, const explore_options& given)
   config.pct_depth = options.pct_depth();
   config.dfs_preemption_bound = options.preemption_bound();
   config.bytes = {reinterpret_cast<const std::uint8_t*>(options.bytes().data()), options.bytes().size()};
-  const sched::strategy_kind kind = strategy_named(options.strategy(), "the strategy");
+  const sched::strategy_kind kind = sched::strategy_named(options.strategy(), "the strategy");
   if (options.fork_each_run() && kind == sched::strategy_kind::dfs) {
     throw config_error(
         "weft: dfs cannot run with fork_each_run: its search state lives in each run's process");

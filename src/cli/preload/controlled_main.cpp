@@ -106,14 +106,14 @@ std::unique_ptr<sched::strategy> chooser_for(const preloaded_settings& settings,
     if (settings.remote_requests < 0) give_up("weft: strategy remote without its pipes (a weft bug)");
     return std::make_unique<remote_strategy>(settings.remote_requests, settings.remote_replies);
   }
-  sched::strategy_kind kind;
-  if (!sched::parse_strategy(settings.strategy, kind))
+  const std::optional<sched::strategy_kind> kind = sched::strategy_named(settings.strategy);
+  if (!kind)
     give_up("weft: unknown strategy \"" + settings.strategy + "\" (a weft bug: the weft command checks it)");
   sched::strategy_config config;
   config.seed = settings.seed;
   config.pct_depth = settings.depth;
   try {
-    return sched::make_strategy(kind, config);
+    return sched::make_strategy(*kind, config);
   } catch (const std::exception& error) {
     give_up(error.what());
   }
