@@ -18,6 +18,7 @@
 
 #include "support/bug_programs.hpp"
 #include "support/relabelled_schedule.hpp"
+#include "support/scoped_environment.hpp"
 
 namespace {
 
@@ -202,7 +203,7 @@ TEST(Replay, DivergenceIsReportedInsteadOfAVerdict) {
 }
 
 TEST(Environment, UnknownStrategyIsRefusedWithTheChoices) {
-  setenv("WEFT_STRATEGY", "pcts", 1);
+  const weft_test::scoped_environment strategy("WEFT_STRATEGY", "pcts");
   try {
     (void)weft::explore([] {}, weft::explore_options().quiet());
     FAIL() << "WEFT_STRATEGY=pcts was accepted";
@@ -211,15 +212,52 @@ TEST(Environment, UnknownStrategyIsRefusedWithTheChoices) {
               std::string::npos)
         << error.what();
   }
-  unsetenv("WEFT_STRATEGY");
 }
 
 TEST(Environment, WeftReplayReplaysThatScheduleOnly) {
   weft::explore_result found = weft::explore(weft_test::lost_update, with("random", 200));
   ASSERT_TRUE(found.failed());
-  setenv("WEFT_REPLAY", found.replay.c_str(), 1);
+  const weft_test::scoped_environment replay("WEFT_REPLAY", found.replay.c_str());
   weft::explore_result replayed = weft::explore(weft_test::lost_update, with("random", 200));
-  unsetenv("WEFT_REPLAY");
+  EXPECT_EQ(replayed.schedules, 1u);
+  EXPECT_EQ(replayed.kind, failure::user_check);
+}
+
+TEST(Environment, FromEnvironmentAppliesTheVariablesThatAreSet) {
+  const weft_test::scoped_environment seed("WEFT_SEED", "99");
+  const weft_test::scoped_environment strategy("WEFT_STRATEGY", "pos");
+  const weft_test::scoped_environment iterations("WEFT_ITERATIONS", nullptr);
+  const weft_test::scoped_environment races("WEFT_RACES", "report");
+  const weft_test::scoped_environment replay("WEFT_REPLAY", nullptr);
+  const weft::explore_options read = weft::explore_options().iterations(5).seed(1).from_environment();
+  EXPECT_EQ(read.seed(), 99u);
+  EXPECT_EQ(read.strategy(), "pos");
+  EXPECT_EQ(read.iterations(), 5u);
+  EXPECT_EQ(read.races(), weft::race_mode::report);
+  EXPECT_EQ(read.replay_schedule(), "");
+}
+
+TEST(Environment, FromEnvironmentTakesWeftReplayAsTheScheduleToReplay) {
+  weft::explore_result found = weft::explore(weft_test::lost_update, with("random", 200));
+  ASSERT_TRUE(found.failed());
+  const weft_test::scoped_environment replay("WEFT_REPLAY", found.replay.c_str());
+  EXPECT_EQ(weft::explore_options().from_environment().replay_schedule(), found.replay);
+}
+
+TEST(Environment, ExploreToldNotToReadTheEnvironmentIgnoresIt) {
+  const weft_test::scoped_environment strategy("WEFT_STRATEGY", "pcts");
+  const weft_test::scoped_environment replay("WEFT_REPLAY", "not a schedule");
+  const weft::explore_result result =
+      weft::explore(weft_test::lost_update, with("random", 200).read_environment(false));
+  // Read, either variable would have been refused with config_error.
+  EXPECT_EQ(result.kind, failure::user_check);
+}
+
+TEST(Environment, AReplayScheduleOptionReplaysThatScheduleOnly) {
+  weft::explore_result found = weft::explore(weft_test::lost_update, with("random", 200));
+  ASSERT_TRUE(found.failed());
+  const weft::explore_result replayed =
+      weft::explore(weft_test::lost_update, with("random", 200).replay_schedule(found.replay));
   EXPECT_EQ(replayed.schedules, 1u);
   EXPECT_EQ(replayed.kind, failure::user_check);
 }
