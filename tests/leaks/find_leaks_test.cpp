@@ -10,6 +10,7 @@
 #include <weft/weft.hpp>
 
 #include "blocked_threads.hpp"
+#include "platform/eventually.hpp"
 
 namespace {
 
@@ -163,14 +164,20 @@ TEST(FindLeaks, GroupsAThousandLikeThreadsIntoOne) {
   std::mutex mutex;
   std::condition_variable wake;
   bool released = false;
+  int waiting = 0;
   std::vector<std::thread> pool;
   for (int i = 0; i < 1000; ++i) {
     pool.emplace_back([&] {
       std::unique_lock lock(mutex);
+      ++waiting;
       wake.wait(lock, [&] { return released; });
     });
   }
-  std::this_thread::sleep_for(200ms);
+  // Each has taken the lock and gone to wait (the wait releases the lock it counted under).
+  EXPECT_TRUE(weft::testing::eventually([&] {
+    std::lock_guard lock(mutex);
+    return waiting == 1000;
+  }));
   weft::leak_report report = weft::find_leaks(weft::options().settle_timeout(10ms));
   EXPECT_EQ(report.thread_count(), 1000u);
   EXPECT_LE(report.groups().size(), 3u) << "like threads must group; got " << report.groups().size();

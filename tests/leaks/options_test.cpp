@@ -7,6 +7,7 @@
 #include <weft/weft.hpp>
 
 #include "blocked_threads.hpp"
+#include "support/scoped_environment.hpp"
 
 namespace {
 
@@ -112,14 +113,15 @@ TEST(IgnoreOptions, IgnoreEverywhereAppliesToEveryLaterCheck) {
 TEST(IgnoreOptions, WeftIgnoreEnvironmentVariableAddsRules) {
   weft_test::condvar_waiter named;
   pthread_setname_np(named.thread().native_handle(), "env-ignored");
-  setenv("WEFT_IGNORE", "name:env-ignored;top:nothing*", 1);
-  EXPECT_TRUE(weft::find_leaks(quick()).empty());
-  unsetenv("WEFT_IGNORE");
+  {
+    const weft_test::scoped_environment ignore("WEFT_IGNORE", "name:env-ignored;top:nothing*");
+    EXPECT_TRUE(weft::find_leaks(quick()).empty());
+  }
   EXPECT_EQ(weft::find_leaks(quick()).thread_count(), 1u);
 }
 
 TEST(IgnoreOptions, MalformedWeftIgnoreNamesTheEntry) {
-  setenv("WEFT_IGNORE", "name:ok;topp:foo", 1);
+  const weft_test::scoped_environment malformed("WEFT_IGNORE", "name:ok;topp:foo");
   try {
     (void)weft::find_leaks(quick());
     FAIL() << "a malformed WEFT_IGNORE was accepted";
@@ -127,7 +129,6 @@ TEST(IgnoreOptions, MalformedWeftIgnoreNamesTheEntry) {
     EXPECT_NE(std::string(error.what()).find("WEFT_IGNORE entry 2 \"topp:foo\""), std::string::npos)
         << error.what();
   }
-  unsetenv("WEFT_IGNORE");
 }
 
 }  // namespace

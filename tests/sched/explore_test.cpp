@@ -376,6 +376,14 @@ TEST(ForkEachRun, FindsOrdinaryFailuresAndTheirReplayWorksInProcess) {
   EXPECT_EQ(again.kind, failure::user_check);
 }
 
+TEST(ForkEachRun, StaysSilentOnTheFixedTwinAndRunsEverySchedule) {
+  const weft::explore_result result =
+      weft::explore(weft_test::lost_update_fixed, with("random", 50).fork_each_run());
+  EXPECT_FALSE(result.failed()) << result.report;
+  EXPECT_EQ(result.schedules, 50u);
+  EXPECT_FALSE(result.uncontrolled);
+}
+
 TEST(ForkEachRun, RefusesDfs) {
   EXPECT_THROW((void)weft::explore([] {}, with("dfs", 10).fork_each_run()), weft::config_error);
 }
@@ -413,9 +421,10 @@ TEST(ForkEachRun, ReplayRunsInAChildAndReportsTheCrashAsExploreDid) {
 TEST(ForkEachRun, ExploreWithWeftReplaySetForksTheReplayToo) {
   weft::explore_result found = weft::explore(abort_unless_published, with("random", 200).fork_each_run());
   ASSERT_EQ(found.kind, failure::crash) << found.report;
-  ::setenv("WEFT_REPLAY", found.replay.c_str(), 1);
-  weft::explore_result again = weft::explore(abort_unless_published, with("random", 200).fork_each_run());
-  ::unsetenv("WEFT_REPLAY");
+  weft::explore_result again = [&] {
+    const weft_test::scoped_environment replay("WEFT_REPLAY", found.replay.c_str());
+    return weft::explore(abort_unless_published, with("random", 200).fork_each_run());
+  }();
   EXPECT_EQ(again.strategy, "replay");
   EXPECT_FALSE(again.diverged) << again.divergence;
   EXPECT_EQ(again.kind, failure::crash) << again.report;
@@ -446,7 +455,7 @@ TEST(LongRun, ItsReproduceLineNamesAFileThatReplaysIt) {
   // build tree's ctest) would write and remove the same file in a shared temporary directory.
   char private_tmp[] = "/tmp/weft-longrun-XXXXXX";
   ASSERT_NE(::mkdtemp(private_tmp), nullptr);
-  ::setenv("TMPDIR", private_tmp, 1);
+  const weft_test::scoped_environment tmpdir("TMPDIR", private_tmp);
   const auto options = with("random", 20).max_steps(250'000);
   weft::explore_result found = weft::explore(long_lost_update, options);
   ASSERT_EQ(found.kind, failure::user_check) << found.report;
@@ -462,9 +471,10 @@ TEST(LongRun, ItsReproduceLineNamesAFileThatReplaysIt) {
   EXPECT_LT(shown.size(), 200u) << shown;
 
   // As printed: WEFT_REPLAY=@FILE in the environment of the same test.
-  ::setenv("WEFT_REPLAY", shown.c_str(), 1);
-  weft::explore_result again = weft::explore(long_lost_update, options);
-  ::unsetenv("WEFT_REPLAY");
+  weft::explore_result again = [&] {
+    const weft_test::scoped_environment replay("WEFT_REPLAY", shown.c_str());
+    return weft::explore(long_lost_update, options);
+  }();
   EXPECT_EQ(again.strategy, "replay");
   EXPECT_FALSE(again.diverged) << again.divergence;
   EXPECT_EQ(again.kind, failure::user_check) << again.report;
@@ -475,7 +485,6 @@ TEST(LongRun, ItsReproduceLineNamesAFileThatReplaysIt) {
   EXPECT_EQ(direct.kind, failure::user_check) << direct.report;
   std::remove(shown.substr(1).c_str());
   ::rmdir(private_tmp);
-  ::unsetenv("TMPDIR");
 }
 
 TEST(LongRun, AReplayOfAMissingScheduleFileSaysWhichFile) {
