@@ -6,6 +6,8 @@
 #include <atomic>
 #include <type_traits>
 
+// libweft exports the public API and hides the rest (docs/architecture.md).
+#pragma GCC visibility push(default)
 namespace weft {
 namespace detail {
 
@@ -126,3 +128,4 @@ class atomic {
 };
 
 }  // namespace weft
+#pragma GCC visibility pop

@@ -24,6 +24,8 @@
 
 #include "weft/options.hpp"  // config_error
 
+// libweft exports the public API and hides the rest (docs/architecture.md).
+#pragma GCC visibility push(default)
 namespace weft {
 
 // What a data race on plain memory does to an exploration (code built with weft_instrument only).
@@ -174,3 +176,4 @@ void yield_point();
 void expect(bool condition, std::string_view message);
 
 }  // namespace weft
+#pragma GCC visibility pop

@@ -9,8 +9,7 @@
 #include <string_view>
 
 #include "extra_counters.hpp"
-#include "sched/environment.hpp"
-#include "sched/interleaving_feedback.hpp"
+#include "internal/surface.hpp"
 #include "weft/sched.hpp"
 
 namespace weft::libfuzzer {
@@ -39,10 +38,10 @@ const explore_options& prepared_options() {
     }
     explore_options options =
         explore_options().strategy("bytes").iterations(1).quiet().read_environment(false);
-    if (const std::optional<race_mode> races = sched::races_from_environment()) options.races(*races);
-    if (std::optional<std::string> schedule = sched::replay_from_environment())
+    if (const std::optional<race_mode> races = internal::races_from_environment()) options.races(*races);
+    if (std::optional<std::string> schedule = internal::replay_from_environment())
       options.replay_schedule(std::move(*schedule));
-    if (feedback_wanted()) sched::start_interleaving_feedback(extra_counters());
+    if (feedback_wanted()) internal::start_interleaving_feedback(extra_counters());
     return options;
   }();
   return prepared;

@@ -51,6 +51,7 @@ constexpr std::array runtime_functions = {
     owned_prefix{"weft::tasks::"sv, "weft"sv},
     owned_prefix{"weft::cli::"sv, "weft"sv},
     owned_prefix{"weft::instrument::"sv, "weft"sv},
+    owned_prefix{"weft::internal::"sv, "weft"sv},
 };
 
 // Exact names, for functions whose name is too short to be a safe prefix.
