@@ -48,14 +48,14 @@ weft::leak_report report_once_state_is(std::string_view expected) {
 
 TEST(FindLeaks, ReportsThreadWaitingOnConditionVariable) {
   weft::test_scope scope("FindLeaks.CondvarWaiter");
-  weft_test::condvar_waiter waiter;
+  weft_test::parked_thread waiter;
   weft::leak_report report = report_once_state_is("condition_variable wait");
   const weft::thread_info& leak = only_leak(report);
   EXPECT_EQ(leak.state, "condition_variable wait");
   EXPECT_TRUE(has_function(leak.stack, "wait_for_release")) << report.text();
   EXPECT_EQ(leak.created.how, weft::creation_record::origin::pthread_create);
   EXPECT_EQ(leak.created.test, "FindLeaks.CondvarWaiter");
-  EXPECT_TRUE(has_function(leak.created.stack, "condvar_waiter")) << report.text();
+  EXPECT_TRUE(has_function(leak.created.stack, "parked_thread")) << report.text();
   EXPECT_NE(report.text().find("in test FindLeaks.CondvarWaiter"), std::string::npos) << report.text();
 }
 
@@ -117,7 +117,7 @@ TEST(FindLeaks, ReportsLiveJthread) {
 }
 
 TEST(FindLeaks, StaysSilentWhenThreadsAreJoined) {
-  { weft_test::condvar_waiter waiter; }
+  { weft_test::parked_thread waiter; }
   { weft_test::pipe_reader reader; }
   { weft_test::mutex_locker locker; }
   {
@@ -211,7 +211,7 @@ TEST(FindLeaks, SurvivesThreadsExitingWhileItLooks) {
 }
 
 TEST(FindLeaks, SnapshotLeavesOutTheCallerUnlessAsked) {
-  weft_test::condvar_waiter waiter;
+  weft_test::parked_thread waiter;
   weft::snapshot without = weft::take_snapshot();
   weft::snapshot with = weft::take_snapshot({.include_caller = true});
   EXPECT_EQ(with.threads.size(), without.threads.size() + 1);

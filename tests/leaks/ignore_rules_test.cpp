@@ -18,8 +18,8 @@ namespace {
 // A library's background thread started from a class in an unnamed namespace, as leveldb's
 // PosixEnv::Schedule starts its own.
 struct PosixEnv {
-  [[gnu::noinline]] std::unique_ptr<weft_test::condvar_waiter> Schedule(void (*)(void*), void*) {
-    return std::make_unique<weft_test::condvar_waiter>();
+  [[gnu::noinline]] std::unique_ptr<weft_test::parked_thread> Schedule(void (*)(void*), void*) {
+    return std::make_unique<weft_test::parked_thread>();
   }
 };
 

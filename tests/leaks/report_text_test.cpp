@@ -79,7 +79,7 @@ TEST(LeakReportTextInUse, EndsWithAnIgnoreRuleThatSilencesTheLeakWhenPasted) {
 TEST(LeakReportTextInUse, TheRuleSilencesOnlyThatCreator) {
   const auto background = library_singleton::start_background_thread();
   const std::string rule = pasted_rule(weft::find_leaks(quick()).text());
-  weft_test::condvar_waiter own_leak;
+  weft_test::parked_thread own_leak;
   const weft_test::scoped_environment ignore("WEFT_IGNORE", rule.c_str());
   const weft::leak_report after = weft::find_leaks(quick());
   ASSERT_EQ(after.thread_count(), 1u) << after.text();
@@ -87,7 +87,7 @@ TEST(LeakReportTextInUse, TheRuleSilencesOnlyThatCreator) {
 }
 
 TEST(LeakReportTextInUse, LeavesOutWeftsFramesUnlessFullStacksAreAsked) {
-  weft_test::condvar_waiter waiter;
+  weft_test::parked_thread waiter;
   const weft::leak_report folded = weft::find_leaks(quick());
   EXPECT_FALSE(folded.shows_full_stacks());
   EXPECT_EQ(folded.text().find("run_recorded_thread"), std::string::npos) << folded.text();
@@ -102,7 +102,7 @@ TEST(LeakReportTextInUse, LeavesOutWeftsFramesUnlessFullStacksAreAsked) {
 }
 
 TEST(LeakReportTextInUse, WeftFullStacksEnvironmentVariableShowsEveryFrame) {
-  weft_test::condvar_waiter waiter;
+  weft_test::parked_thread waiter;
   const weft::leak_report full = [] {
     const weft_test::scoped_environment stacks("WEFT_FULL_STACKS", "1");
     return weft::find_leaks(quick());
