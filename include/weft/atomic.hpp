@@ -8,6 +8,8 @@
 #include <atomic>
 #include <type_traits>
 
+// libweft exports the public API and hides the rest (docs/architecture.md).
+#pragma GCC visibility push(default)
 namespace weft {
 namespace detail {
 
@@ -154,3 +156,4 @@ class atomic {
 };
 
 }  // namespace weft
+#pragma GCC visibility pop

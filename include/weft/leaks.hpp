@@ -9,6 +9,8 @@
 #include "weft/options.hpp"
 #include "weft/snapshot.hpp"
 
+// libweft exports the public API and hides the rest (docs/architecture.md).
+#pragma GCC visibility push(default)
 namespace weft {
 
 // Leaked threads that look the same: the same creation stack, creating test, state and stack. Two
@@ -109,3 +111,4 @@ enum class leak_policy { fail, warn, off };
 [[nodiscard]] leak_policy leak_policy_from_environment();
 
 }  // namespace weft
+#pragma GCC visibility pop

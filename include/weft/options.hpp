@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+// libweft exports the public API and hides the rest (docs/architecture.md).
+#pragma GCC visibility push(default)
 namespace weft {
 
 // Thrown when weft is configured wrongly: a malformed environment variable, a bad pattern, or an
@@ -106,3 +108,4 @@ class options {
 void ignore_everywhere(const options& rules);
 
 }  // namespace weft
+#pragma GCC visibility pop

@@ -24,6 +24,8 @@
 
 #include "weft/options.hpp"  // config_error
 
+// libweft exports the public API and hides the rest (docs/architecture.md).
+#pragma GCC visibility push(default)
 namespace weft {
 
 // What a data race on plain memory does to an exploration (code built with weft_instrument only).
@@ -66,6 +68,17 @@ class explore_options {
   explore_options& races(race_mode mode);
   // Shorthand for races(): true is race_mode::fail, false race_mode::off.
   explore_options& report_races(bool enabled = true);
+  // explore() replays only this schedule, as replay() does, instead of exploring: a replay string or
+  // "@FILE". Empty (the default): it explores. from_environment() sets it from WEFT_REPLAY.
+  explore_options& replay_schedule(std::string schedule);
+  // Whether explore() and replay() apply from_environment() to the options they are given; default
+  // true. An integration that decides the schedule itself turns it off and reads what it honours of
+  // the environment on its own (the libFuzzer one: only WEFT_RACES and WEFT_REPLAY).
+  explore_options& read_environment(bool enabled);
+  // These options with the environment's overrides, read now: WEFT_SEED, WEFT_ITERATIONS,
+  // WEFT_STRATEGY and WEFT_RACES where set, and WEFT_REPLAY (checked: it must decode) as
+  // replay_schedule. Throws config_error naming a malformed variable and its value.
+  [[nodiscard]] explore_options from_environment() const;
 
   [[nodiscard]] const std::string& strategy() const { return strategy_; }
   [[nodiscard]] std::uint64_t seed() const { return seed_; }
@@ -80,6 +93,8 @@ class explore_options {
   [[nodiscard]] bool fork_each_run() const { return fork_each_run_; }
   [[nodiscard]] race_mode races() const { return races_; }
   [[nodiscard]] bool report_races() const { return races_ != race_mode::off; }
+  [[nodiscard]] const std::string& replay_schedule() const { return replay_schedule_; }
+  [[nodiscard]] bool read_environment() const { return read_environment_; }
 
  private:
   std::string strategy_ = "portfolio";
@@ -94,6 +109,8 @@ class explore_options {
   bool quiet_ = false;
   bool fork_each_run_ = false;
   race_mode races_ = race_mode::fail;
+  std::string replay_schedule_;
+  bool read_environment_ = true;
 };
 
 struct explore_result {
@@ -129,9 +146,11 @@ struct explore_result {
 };
 
 // Runs `test` under controlled schedules until one fails or the budget (iterations, time) is spent.
-// `test` runs on a thread weft creates; threads it creates join the run. Blocks until done. If the
-// environment sets WEFT_REPLAY, replays that schedule only (as replay() does, with these options);
-// WEFT_SEED, WEFT_ITERATIONS, WEFT_STRATEGY and WEFT_RACES override the options. Throws config_error
+// `test` runs on a thread weft creates; threads it creates join the run. Blocks until done. Unless
+// options.read_environment() is false, the environment overrides the options first
+// (options.from_environment(): WEFT_SEED, WEFT_ITERATIONS, WEFT_STRATEGY, WEFT_RACES, and WEFT_REPLAY,
+// which makes it replay that schedule only). With a replay_schedule, it replays that schedule only
+// (as replay() does, with these options). Throws config_error
 // for a malformed option or variable. Threads of a failing run stay parked (blocked) for the rest of
 // the process.
 [[nodiscard]] explore_result explore(std::function<void()> test, const explore_options& options = {});
@@ -141,8 +160,8 @@ struct explore_result {
 // malformed or foreign schedule or an unreadable file. With options.fork_each_run(), the run happens
 // in a fork()ed child, so a crash is reported (failure::crash) instead of ending the caller's process.
 // If the program takes another path than the schedule recorded, or ends in another kind of failure,
-// the result says diverged instead of reporting a false verdict. WEFT_RACES overrides the options'
-// race mode, as in explore.
+// the result says diverged instead of reporting a false verdict. Unless options.read_environment() is
+// false, WEFT_RACES overrides the options' race mode, as in explore.
 [[nodiscard]] explore_result replay(std::string_view schedule, std::function<void()> test,
                                     const explore_options& options = {});
 
@@ -157,3 +176,4 @@ void yield_point();
 void expect(bool condition, std::string_view message);
 
 }  // namespace weft
+#pragma GCC visibility pop

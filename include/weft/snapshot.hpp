@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+// libweft exports the public API and hides the rest (docs/architecture.md).
+#pragma GCC visibility push(default)
 namespace weft {
 
 // One frame of a stack, innermost first. Symbolization is done outside any signal handler, once per
@@ -136,3 +138,4 @@ struct snapshot {
 [[nodiscard]] snapshot take_snapshot(const snapshot_options& options = {});
 
 }  // namespace weft
+#pragma GCC visibility pop

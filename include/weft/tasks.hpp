@@ -25,6 +25,8 @@
 #include <type_traits>
 #include <utility>
 
+// libweft exports the public API and hides the rest (docs/architecture.md).
+#pragma GCC visibility push(default)
 namespace weft {
 
 using task_id = std::uint64_t;  // 0 is never a task
@@ -174,3 +176,4 @@ class tracked_promise {
 #endif  // C++20 coroutines
 
 }  // namespace weft
+#pragma GCC visibility pop

@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+// libweft exports the public API and hides the rest (docs/architecture.md).
+#pragma GCC visibility push(default)
 namespace weft {
 
 // Marks `name` as the running test for as long as the scope lives; scopes nest and restore the outer
@@ -25,3 +27,4 @@ class test_scope {
 [[nodiscard]] std::string current_test();
 
 }  // namespace weft
+#pragma GCC visibility pop

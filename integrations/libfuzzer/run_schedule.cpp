@@ -4,10 +4,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "extra_counters.hpp"
-#include "sched/interleaving_feedback.hpp"
+#include "internal/surface.hpp"
 #include "weft/sched.hpp"
 
 namespace weft::libfuzzer {
@@ -24,27 +26,32 @@ bool feedback_wanted() {
   std::exit(1);
 }
 
-// Once per process, before the first run: explore() would let these variables override the strategy,
-// and then the input would no longer decide the schedule (and a crash input would not reproduce).
-void prepare_once() {
-  static bool prepared = false;
-  if (prepared) return;
-  prepared = true;
-  for (const char* overriding : {"WEFT_STRATEGY", "WEFT_SEED", "WEFT_ITERATIONS"}) {
-    if (std::getenv(overriding) == nullptr) continue;
-    std::fprintf(stderr, "weft: %s is ignored in a fuzz target: the input chooses the schedule\n",
-                 overriding);
-    unsetenv(overriding);
-  }
-  if (feedback_wanted()) sched::start_interleaving_feedback(extra_counters());
+// Once per process, before the first run: the options every input runs under but for its bytes. The
+// input alone decides the schedule, or a crash input would not reproduce: of the scheduler's variables
+// only WEFT_RACES and WEFT_REPLAY count here, and explore is told not to read the others.
+const explore_options& prepared_options() {
+  static const explore_options prepared = [] {
+    for (const char* overriding : {"WEFT_STRATEGY", "WEFT_SEED", "WEFT_ITERATIONS"}) {
+      if (std::getenv(overriding) == nullptr) continue;
+      std::fprintf(stderr, "weft: %s is ignored in a fuzz target: the input chooses the schedule\n",
+                   overriding);
+    }
+    explore_options options =
+        explore_options().strategy("bytes").iterations(1).quiet().read_environment(false);
+    if (const std::optional<race_mode> races = internal::races_from_environment()) options.races(*races);
+    if (std::optional<std::string> schedule = internal::replay_from_environment())
+      options.replay_schedule(std::move(*schedule));
+    if (feedback_wanted()) internal::start_interleaving_feedback(extra_counters());
+    return options;
+  }();
+  return prepared;
 }
 
 int run_once(const std::uint8_t* schedule, std::size_t schedule_size, const std::function<void()>& test) {
-  prepare_once();
+  const explore_options& prepared = prepared_options();
   ++inputs_run;
   const std::string_view decisions(reinterpret_cast<const char*>(schedule), schedule_size);
-  const explore_result result =
-      explore(test, explore_options().strategy("bytes").bytes(decisions).iterations(1).quiet());
+  const explore_result result = explore(test, explore_options(prepared).bytes(decisions));
   if (result.diverged) {
     // WEFT_REPLAY was set and this program took another path: no verdict, but no silence either.
     std::fprintf(stderr, "%s", result.report.c_str());

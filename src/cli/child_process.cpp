@@ -17,6 +17,7 @@
 
 #include "cli/protocol.hpp"
 #include "cli/usage_error.hpp"
+#include "internal/surface.hpp"
 #include "sched/schedule_codec.hpp"
 
 extern char** environ;
@@ -33,7 +34,10 @@ bool is_file(const std::string& path) {
 // (both in <prefix>/lib, both in the build's src/ directory).
 std::pair<std::string, std::string> preload_libraries() {
   Dl_info info{};
-  if (dladdr(reinterpret_cast<const void*>(&sched::encode), &info) == 0 || info.dli_fname == nullptr)
+  // A function of the internal surface: only libweft.so defines it for the command, which links the
+  // hidden rooms it needs into itself.
+  if (dladdr(reinterpret_cast<const void*>(&internal::run_preloaded_main), &info) == 0 ||
+      info.dli_fname == nullptr)
     throw tool_error("weft: cannot tell where libweft.so was loaded from (dladdr failed)");
   const std::string libweft = info.dli_fname;
   if (const char* chosen = std::getenv("WEFT_PRELOAD_LIBRARY"); chosen != nullptr && *chosen != '\0') {

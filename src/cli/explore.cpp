@@ -31,9 +31,24 @@
 #include "cli/verdict.hpp"
 #include "sched/schedule_file.hpp"
 #include "sched/strategies/dfs.hpp"
+#include "sched/strategies/strategy.hpp"
+#include "weft/options.hpp"
 
 namespace weft::cli {
 namespace {
+
+// The strategies --strategy takes, from the one registry: "random, pct, pos, dfs or portfolio".
+std::string exploring_strategies() {
+  std::vector<std::string_view> names;
+  for (const sched::strategy_kind kind : sched::every_strategy()) {
+    if (!sched::takes_bytes(kind)) names.push_back(sched::name_of(kind));
+  }
+  std::string listed;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    listed.append(i == 0 ? "" : i + 1 == names.size() ? " or " : ", ").append(names[i]);
+  }
+  return listed;
+}
 
 using clock_type = std::chrono::steady_clock;
 

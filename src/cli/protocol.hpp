@@ -7,8 +7,6 @@
 #include <string>
 #include <string_view>
 
-#include "report/one_line.hpp"
-
 namespace weft::cli {
 
 // What the preloaded library does with the program's main: "run" (run it, then check for leaked
@@ -43,16 +41,11 @@ struct remote_request {
   std::uint64_t steps;       // 'e'
 };
 
-// The result file: "key: value" lines, then "report:" and the failure report to the end of the file.
-// Keys: kind (a run_end_kind name, or exit_during_run when the program called exit() while its run
-// was in progress), exit (main's return value), steps, uncontrolled, threads (how many the run had),
-// futex (1 when one of them made a futex call), diverged, divergence, replay,
-// checked (run mode: the leak check ran), leaked; and, races reported, one "race" line per data race:
-// its key and its text, each as_one_line, separated by a tab. A crash instead leaves crash_guard's
-// line, which holds "WEFT_REPLAY=<schedule>", or "WEFT_REPLAY=@<file>" for a long schedule.
-inline constexpr std::string_view result_magic = "weft-cli-result 1";
-
-using report::as_one_line;
-using report::from_one_line;
+// The result file: a child run's report (sched/child_run.hpp), the same text a fork()ed run of
+// weft::explore writes. Keys: kind (a word of sched/outcome_words.hpp, or exit_during_run when the
+// program called exit() while its run was in progress), exit (main's return value), steps,
+// uncontrolled, threads (how many the run had), futex (1 when one of them made a futex call),
+// diverged, divergence, replay, checked (run mode: the leak check ran), leaked; and, races reported,
+// one race line per data race.
 
 }  // namespace weft::cli

@@ -14,12 +14,30 @@
 #include "cli/race_option.hpp"
 #include "cli/temp_dir.hpp"
 #include "cli/usage_error.hpp"
+#include "sched/strategies/strategy.hpp"
+#include "weft/options.hpp"
 
 namespace weft::cli {
+namespace {
+
+// The registry's strategies but those that take their decisions from a fuzzer's input, which an
+// exploration has none of (weft replay --bytes replays one).
+std::string exploring_strategies() {
+  std::vector<std::string_view> names;
+  for (const sched::strategy_kind kind : sched::every_strategy()) {
+    if (!sched::takes_bytes(kind)) names.push_back(sched::name_of(kind));
+  }
+  std::string listed;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    listed.append(i == 0 ? "" : i + 1 == names.size() ? " or " : ", ").append(names[i]);
+  }
+  return listed;
+}
+
+}  // namespace
 
 void run_options::define(CLI::App& subcommand) {
-  subcommand.add_option("--strategy", strategy, "random, pct, pos, dfs or portfolio")
-      ->default_val("portfolio");
+  subcommand.add_option("--strategy", strategy, exploring_strategies())->default_val("portfolio");
   subcommand.add_option("--depth", depth, "PCT's bug depth")->default_val(3);
   subcommand.add_option("--preemption-bound", preemption_bound, "dfs: at most this many preemptions per run")
       ->default_val(2)
@@ -45,9 +63,10 @@ void run_options::define(CLI::App& subcommand) {
 }
 
 void run_options::check(std::vector<std::string>& program) {
-  if (strategy != "random" && strategy != "pct" && strategy != "pos" && strategy != "dfs" &&
-      strategy != "portfolio") {
-    throw usage_error("--strategy must be one of random, pct, pos, dfs, portfolio; got \"" + strategy + "\"");
+  try {
+    (void)sched::strategy_named(strategy, "--strategy", true);
+  } catch (const config_error& error) {
+    throw usage_error(std::string(error.what()).substr(std::string_view("weft: ").size()));
   }
   ignore = ignore_setting(ignore_rules);
   races = races_setting(races);

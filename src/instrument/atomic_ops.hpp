@@ -6,9 +6,12 @@
 // it, never as anything weaker. `site` is the hook's return address: where the program's code is.
 #pragma once
 
-#include "instrument/access_points.hpp"
+#include "internal/surface.hpp"
 
 namespace weft::instrument {
+
+using internal::atomic_access;
+using internal::atomic_step;
 
 template <typename T>
 T atomic_load(const volatile T* object, int order, const void* site) {

@@ -68,7 +68,7 @@ WEFT_TSAN_ATOMICS(128)
 // release fence publishes what later relaxed stores carry, and an acquire fence takes in what earlier
 // relaxed loads saw.
 extern "C" void __tsan_atomic_thread_fence(int mo) {
-  wi::on_fence(mo);
+  weft::internal::on_fence(mo);
   __atomic_thread_fence(mo);
 }
 extern "C" void __tsan_atomic_signal_fence(int mo) {

@@ -6,12 +6,12 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "instrument/access_points.hpp"
+#include "internal/surface.hpp"
 
 namespace {
 
-using weft::instrument::access_kind;
-using weft::instrument::on_plain_access;
+using weft::internal::access_kind;
+using weft::internal::on_plain_access;
 
 }  // namespace
 
@@ -118,10 +118,10 @@ extern "C" void __tsan_vptr_update(void** vptr_p, void* new_val) {
 // Kept only in controlled runs. weft needs no start-up: clang's tsan.module_ctor calls __tsan_init
 // from every instrumented module.
 extern "C" void __tsan_func_entry(void* call_pc) {
-  weft::instrument::on_function_entry(call_pc);
+  weft::internal::on_function_entry(call_pc);
 }
 extern "C" void __tsan_func_exit() {
-  weft::instrument::on_function_exit();
+  weft::internal::on_function_exit();
 }
 extern "C" void __tsan_init() {}
 // clang brackets functions marked to skip checking at run time (Objective-C's dealloc) with these.

@@ -2,10 +2,10 @@
 // The waits are cancellation points, declared without noexcept by glibc; the others are noexcept.
 #include <pthread.h>
 
-#include "intercept/real_calls.hpp"
+#include "platform/linux/real_calls.hpp"
 #include "sched/controlled_calls.hpp"
 
-using weft::intercept::real;
+using weft::platform::real;
 using weft::sched::managed_self_at;
 
 #define WEFT_INTERPOSER extern "C" __attribute__((visibility("default")))

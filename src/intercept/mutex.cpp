@@ -2,10 +2,10 @@
 // std::shared_mutex use them. Outside a controlled run each forwards at once.
 #include <pthread.h>
 
-#include "intercept/real_calls.hpp"
+#include "platform/linux/real_calls.hpp"
 #include "sched/controlled_calls.hpp"
 
-using weft::intercept::real;
+using weft::platform::real;
 using weft::sched::call_deadline;
 using weft::sched::managed_self_at;
 

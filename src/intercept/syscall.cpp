@@ -7,10 +7,10 @@
 
 #include <cstdarg>
 
-#include "intercept/real_calls.hpp"
+#include "platform/linux/real_calls.hpp"
 #include "sched/controlled_calls.hpp"
 
-using weft::intercept::real;
+using weft::platform::real;
 using weft::sched::managed_self_at;
 
 #define WEFT_INTERPOSER extern "C" __attribute__((visibility("default")))

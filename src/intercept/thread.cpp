@@ -16,7 +16,7 @@
 #include <new>
 #include <span>
 
-#include "intercept/real_calls.hpp"
+#include "platform/linux/real_calls.hpp"
 #include "platform/threads.hpp"
 #include "registry/registry.hpp"
 #include "sched/controlled_calls.hpp"
@@ -207,11 +207,11 @@ extern "C" __attribute__((visibility("default"))) int pthread_create(pthread_t* 
 extern "C" __attribute__((visibility("default"))) int pthread_join(pthread_t thread, void** result) {
   if (auto* me = weft::sched::managed_self_at(__builtin_return_address(0)))
     return weft::sched::controlled_join(*me, thread, result);
-  return weft::intercept::real().join(thread, result);
+  return weft::platform::real().join(thread, result);
 }
 
 extern "C" __attribute__((visibility("default"))) int pthread_detach(pthread_t thread) noexcept {
   if (auto* me = weft::sched::managed_self_at(__builtin_return_address(0)))
     return weft::sched::controlled_detach(*me, thread);
-  return weft::intercept::real().detach(thread);
+  return weft::platform::real().detach(thread);
 }

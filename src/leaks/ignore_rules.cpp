@@ -7,8 +7,8 @@
 #include <mutex>
 #include <string>
 
-#include "report/runtime_frames.hpp"
 #include "symbolize/function_name.hpp"
+#include "symbolize/runtime_frames.hpp"
 
 namespace weft::leaks {
 namespace {
@@ -52,7 +52,7 @@ bool top_matches(const std::string& pattern, const stack_trace& stack) {
     if (matches(pattern, frame.function)) return true;
     break;
   }
-  const stack_frame* shown = report::first_user_frame(stack);
+  const stack_frame* shown = symbolize::first_user_frame(stack);
   return shown != nullptr && !shown->function.empty() && matches(pattern, shown->function);
 }
 

@@ -6,15 +6,13 @@
 #include <string>
 #include <string_view>
 
+#include "symbolize/runtime_frames.hpp"
 #include "weft/snapshot.hpp"
 
 namespace weft::report {
 
-// "libc.so.6" for "/usr/lib/x86_64-linux-gnu/libc.so.6": reports name modules the way people do.
-[[nodiscard]] inline std::string_view module_base_name(std::string_view path) {
-  const auto slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
+// The frame classifier names modules the same way (symbolize/runtime_frames.hpp).
+using symbolize::module_base_name;
 
 // "0x7f12a3b4": addresses and offsets are read in hexadecimal, as in /proc/self/maps and objdump.
 [[nodiscard]] inline std::string hex_address(std::uintptr_t value) {

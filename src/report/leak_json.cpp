@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/frame_text.hpp"
-#include "report/runtime_frames.hpp"
+#include "symbolize/runtime_frames.hpp"
 #include "weft/leaks.hpp"
 
 namespace weft {
@@ -64,7 +64,7 @@ json group_json(const leak_group& group) {
       {"threads", std::move(threads)},
       {"kernel_state", std::string(1, first.kernel_state)},
       {"state", first.state},
-      {"top_function", report::top_function(first.stack)},
+      {"top_function", symbolize::top_function(first.stack)},
       {"stack", stack_json(first.stack)},
       {"created_by", created_by_json(first.created)},
   };

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "report/frame_text.hpp"
-#include "report/runtime_frames.hpp"
+#include "symbolize/runtime_frames.hpp"
 
 namespace weft {
 namespace {
@@ -19,8 +19,8 @@ std::string address_text(const stack_frame& frame) {
 
 // The library a folded stack hides a frame in; empty for a frame of the program's own.
 std::string_view folded_into(const stack_frame& frame) {
-  const std::string_view runtime = report::runtime_of(frame);
-  return runtime.empty() ? report::test_framework_of(frame) : runtime;
+  const std::string_view runtime = symbolize::runtime_of(frame);
+  return runtime.empty() ? symbolize::test_framework_of(frame) : runtime;
 }
 
 // Consecutive frames a folded stack shows as one line: "... 6 frames of libc and libstdc++ ...".
@@ -89,7 +89,7 @@ void render_stack(std::string& out, const stack_trace& stack, std::string_view i
   for (std::size_t i = 0; i < shown; ++i) {
     const stack_frame& frame = stack.frames[i];
     if (folds) {
-      if (is_weft_frame(frame)) continue;
+      if (symbolize::is_weft_frame(frame)) continue;
       if (const std::string_view library = folded_into(frame); !library.empty()) {
         run.add(library);
         continue;

@@ -4,7 +4,7 @@
 
 #include "report/frame_text.hpp"
 #include "report/render_stack.hpp"
-#include "report/runtime_frames.hpp"
+#include "symbolize/runtime_frames.hpp"
 
 namespace weft {
 namespace report {
@@ -27,7 +27,7 @@ void render_title(std::string& out, const thread_info& thread, std::string_view 
   } else if (thread.stack.frames.empty()) {
     out.append(", with an empty stack\n");
   } else {
-    out.append(", with ").append(top_function(thread.stack)).append(" on top of the stack:\n");
+    out.append(", with ").append(symbolize::top_function(thread.stack)).append(" on top of the stack:\n");
   }
 }
 

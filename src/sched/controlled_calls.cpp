@@ -10,14 +10,14 @@
 #include <unordered_map>
 #include <vector>
 
-#include "intercept/real_calls.hpp"
+#include "platform/linux/real_calls.hpp"
 #include "sched/run.hpp"
 #include "sched/virtual_clock.hpp"
 
 namespace weft::sched {
 namespace {
 
-using intercept::real;
+using platform::real;
 
 std::uintptr_t address_of(const void* object) {
   return reinterpret_cast<std::uintptr_t>(object);

@@ -46,11 +46,7 @@ std::optional<std::uint64_t> iterations_from_environment() {
 std::optional<std::string> strategy_from_environment() {
   const char* name = std::getenv("WEFT_STRATEGY");
   if (name == nullptr) return std::nullopt;
-  strategy_kind kind;
-  if (!parse_strategy(name, kind)) {
-    throw config_error("weft: WEFT_STRATEGY must be one of random, pct, pos, dfs, bytes, portfolio; got " +
-                       quoted(name));
-  }
+  (void)strategy_named(name, "WEFT_STRATEGY");
   return name;
 }
 

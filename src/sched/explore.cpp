@@ -1,4 +1,4 @@
-// The loop over runs (explore), one exact run (replay), and the environment's overrides.
+// The loop over runs (explore) and one exact run (replay).
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,10 +19,10 @@
 #include <system_error>
 #include <thread>
 
-#include "report/one_line.hpp"
+#include "sched/child_run.hpp"
 #include "sched/crash_guard.hpp"
-#include "sched/environment.hpp"
 #include "sched/failure_report.hpp"
+#include "sched/outcome_words.hpp"
 #include "sched/run.hpp"
 #include "sched/schedule_codec.hpp"
 #include "sched/schedule_file.hpp"
@@ -37,14 +37,11 @@ namespace {
 using sched::run;
 using sched::run_end_kind;
 
-explore_options with_environment(explore_options options) {
-  if (const std::optional<std::uint64_t> seed = sched::seed_from_environment()) options.seed(*seed);
-  if (const std::optional<std::uint64_t> runs = sched::iterations_from_environment())
-    options.iterations(*runs);
-  if (std::optional<std::string> name = sched::strategy_from_environment())
-    options.strategy(std::move(*name));
-  if (const std::optional<race_mode> races = sched::races_from_environment()) options.races(*races);
-  return options;
+// The options explore and replay go by: the environment's overrides applied, unless the caller said
+// not to.
+explore_options effective(const explore_options& given) {
+  if (!given.read_environment()) return given;
+  return given.from_environment().read_environment(false);
 }
 
 // The distinct races of an exploration with race_mode::report, once per pair of source locations.
@@ -64,24 +61,12 @@ class race_list {
   std::set<std::string> keys_;
 };
 
-using report::as_one_line;
-using report::from_one_line;
-
 void print_races(const explore_result& result, const explore_options& options) {
   if (options.quiet() || result.races.empty()) return;
   std::string text = "weft: the runs exhibited " + std::to_string(result.races.size()) +
                      " distinct data race" + (result.races.size() == 1 ? "" : "s") + " (races: report):\n";
   for (const std::string& race : result.races) text += "\n" + race;
   std::fputs(text.c_str(), stderr);
-}
-
-sched::strategy_kind strategy_named(const std::string& name, const char* source) {
-  sched::strategy_kind kind;
-  if (!sched::parse_strategy(name, kind)) {
-    throw config_error(std::string("weft: ") + source +
-                       " must be one of random, pct, pos, dfs, bytes, portfolio; got \"" + name + "\"");
-  }
-  return kind;
 }
 
 std::int64_t clock_ns(clockid_t clock) {
@@ -102,58 +87,11 @@ sched::run_limits limits_from(const explore_options& options) {
   return limits;
 }
 
-explore_result::failure failure_of(run_end_kind kind) {
-  switch (kind) {
-    case run_end_kind::completed:
-      return explore_result::failure::none;
-    case run_end_kind::deadlock:
-      return explore_result::failure::deadlock;
-    case run_end_kind::livelock:
-      return explore_result::failure::livelock;
-    case run_end_kind::leak:
-      return explore_result::failure::leak;
-    case run_end_kind::exception:
-      return explore_result::failure::exception;
-    case run_end_kind::user_check:
-      return explore_result::failure::user_check;
-    case run_end_kind::hung:
-      return explore_result::failure::hung;
-    case run_end_kind::race:
-      return explore_result::failure::race;
-  }
-  return explore_result::failure::none;
-}
-
-// The recorded outcome in a schedule: the words of weft replay's verdicts, so that a schedule means the
-// same to the command and to the library.
-std::string_view outcome_word(explore_result::failure kind) {
-  switch (kind) {
-    case explore_result::failure::none:
-      return "";
-    case explore_result::failure::exception:
-      return "exception";
-    case explore_result::failure::deadlock:
-      return "deadlock";
-    case explore_result::failure::livelock:
-      return "livelock";
-    case explore_result::failure::leak:
-      return "leak";
-    case explore_result::failure::user_check:
-      return "check";
-    case explore_result::failure::hung:
-      return "hung";
-    case explore_result::failure::crash:
-      return "signal";
-    case explore_result::failure::race:
-      return "race";
-  }
-  return "";
-}
-
 // The schedule the recorder holds, with how its run ended.
 std::string encode_recorded(const sched::recording_strategy& recorder, explore_result::failure kind) {
   sched::schedule recorded = recorder.recorded();
-  recorded.outcome = std::string(outcome_word(kind));
+  // A completed run records no outcome.
+  recorded.outcome = kind == explore_result::failure::none ? "" : std::string(sched::word_of(kind));
   return sched::encode(recorded);
 }
 
@@ -212,21 +150,6 @@ void write_all(int fd, const std::string& text) {
   }
 }
 
-std::string one_line(std::string text) {
-  std::replace(text.begin(), text.end(), '\n', ' ');
-  return text;
-}
-
-// The schedule in crash_guard's line, "... Reproduce: WEFT_REPLAY=<schedule or @file>".
-std::string schedule_in_crash_line(const std::string& received) {
-  const std::size_t at = received.find("WEFT_REPLAY=");
-  if (at == std::string::npos) return "";
-  const std::size_t from = at + std::string_view("WEFT_REPLAY=").size();
-  const sched::schedule_text found =
-      sched::resolve_schedule(received.substr(from, received.find_first_of(" \n", from) - from));
-  return found.text;
-}
-
 // Runs one schedule in a fork()ed child, so that a crash ends the child, not the caller's process.
 // `replaying` is the replayed schedule's strategy inside `recorder`, or nullptr when exploring.
 child_outcome run_in_child(const std::function<void()>& test, sched::recording_strategy& recorder,
@@ -243,21 +166,23 @@ child_outcome run_in_child(const std::function<void()>& test, sched::recording_s
     auto current = std::make_unique<run>(recorder, limits);
     const sched::run_outcome outcome = current->execute(test);
     recorder.end_run(outcome.steps);
-    const explore_result::failure kind = failure_of(outcome.kind);
+    const explore_result::failure kind = sched::failure_of(outcome.kind);
     const std::string replay = encode_recorded(recorder, kind);
-    std::string message = std::to_string(static_cast<int>(kind)) + "\n" + std::to_string(outcome.steps) +
-                          "\n" + (outcome.uncontrolled ? "1" : "0") + "\n" + replay + "\n" +
-                          (replaying != nullptr ? one_line(replaying->divergence()) : "") + "\n" +
-                          std::to_string(outcome.races.size()) + "\n";
+    sched::child_run_text message;
+    message.add("kind", sched::word_of(kind))
+        .add("steps", static_cast<long long>(outcome.steps))
+        .add("uncontrolled", outcome.uncontrolled)
+        .add("replay", replay);
+    if (replaying != nullptr && replaying->diverged()) message.add("divergence", replaying->divergence());
     for (const sched::data_race& race : outcome.races) {
       const sched::rendered_race rendered = sched::render_race(race);
-      message += as_one_line(rendered.key) + "\n" + as_one_line(rendered.text) + "\n";
+      message.add_race(rendered.key, rendered.text);
     }
     if (outcome.kind != run_end_kind::completed) {
-      message +=
-          sched::render_failure(outcome, printable(replay, outcome.message), schedules, recorder.name());
+      message.report(
+          sched::render_failure(outcome, printable(replay, outcome.message), schedules, recorder.name()));
     }
-    write_all(channel[1], message);
+    write_all(channel[1], message.text());
     _exit(0);  // no destructors or atexit handlers of the parent's program run in the child
   }
   close(channel[1]);
@@ -278,31 +203,19 @@ child_outcome run_in_child(const std::function<void()>& test, sched::recording_s
   child_outcome outcome;
   if (WIFSIGNALED(status)) {
     outcome.kind = explore_result::failure::crash;
-    outcome.replay = schedule_in_crash_line(received);
+    outcome.replay = sched::schedule_in_crash_line(received);
     outcome.report = std::string("weft: the run died of ") + strsignal(WTERMSIG(status)) + received;
     if (!outcome.report.ends_with('\n')) outcome.report += '\n';
     return outcome;
   }
-  std::istringstream lines(received);
-  std::string kind, steps, uncontrolled, races;
-  std::getline(lines, kind);
-  std::getline(lines, steps);
-  std::getline(lines, uncontrolled);
-  std::getline(lines, outcome.replay);
-  std::getline(lines, outcome.divergence);
-  std::getline(lines, races);
-  const std::size_t race_count = static_cast<std::size_t>(std::strtoull(races.c_str(), nullptr, 10));
-  for (std::size_t i = 0; i < race_count && lines; ++i) {
-    std::string key;
-    std::string text;
-    std::getline(lines, key);
-    std::getline(lines, text);
-    outcome.races.emplace_back(from_one_line(key), from_one_line(text));
-  }
-  outcome.kind = static_cast<explore_result::failure>(std::atoi(kind.c_str()));
-  outcome.steps = static_cast<std::size_t>(std::strtoull(steps.c_str(), nullptr, 10));
-  outcome.uncontrolled = uncontrolled == "1";
-  outcome.report.assign(std::istreambuf_iterator<char>(lines), std::istreambuf_iterator<char>());
+  const sched::child_run_report reported = sched::read_child_run(received);
+  outcome.kind = sched::failure_named(reported.field("kind")).value_or(explore_result::failure::crash);
+  outcome.steps = static_cast<std::size_t>(std::strtoull(reported.field("steps").c_str(), nullptr, 10));
+  outcome.uncontrolled = reported.field("uncontrolled") == "1";
+  outcome.replay = reported.field("replay");
+  outcome.divergence = reported.field("divergence");
+  outcome.races = reported.races;
+  outcome.report = reported.report;
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || outcome.replay.empty()) {
     outcome.kind = explore_result::failure::crash;
     outcome.report =
@@ -314,17 +227,16 @@ child_outcome run_in_child(const std::function<void()>& test, sched::recording_s
 }  // namespace
 
 explore_result explore(std::function<void()> test, const explore_options& given) {
-  check_environment();
-  const explore_options options = with_environment(given);
-  if (const std::optional<std::string> schedule = sched::replay_from_environment())
-    return replay(*schedule, std::move(test), options);
+  if (given.read_environment()) check_environment();
+  const explore_options options = effective(given);
+  if (!options.replay_schedule().empty()) return replay(options.replay_schedule(), std::move(test), options);
 
   sched::strategy_config config;
   config.seed = options.seed();
   config.pct_depth = options.pct_depth();
   config.dfs_preemption_bound = options.preemption_bound();
   config.bytes = {reinterpret_cast<const std::uint8_t*>(options.bytes().data()), options.bytes().size()};
-  const sched::strategy_kind kind = strategy_named(options.strategy(), "the strategy");
+  const sched::strategy_kind kind = sched::strategy_named(options.strategy(), "the strategy");
   if (options.fork_each_run() && kind == sched::strategy_kind::dfs) {
     throw config_error(
         "weft: dfs cannot run with fork_each_run: its search state lives in each run's process");
@@ -372,7 +284,7 @@ explore_result explore(std::function<void()> test, const explore_options& given)
       retired.retire(std::move(current));
       continue;
     }
-    result.kind = failure_of(outcome.kind);
+    result.kind = sched::failure_of(outcome.kind);
     result.strategy = std::string(recorder.name());
     result.replay = encode_recorded(recorder, result.kind);
     result.report = sched::render_failure(outcome, printable(result.replay, outcome.message),
@@ -387,7 +299,7 @@ explore_result explore(std::function<void()> test, const explore_options& given)
 }
 
 explore_result replay(std::string_view schedule, std::function<void()> test, const explore_options& given) {
-  const explore_options options = with_environment(given);
+  const explore_options options = effective(given);
   const sched::schedule_text resolved = sched::resolve_schedule(schedule);
   if (!resolved.ok()) throw config_error(resolved.error);
   sched::decode_result decoded = sched::decode(resolved.text);
@@ -422,7 +334,7 @@ explore_result replay(std::string_view schedule, std::function<void()> test, con
     current = std::make_unique<run>(recorder, limits);
     const sched::run_outcome outcome = current->execute(test);
     recorder.end_run(outcome.steps);
-    result.kind = failure_of(outcome.kind);
+    result.kind = sched::failure_of(outcome.kind);
     result.uncontrolled = outcome.uncontrolled;
     result.divergence = chooser.divergence();
     if (options.races() == race_mode::report) race_list().add(outcome.races, result);
@@ -438,11 +350,11 @@ explore_result replay(std::string_view schedule, std::function<void()> test, con
     result.report = "weft: replay diverged: " + result.divergence + "\n";
   } else {
     result.report = failure_report;
-    if (!recorded_outcome.empty() && outcome_word(result.kind) != recorded_outcome) {
+    if (!recorded_outcome.empty() && sched::word_of(result.kind) != recorded_outcome) {
       // The same path to another end: the program or its environment changed since the recording.
       result.diverged = true;
       result.divergence = "the replay " +
-                          (result.failed() ? "failed with " + std::string(outcome_word(result.kind))
+                          (result.failed() ? "failed with " + std::string(sched::word_of(result.kind))
                                            : std::string("ran to its end without a failure")) +
                           ", but the schedule was recorded from a " + recorded_outcome + " failure";
       result.report += "weft: replay differs: " + result.divergence + "\n";

@@ -1,5 +1,7 @@
+#include <optional>
 #include <string>
 
+#include "sched/environment.hpp"
 #include "weft/options.hpp"
 #include "weft/sched.hpp"
 
@@ -72,6 +74,30 @@ explore_options& explore_options::races(race_mode mode) {
 explore_options& explore_options::report_races(bool enabled) {
   races_ = enabled ? race_mode::fail : race_mode::off;
   return *this;
+}
+
+explore_options& explore_options::replay_schedule(std::string schedule) {
+  replay_schedule_ = std::move(schedule);
+  return *this;
+}
+
+explore_options& explore_options::read_environment(bool enabled) {
+  read_environment_ = enabled;
+  return *this;
+}
+
+// The one place explore's options meet the environment: each variable through its one reader.
+explore_options explore_options::from_environment() const {
+  explore_options options = *this;
+  if (const std::optional<std::uint64_t> seed = sched::seed_from_environment()) options.seed(*seed);
+  if (const std::optional<std::uint64_t> runs = sched::iterations_from_environment())
+    options.iterations(*runs);
+  if (std::optional<std::string> name = sched::strategy_from_environment())
+    options.strategy(std::move(*name));
+  if (const std::optional<race_mode> races = sched::races_from_environment()) options.races(*races);
+  if (std::optional<std::string> schedule = sched::replay_from_environment())
+    options.replay_schedule(std::move(*schedule));
+  return options;
 }
 
 explore_options& explore_options::quiet(bool enabled) {

@@ -51,6 +51,9 @@ class switch_counter final : public run_observer {
   void switched(const run&, thread_id from, thread_id to) override {
     count_pair(pair_kind::context_switch, where_[from % where_.size()], where_[to % where_.size()]);
   }
+  void read_from(thread_id, std::uintptr_t write_site, std::uintptr_t read_site) override {
+    count_pair(pair_kind::reads_from, write_site, read_site);
+  }
 
  private:
   // Threads past the 256th share slots with earlier ones: the pairs they make are still pairs of
@@ -76,10 +79,6 @@ void stop_interleaving_feedback() {
   counter_base.store(nullptr, std::memory_order_release);
   if (observer_registered) remove_run_observer(observer);
   observer_registered = false;
-}
-
-void note_reads_from(std::uintptr_t write_site, std::uintptr_t read_site) noexcept {
-  count_pair(pair_kind::reads_from, write_site, read_site);
 }
 
 }  // namespace weft::sched

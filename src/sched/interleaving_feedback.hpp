@@ -2,7 +2,8 @@
 // interleavings of the same code, so a fuzzer that steers schedules needs a signal about the
 // interleaving itself: while feedback is on, every context switch of a controlled run bumps a counter
 // chosen by hashing (the operation the thread left at, the operation the next thread resumes at), and
-// every read that observed another thread's write bumps one chosen by (write site, read site).
+// every read that observed another thread's write bumps one chosen by (write site, read site): both
+// reach it as a run observer.
 // A fuzzer keeps an input that reaches a counter no earlier input reached, or reaches one more often.
 #pragma once
 
@@ -17,10 +18,5 @@ namespace weft::sched {
 // span stops feedback.
 void start_interleaving_feedback(std::span<std::uint8_t> counters);
 void stop_interleaving_feedback();
-
-// For the memory hooks of weft_instrument: a read made at `read_site` observed the value a write made
-// at `write_site` (return addresses into the program's code) stored. Counts the pair while feedback is
-// on; otherwise does nothing, at the cost of one relaxed atomic load. Safe from any thread.
-void note_reads_from(std::uintptr_t write_site, std::uintptr_t read_site) noexcept;
 
 }  // namespace weft::sched

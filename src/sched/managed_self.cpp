@@ -5,10 +5,10 @@
 namespace weft::sched {
 namespace {
 
-// The only thread-locals of the scheduler. Every intercepted call of every thread reads them, so they
-// use the initial-exec model: a plain offset from the thread pointer, no __tls_get_addr call.
+// The only thread-local of the scheduler (the own-code marker is the platform's). Every intercepted call
+// of every thread reads it, so it uses the initial-exec model: a plain offset from the thread pointer,
+// no __tls_get_addr call.
 [[gnu::tls_model("initial-exec")]] thread_local managed_thread* self = nullptr;
-[[gnu::tls_model("initial-exec")]] thread_local int weft_depth = 0;
 
 // A fork()ed child of a thread in a controlled run has none of the run's other threads to hand the
 // baton to: it runs uncontrolled.
@@ -17,17 +17,10 @@ namespace {
 }  // namespace
 
 managed_thread* managed_self() {
-  return weft_depth == 0 ? self : nullptr;
+  return platform::running_own_code() ? nullptr : self;
 }
 void set_managed_self(managed_thread* thread) {
   self = thread;
-}
-
-inside_weft::inside_weft() {
-  ++weft_depth;
-}
-inside_weft::~inside_weft() {
-  --weft_depth;
 }
 
 }  // namespace weft::sched

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "platform/own_code.hpp"
 #include "sched/operation.hpp"
 
 namespace weft::sched {
@@ -66,13 +67,8 @@ struct managed_thread {
 void set_managed_self(managed_thread* thread);
 
 // While alive, managed_self() returns nullptr on this thread: weft's own locks and allocations inside a
-// controlled call must not become scheduling points themselves.
-class inside_weft {
- public:
-  inside_weft();
-  ~inside_weft();
-  inside_weft(const inside_weft&) = delete;
-  inside_weft& operator=(const inside_weft&) = delete;
-};
+// controlled call must not become scheduling points themselves. The marker is the platform's, so that
+// rooms below the scheduler (tasks) can set it too.
+using inside_weft = platform::own_code_section;
 
 }  // namespace weft::sched

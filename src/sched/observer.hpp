@@ -1,9 +1,10 @@
 // Watching controlled runs from the inside, for tools that record or steer by what a run does: the
-// trace export of `weft replay --trace`, libFuzzer's interleaving counters, the race detector.
+// trace export of `weft replay --trace`, libFuzzer's interleaving counters.
 //
 // Observers are called by the thread that holds the run's baton (run_started and run_ended by the
-// controller), inside weft's own code: they must not block, and any pthread call they make is not a
-// scheduling point. They see every run of the process while registered.
+// controller; read_from by the race detector, under the run's model lock), inside weft's own code: they must
+// not block, and any pthread call they make is not a scheduling point. They see every run of the process
+// while registered.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +25,10 @@ class run_observer {
   virtual void point_reached(const run& /*current*/, thread_id /*thread*/, const operation& /*op*/) {}
   // The baton passes from `from` to `to` (different threads): a context switch.
   virtual void switched(const run& /*current*/, thread_id /*from*/, thread_id /*to*/) {}
+  // A read of instrumented code by `reader`, made at `read_site`, observed the value another thread's
+  // write made at `write_site` stored (return addresses into the program's code). Told by the race
+  // detector, which sees every instrumented access of the run.
+  virtual void read_from(thread_id /*reader*/, std::uintptr_t /*write_site*/, std::uintptr_t /*read_site*/) {}
   virtual void run_ended(const run& /*ended*/, const run_outcome& /*outcome*/) {}
 };
 

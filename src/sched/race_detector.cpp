@@ -4,7 +4,7 @@
 #include <bit>
 #include <cstdio>
 
-#include "sched/interleaving_feedback.hpp"
+#include "sched/observer.hpp"
 
 namespace weft::sched {
 namespace {
@@ -58,7 +58,9 @@ void race_detector::access(const happens_before& order, const stack_depot& stack
         return earlier.write && (earlier.bytes & bytes);
       });
       if (seen != history.rend() && seen->when.thread != thread) {
-        note_reads_from(stacks.pc(seen->stack), stacks.pc(stack));
+        const std::uintptr_t write_site = stacks.pc(seen->stack);
+        const std::uintptr_t read_site = stacks.pc(stack);
+        notify_observers([&](run_observer& observer) { observer.read_from(thread, write_site, read_site); });
       }
     }
     for (const recorded& earlier : history) {

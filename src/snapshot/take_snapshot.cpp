@@ -4,9 +4,9 @@
 
 #include "platform/threads.hpp"
 #include "registry/registry.hpp"
-#include "report/runtime_frames.hpp"
 #include "snapshot/describe_threads.hpp"
 #include "snapshot/wait_reason.hpp"
+#include "symbolize/runtime_frames.hpp"
 #include "symbolize/symbolizer.hpp"
 #include "tasks/describe_tasks.hpp"
 #include "weft/options.hpp"
@@ -24,7 +24,7 @@ creation_record creation_of(int tid) {
     created.stack.frames = symbolize::frames(record->creation_pcs, /*first_is_exact=*/false);
     if (created.stack.frames.empty())
       created.stack.unavailable_reason = "the creation stack could not be unwound";
-    if (const stack_frame* creator = report::first_user_frame(created.stack)) created.creator = *creator;
+    if (const stack_frame* creator = symbolize::first_user_frame(created.stack)) created.creator = *creator;
   } else if (registry::existed_at_load(tid)) {
     created.how = creation_record::origin::before_weft_loaded;
   } else {

@@ -4,8 +4,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "report/runtime_frames.hpp"
 #include "symbolize/function_name.hpp"
+#include "symbolize/runtime_frames.hpp"
 #include "symbolize/symbolizer.hpp"
 #include "tasks/task_registry.hpp"
 
@@ -49,7 +49,7 @@ creation_record creation_of(const task_record& task) {
   created.stack.frames = std::move(frames);
   if (created.stack.frames.empty())
     created.stack.unavailable_reason = "the creation stack could not be unwound";
-  if (const stack_frame* creator = report::first_user_frame(created.stack)) created.creator = *creator;
+  if (const stack_frame* creator = symbolize::first_user_frame(created.stack)) created.creator = *creator;
   return created;
 }
 

@@ -1,6 +1,6 @@
 // The task records. Each is heap-allocated once, in register_task, and freed by unregister_task; the
 // maps only point at records. Every entry point is weft's own business in a controlled run: its lock
-// must not become a scheduling point, hence sched::inside_weft.
+// must not become a scheduling point, hence platform::own_code_section.
 #include "tasks/task_registry.hpp"
 
 #include <algorithm>
@@ -11,9 +11,9 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "platform/own_code.hpp"
 #include "platform/threads.hpp"
 #include "registry/registry.hpp"
-#include "sched/managed_thread.hpp"
 
 namespace weft::tasks {
 namespace {
@@ -44,7 +44,7 @@ registry_state& state() {
 constinit std::atomic<task_id> last_id{0};
 
 task_id add(std::string_view name, void* frame, bool (*is_done)(void*), std::uintptr_t return_address) {
-  sched::inside_weft internal;
+  platform::own_code_section internal;
   std::uintptr_t pcs[captured_pcs];
   const int count = platform::capture_current_stack(pcs, captured_pcs, 0);
   // The stack starts at whoever called into weft: found by value, which inlining cannot make wrong.
@@ -73,7 +73,7 @@ task_id add(std::string_view name, void* frame, bool (*is_done)(void*), std::uin
 template <class Change>
 void change(task_id id, Change&& apply) {
   if (id == 0) return;
-  sched::inside_weft internal;
+  platform::own_code_section internal;
   registry_state& s = state();
   std::lock_guard lock(s.mutex);
   if (auto it = s.live.find(id); it != s.live.end()) apply(it->second->fields);
@@ -86,14 +86,14 @@ task_id last_task_id() {
 }
 
 std::size_t count_live_after(task_id after) {
-  sched::inside_weft internal;
+  platform::own_code_section internal;
   registry_state& s = state();
   std::lock_guard lock(s.mutex);
   return static_cast<std::size_t>(std::distance(s.live.upper_bound(after), s.live.end()));
 }
 
 void live_tasks(std::vector<task_record>& out) {
-  sched::inside_weft internal;
+  platform::own_code_section internal;
   registry_state& s = state();
   std::lock_guard lock(s.mutex);
   for (const auto& [id, live] : s.live) {
@@ -139,7 +139,7 @@ void mark_awaits(task_id awaiter, task_id awaited) {
 
 void unregister_task(task_id id) {
   if (id == 0) return;
-  sched::inside_weft internal;
+  platform::own_code_section internal;
   std::unique_ptr<tasks::record> gone;
   tasks::registry_state& s = tasks::state();
   {
@@ -160,7 +160,7 @@ task_id register_coroutine(void* frame, bool (*is_done)(void*)) {
 
 task_id task_of_frame(void* frame) {
   if (frame == nullptr) return 0;
-  sched::inside_weft internal;
+  platform::own_code_section internal;
   tasks::registry_state& s = tasks::state();
   std::lock_guard lock(s.mutex);
   auto it = s.by_frame.find(frame);

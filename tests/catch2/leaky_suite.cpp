@@ -9,7 +9,7 @@
 #include <chrono>
 #include <thread>
 
-#include "parked_thread.hpp"
+#include "support/parked_thread.hpp"
 
 using weft_test::leak_parked_thread;
 

@@ -6,8 +6,8 @@
 #include <thread>
 #include <weft/catch2.hpp>
 
-#include "parked_thread.hpp"
 #include "support/bug_programs.hpp"
+#include "support/parked_thread.hpp"
 
 namespace {
 

@@ -107,6 +107,21 @@ TEST(WeftExplore, StaysSilentOnTheFixedTwins) {
   }
 }
 
+// The run's own hard timeout (three quarters of --timeout-per-run) abandons a run that never ends,
+// with its schedule, before the command would kill the process.
+TEST(WeftExplore, ReportsARunThatNeverEndsAsHung) {
+  const auto hung = run_program(weft + " explore -n 1 --timeout-per-run 8 -- " + BLOCKS_FOREVER + " hang");
+  EXPECT_EQ(hung.exit_code, 1) << hung.output;
+  EXPECT_NE(hung.output.find("run 0 failed (hung)"), std::string::npos) << hung.output;
+  EXPECT_NE(hung.output.find("the run did not end within 6000 ms"), std::string::npos) << hung.output;
+}
+
+TEST(WeftExplore, StaysSilentOnAMainThatWaitsOutsideWeftButIsAnswered) {
+  const auto fed = run_program(weft + " explore -n 3 --timeout-per-run 8 -- " + BLOCKS_FOREVER + " fed");
+  EXPECT_EQ(fed.exit_code, 0) << fed.output;
+  EXPECT_EQ(fed.output.find("hung"), std::string::npos) << fed.output;
+}
+
 TEST(WeftExplore, SavesFailingSchedulesThatReplayReadsBack) {
   const auto dir = scratch_dir("save");
   const auto explored = run_program(weft + " explore -n 500 --save-dir " + dir.string() + " -- " +

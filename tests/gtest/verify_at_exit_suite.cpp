@@ -8,14 +8,12 @@
 #include <thread>
 #include <weft/gtest.hpp>
 
-#include "support/stuck_worker.hpp"
+#include "support/parked_thread.hpp"
 
 namespace {
 
-using weft_test::stuck_worker;
-
 TEST(AtExit, LeavesAWorkerBehind) {
-  (new stuck_worker)->thread.detach();
+  weft_test::leak_parked_thread();
 }
 
 }  // namespace

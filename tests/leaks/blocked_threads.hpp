@@ -1,5 +1,6 @@
 // Threads that block in one particular way until released, for leak tests. Each releases and joins
-// its thread when destroyed, so a test that "leaks" one on purpose leaves nothing behind.
+// its thread when destroyed, so a test that "leaks" one on purpose leaves nothing behind. A thread
+// parked on a condition variable is support/parked_thread.hpp's, the one all of weft's tests use.
 #pragma once
 
 #include <poll.h>
@@ -13,39 +14,9 @@
 #include <mutex>
 #include <thread>
 
+#include "support/parked_thread.hpp"
+
 namespace weft_test {
-
-// Waits on a condition variable nobody signals until release.
-class condvar_waiter {
- public:
-  condvar_waiter() : thread_([this] { wait_for_release(); }) { started_.wait(); }
-  ~condvar_waiter() { release(); }
-  void release() {
-    {
-      std::lock_guard lock(mutex_);
-      released_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
-  std::thread& thread() { return thread_; }
-  int tid() const { return tid_; }
-
- private:
-  [[gnu::noinline]] void wait_for_release() {
-    std::unique_lock lock(mutex_);
-    tid_ = gettid();
-    started_.count_down();
-    wake_.wait(lock, [this] { return released_; });
-  }
-
-  std::latch started_{1};
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool released_ = false;
-  int tid_ = 0;
-  std::thread thread_;
-};
 
 // Blocks in read() on an empty pipe until the write end closes.
 class pipe_reader {

@@ -10,6 +10,7 @@
 #include <weft/weft.hpp>
 
 #include "config/check_environment.hpp"
+#include "support/scoped_environment.hpp"
 
 namespace {
 
@@ -27,7 +28,7 @@ class MalformedVariable : public ::testing::TestWithParam<malformed> {};
 
 TEST_P(MalformedVariable, IsRefusedByCheckEnvironmentNamingItAndTheValue) {
   const malformed& given = GetParam();
-  ::setenv(given.variable, given.value, 1);
+  const weft_test::scoped_environment set(given.variable, given.value);
   try {
     weft::check_environment();
     FAIL() << given << " was accepted";
@@ -65,7 +66,7 @@ TEST(Environment, EveryCheckedVariableHasACaseAboveAndIsDocumented) {
 }
 
 TEST(Environment, ALeakCheckRefusesAMalformedWeftSignalEvenWithNoStackToTake) {
-  ::setenv("WEFT_SIGNAL", "abc", 1);
+  const weft_test::scoped_environment malformed("WEFT_SIGNAL", "abc");
   try {
     (void)weft::find_leaks();
     FAIL() << "WEFT_SIGNAL=abc was accepted by a check that found nothing";
@@ -77,7 +78,7 @@ TEST(Environment, ALeakCheckRefusesAMalformedWeftSignalEvenWithNoStackToTake) {
 }
 
 TEST(Environment, VerifyMainSaysWhatIsMalformedAndFails) {
-  ::setenv("WEFT_SIGNAL", "abc", 1);
+  const weft_test::scoped_environment malformed("WEFT_SIGNAL", "abc");
   testing::internal::CaptureStderr();
   const int code = weft::verify_main(0);
   const std::string printed = testing::internal::GetCapturedStderr();
@@ -86,20 +87,20 @@ TEST(Environment, VerifyMainSaysWhatIsMalformedAndFails) {
 }
 
 TEST(Environment, ExploreRefusesAMalformedLeakVariableBeforeItsFirstRun) {
-  ::setenv("WEFT_IGNORE", "bogus", 1);
+  const weft_test::scoped_environment malformed("WEFT_IGNORE", "bogus");
   bool ran = false;
   EXPECT_THROW((void)weft::explore([&] { ran = true; }, weft::explore_options().quiet()), weft::config_error);
   EXPECT_FALSE(ran);
 }
 
 TEST(Environment, ASnapshotRefusesAMalformedWeftSignal) {
-  ::setenv("WEFT_SIGNAL", "99999", 1);
+  const weft_test::scoped_environment malformed("WEFT_SIGNAL", "99999");
   EXPECT_THROW((void)weft::take_snapshot(), weft::config_error);
 }
 
 TEST(Environment, ACheckThatPassedIsNotRepeatedButEachVariableIsStillCheckedWhereItIsUsed) {
   weft::check_environment();
-  ::setenv("WEFT_IGNORE", "bogus", 1);
+  const weft_test::scoped_environment malformed("WEFT_IGNORE", "bogus");
   EXPECT_NO_THROW(weft::check_environment());
   EXPECT_THROW((void)weft::find_leaks(), weft::config_error);
 }

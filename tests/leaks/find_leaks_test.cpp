@@ -10,6 +10,7 @@
 #include <weft/weft.hpp>
 
 #include "blocked_threads.hpp"
+#include "platform/eventually.hpp"
 
 namespace {
 
@@ -47,14 +48,14 @@ weft::leak_report report_once_state_is(std::string_view expected) {
 
 TEST(FindLeaks, ReportsThreadWaitingOnConditionVariable) {
   weft::test_scope scope("FindLeaks.CondvarWaiter");
-  weft_test::condvar_waiter waiter;
+  weft_test::parked_thread waiter;
   weft::leak_report report = report_once_state_is("condition_variable wait");
   const weft::thread_info& leak = only_leak(report);
   EXPECT_EQ(leak.state, "condition_variable wait");
   EXPECT_TRUE(has_function(leak.stack, "wait_for_release")) << report.text();
   EXPECT_EQ(leak.created.how, weft::creation_record::origin::pthread_create);
   EXPECT_EQ(leak.created.test, "FindLeaks.CondvarWaiter");
-  EXPECT_TRUE(has_function(leak.created.stack, "condvar_waiter")) << report.text();
+  EXPECT_TRUE(has_function(leak.created.stack, "parked_thread")) << report.text();
   EXPECT_NE(report.text().find("in test FindLeaks.CondvarWaiter"), std::string::npos) << report.text();
 }
 
@@ -116,7 +117,7 @@ TEST(FindLeaks, ReportsLiveJthread) {
 }
 
 TEST(FindLeaks, StaysSilentWhenThreadsAreJoined) {
-  { weft_test::condvar_waiter waiter; }
+  { weft_test::parked_thread waiter; }
   { weft_test::pipe_reader reader; }
   { weft_test::mutex_locker locker; }
   {
@@ -163,14 +164,20 @@ TEST(FindLeaks, GroupsAThousandLikeThreadsIntoOne) {
   std::mutex mutex;
   std::condition_variable wake;
   bool released = false;
+  int waiting = 0;
   std::vector<std::thread> pool;
   for (int i = 0; i < 1000; ++i) {
     pool.emplace_back([&] {
       std::unique_lock lock(mutex);
+      ++waiting;
       wake.wait(lock, [&] { return released; });
     });
   }
-  std::this_thread::sleep_for(200ms);
+  // Each has taken the lock and gone to wait (the wait releases the lock it counted under).
+  EXPECT_TRUE(weft::testing::eventually([&] {
+    std::lock_guard lock(mutex);
+    return waiting == 1000;
+  }));
   weft::leak_report report = weft::find_leaks(weft::options().settle_timeout(10ms));
   EXPECT_EQ(report.thread_count(), 1000u);
   EXPECT_LE(report.groups().size(), 3u) << "like threads must group; got " << report.groups().size();
@@ -204,7 +211,7 @@ TEST(FindLeaks, SurvivesThreadsExitingWhileItLooks) {
 }
 
 TEST(FindLeaks, SnapshotLeavesOutTheCallerUnlessAsked) {
-  weft_test::condvar_waiter waiter;
+  weft_test::parked_thread waiter;
   weft::snapshot without = weft::take_snapshot();
   weft::snapshot with = weft::take_snapshot({.include_caller = true});
   EXPECT_EQ(with.threads.size(), without.threads.size() + 1);

@@ -10,6 +10,7 @@
 #include <weft/weft.hpp>
 
 #include "blocked_threads.hpp"
+#include "support/scoped_environment.hpp"
 
 namespace leak_example {
 namespace {
@@ -17,8 +18,8 @@ namespace {
 // A library's background thread started from a class in an unnamed namespace, as leveldb's
 // PosixEnv::Schedule starts its own.
 struct PosixEnv {
-  [[gnu::noinline]] std::unique_ptr<weft_test::condvar_waiter> Schedule(void (*)(void*), void*) {
-    return std::make_unique<weft_test::condvar_waiter>();
+  [[gnu::noinline]] std::unique_ptr<weft_test::parked_thread> Schedule(void (*)(void*), void*) {
+    return std::make_unique<weft_test::parked_thread>();
   }
 };
 
@@ -67,9 +68,8 @@ TEST(IgnoreRuleMatching, CreatedByRuleIgnoresAThreadStartedInAnAnonymousNamespac
   const auto background = env.Schedule(nullptr, nullptr);
   const weft::options quick = weft::options().settle_timeout(30ms);
   ASSERT_EQ(weft::find_leaks(quick).thread_count(), 1u);
-  setenv("WEFT_IGNORE", "created_by:leak_example::*Env::Schedule", 1);
+  const weft_test::scoped_environment ignore("WEFT_IGNORE", "created_by:leak_example::*Env::Schedule");
   const weft::leak_report report = weft::find_leaks(quick);
-  unsetenv("WEFT_IGNORE");
   EXPECT_TRUE(report.empty()) << report.text();
 }
 

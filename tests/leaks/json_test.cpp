@@ -10,7 +10,7 @@ namespace {
 
 TEST(LeakJson, ParsesAndDescribesTheLeakedThread) {
   weft::test_scope scope("LeakJson.Parses");
-  weft_test::condvar_waiter waiter;
+  weft_test::parked_thread waiter;
   // The waiter may still be on its way into the wait when the constructor returns.
   weft::leak_report report;
   for (int attempt = 0; attempt < 1000; ++attempt) {

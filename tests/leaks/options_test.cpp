@@ -7,6 +7,7 @@
 #include <weft/weft.hpp>
 
 #include "blocked_threads.hpp"
+#include "support/scoped_environment.hpp"
 
 namespace {
 
@@ -16,33 +17,32 @@ weft::options quick() {
   return weft::options().settle_timeout(30ms);
 }
 
-[[gnu::noinline]] std::unique_ptr<weft_test::condvar_waiter> start_waiter_from_named_site() {
-  return std::make_unique<weft_test::condvar_waiter>();
+[[gnu::noinline]] std::unique_ptr<weft_test::parked_thread> start_waiter_from_named_site() {
+  return std::make_unique<weft_test::parked_thread>();
 }
 
 TEST(IgnoreOptions, IgnoreCurrentCoversThreadsAliveAtTheBaselineOnly) {
-  weft_test::condvar_waiter before;
+  weft_test::parked_thread before;
   const weft::options baseline = weft::options(quick()).ignore_current();
   EXPECT_TRUE(weft::find_leaks(baseline).empty());
-  weft_test::condvar_waiter after;
+  weft_test::parked_thread after;
   weft::leak_report report = weft::find_leaks(baseline);
   ASSERT_EQ(report.thread_count(), 1u) << report.text();
   EXPECT_EQ(report.groups()[0].threads[0].id.tid, after.tid());
 }
 
 TEST(IgnoreOptions, IgnoreThreadNameHidesOnlyMatchingNames) {
-  weft_test::condvar_waiter named;
+  weft_test::parked_thread named;
   pthread_setname_np(named.thread().native_handle(), "io-worker-3");
-  weft_test::condvar_waiter other;
+  weft_test::parked_thread other;
   EXPECT_EQ(weft::find_leaks(weft::options(quick()).ignore_thread_name("io-worker-*")).thread_count(), 1u);
   EXPECT_EQ(weft::find_leaks(weft::options(quick()).ignore_thread_name("db-*")).thread_count(), 2u);
 }
 
 TEST(IgnoreOptions, IgnoreTopFunctionMatchesTheFunctionShownOnTop) {
-  weft_test::condvar_waiter waiter;
-  EXPECT_TRUE(
-      weft::find_leaks(weft::options(quick()).ignore_top_function("*condvar_waiter::wait_for_release"))
-          .empty());
+  weft_test::parked_thread waiter;
+  EXPECT_TRUE(weft::find_leaks(weft::options(quick()).ignore_top_function("*parked_thread::wait_for_release"))
+                  .empty());
   EXPECT_EQ(weft::find_leaks(weft::options(quick()).ignore_top_function("main")).thread_count(), 1u);
 }
 
@@ -56,7 +56,7 @@ TEST(IgnoreOptions, IgnoreAnyFunctionMatchesAnyFrame) {
 
 TEST(IgnoreOptions, IgnoreCreatedByMatchesTheCreationStack) {
   auto waiter = start_waiter_from_named_site();
-  weft_test::condvar_waiter other;
+  weft_test::parked_thread other;
   weft::leak_report report =
       weft::find_leaks(weft::options(quick()).ignore_created_by("*start_waiter_from_named_site*"));
   EXPECT_EQ(report.thread_count(), 1u) << report.text();
@@ -64,7 +64,7 @@ TEST(IgnoreOptions, IgnoreCreatedByMatchesTheCreationStack) {
 
 TEST(IgnoreOptions, SettleTimeoutZeroLooksOnceAndNegativeIsRefused) {
   EXPECT_THROW(weft::options().settle_timeout(-1ms), weft::config_error);
-  weft_test::condvar_waiter waiter;
+  weft_test::parked_thread waiter;
   EXPECT_EQ(weft::find_leaks(weft::options().settle_timeout(0ms)).thread_count(), 1u);
 }
 
@@ -83,14 +83,14 @@ TEST(IgnoreOptions, CleanupRunsOnceWithTheVerdictAndFindLeaksRefusesIt) {
   weft::verify_none(options);
   EXPECT_EQ(calls, 1);
   EXPECT_FALSE(saw_leak);
-  weft_test::condvar_waiter waiter;
+  weft_test::parked_thread waiter;
   EXPECT_THROW(weft::verify_none(options), weft::leak_error);
   EXPECT_EQ(calls, 2);
   EXPECT_TRUE(saw_leak);
 }
 
 TEST(IgnoreOptions, VerifyNoneThrowsTheReportText) {
-  weft_test::condvar_waiter waiter;
+  weft_test::parked_thread waiter;
   try {
     weft::verify_none(quick());
     FAIL() << "verify_none did not throw";
@@ -101,7 +101,7 @@ TEST(IgnoreOptions, VerifyNoneThrowsTheReportText) {
 }
 
 TEST(IgnoreOptions, IgnoreEverywhereAppliesToEveryLaterCheck) {
-  weft_test::condvar_waiter named;
+  weft_test::parked_thread named;
   pthread_setname_np(named.thread().native_handle(), "lib-background");
   EXPECT_EQ(weft::find_leaks(quick()).thread_count(), 1u);
   weft::ignore_everywhere(weft::options().ignore_thread_name("lib-background"));
@@ -110,16 +110,17 @@ TEST(IgnoreOptions, IgnoreEverywhereAppliesToEveryLaterCheck) {
 }
 
 TEST(IgnoreOptions, WeftIgnoreEnvironmentVariableAddsRules) {
-  weft_test::condvar_waiter named;
+  weft_test::parked_thread named;
   pthread_setname_np(named.thread().native_handle(), "env-ignored");
-  setenv("WEFT_IGNORE", "name:env-ignored;top:nothing*", 1);
-  EXPECT_TRUE(weft::find_leaks(quick()).empty());
-  unsetenv("WEFT_IGNORE");
+  {
+    const weft_test::scoped_environment ignore("WEFT_IGNORE", "name:env-ignored;top:nothing*");
+    EXPECT_TRUE(weft::find_leaks(quick()).empty());
+  }
   EXPECT_EQ(weft::find_leaks(quick()).thread_count(), 1u);
 }
 
 TEST(IgnoreOptions, MalformedWeftIgnoreNamesTheEntry) {
-  setenv("WEFT_IGNORE", "name:ok;topp:foo", 1);
+  const weft_test::scoped_environment malformed("WEFT_IGNORE", "name:ok;topp:foo");
   try {
     (void)weft::find_leaks(quick());
     FAIL() << "a malformed WEFT_IGNORE was accepted";
@@ -127,7 +128,6 @@ TEST(IgnoreOptions, MalformedWeftIgnoreNamesTheEntry) {
     EXPECT_NE(std::string(error.what()).find("WEFT_IGNORE entry 2 \"topp:foo\""), std::string::npos)
         << error.what();
   }
-  unsetenv("WEFT_IGNORE");
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <weft/weft.hpp>
 
 #include "blocked_threads.hpp"
+#include "support/scoped_environment.hpp"
 
 namespace library_singleton {
 
@@ -70,25 +71,23 @@ TEST(LeakReportTextInUse, EndsWithAnIgnoreRuleThatSilencesTheLeakWhenPasted) {
   EXPECT_EQ(rule, "created_by:library_singleton::start_background_thread") << report.text();
   ASSERT_FALSE(rule.empty()) << report.text();
 
-  setenv("WEFT_IGNORE", rule.c_str(), 1);
+  const weft_test::scoped_environment ignore("WEFT_IGNORE", rule.c_str());
   const weft::leak_report after = weft::find_leaks(quick());
-  unsetenv("WEFT_IGNORE");
   EXPECT_TRUE(after.empty()) << after.text();
 }
 
 TEST(LeakReportTextInUse, TheRuleSilencesOnlyThatCreator) {
   const auto background = library_singleton::start_background_thread();
   const std::string rule = pasted_rule(weft::find_leaks(quick()).text());
-  weft_test::condvar_waiter own_leak;
-  setenv("WEFT_IGNORE", rule.c_str(), 1);
+  weft_test::parked_thread own_leak;
+  const weft_test::scoped_environment ignore("WEFT_IGNORE", rule.c_str());
   const weft::leak_report after = weft::find_leaks(quick());
-  unsetenv("WEFT_IGNORE");
   ASSERT_EQ(after.thread_count(), 1u) << after.text();
   EXPECT_EQ(after.groups()[0].threads[0].id.tid, own_leak.tid());
 }
 
 TEST(LeakReportTextInUse, LeavesOutWeftsFramesUnlessFullStacksAreAsked) {
-  weft_test::condvar_waiter waiter;
+  weft_test::parked_thread waiter;
   const weft::leak_report folded = weft::find_leaks(quick());
   EXPECT_FALSE(folded.shows_full_stacks());
   EXPECT_EQ(folded.text().find("run_recorded_thread"), std::string::npos) << folded.text();
@@ -103,25 +102,27 @@ TEST(LeakReportTextInUse, LeavesOutWeftsFramesUnlessFullStacksAreAsked) {
 }
 
 TEST(LeakReportTextInUse, WeftFullStacksEnvironmentVariableShowsEveryFrame) {
-  weft_test::condvar_waiter waiter;
-  setenv("WEFT_FULL_STACKS", "1", 1);
-  const weft::leak_report full = weft::find_leaks(quick());
-  setenv("WEFT_FULL_STACKS", "0", 1);
-  const weft::leak_report folded = weft::find_leaks(quick());
-  unsetenv("WEFT_FULL_STACKS");
+  weft_test::parked_thread waiter;
+  const weft::leak_report full = [] {
+    const weft_test::scoped_environment stacks("WEFT_FULL_STACKS", "1");
+    return weft::find_leaks(quick());
+  }();
+  const weft::leak_report folded = [] {
+    const weft_test::scoped_environment stacks("WEFT_FULL_STACKS", "0");
+    return weft::find_leaks(quick());
+  }();
   EXPECT_NE(full.text().find("run_recorded_thread"), std::string::npos) << full.text();
   EXPECT_EQ(folded.text().find("run_recorded_thread"), std::string::npos) << folded.text();
 }
 
 TEST(LeakReportTextInUse, MalformedWeftFullStacksIsAConfigErrorNamingIt) {
-  setenv("WEFT_FULL_STACKS", "yes", 1);
+  const weft_test::scoped_environment malformed("WEFT_FULL_STACKS", "yes");
   try {
     (void)weft::find_leaks(quick());
     ADD_FAILURE() << "WEFT_FULL_STACKS=yes was accepted";
   } catch (const weft::config_error& error) {
     EXPECT_STREQ(error.what(), "weft: WEFT_FULL_STACKS must be 0 or 1; got \"yes\"");
   }
-  unsetenv("WEFT_FULL_STACKS");
 }
 
 TEST(LeakReportTextInUse, IgnoreEverywhereRefusesFullStacks) {

@@ -8,8 +8,8 @@
 
 int main(int argc, char** argv) {
   if (argc != 3) return 64;
-  static weft_test::condvar_waiter* leaked = nullptr;
-  if (std::string(argv[1]) == "leak") leaked = new weft_test::condvar_waiter();
+  static weft_test::parked_thread* leaked = nullptr;
+  if (std::string(argv[1]) == "leak") leaked = new weft_test::parked_thread();
   const int code =
       weft::verify_main(std::atoi(argv[2]), weft::options().settle_timeout(std::chrono::milliseconds(20)));
   std::_Exit(code);  // the waiter is never released: exit without running its destructor

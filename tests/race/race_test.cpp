@@ -19,6 +19,7 @@
 #include <weft/sched.hpp>
 
 #include "race/programs.hpp"
+#include "support/scoped_environment.hpp"
 
 namespace {
 
@@ -190,18 +191,17 @@ TEST(RaceModes, OffListsNoRaceAndFailIsTheDefault) {
 }
 
 TEST(RaceModes, TheEnvironmentChoosesTheModeAndAMalformedOneIsRefused) {
-  setenv("WEFT_RACES", "report", 1);
+  weft_test::scoped_environment races("WEFT_RACES", "report");
   const weft::explore_result found = weft::explore(programs::lost_update, with("pct", lost_update_budget));
   EXPECT_EQ(found.kind, failure::user_check) << found.report;
   EXPECT_EQ(found.races.size(), 1u);
-  setenv("WEFT_RACES", "sometimes", 1);
+  const weft_test::scoped_environment malformed("WEFT_RACES", "sometimes");
   try {
     (void)weft::explore(programs::lost_update, with("pct", 1));
     ADD_FAILURE() << "WEFT_RACES=sometimes was accepted";
   } catch (const weft::config_error& error) {
     EXPECT_THAT(error.what(), HasSubstr("WEFT_RACES must be fail, report or off; got \"sometimes\""));
   }
-  unsetenv("WEFT_RACES");
 }
 
 TEST(RaceModes, AForkedRunListsItsRacesToo) {

@@ -21,6 +21,7 @@
 
 #include "support/bug_programs.hpp"
 #include "support/relabelled_schedule.hpp"
+#include "support/scoped_environment.hpp"
 
 namespace {
 
@@ -305,7 +306,7 @@ TEST(Replay, DivergenceIsReportedInsteadOfAVerdict) {
 }
 
 TEST(Environment, UnknownStrategyIsRefusedWithTheChoices) {
-  setenv("WEFT_STRATEGY", "pcts", 1);
+  const weft_test::scoped_environment strategy("WEFT_STRATEGY", "pcts");
   try {
     (void)weft::explore([] {}, weft::explore_options().quiet());
     FAIL() << "WEFT_STRATEGY=pcts was accepted";
@@ -314,15 +315,52 @@ TEST(Environment, UnknownStrategyIsRefusedWithTheChoices) {
               std::string::npos)
         << error.what();
   }
-  unsetenv("WEFT_STRATEGY");
 }
 
 TEST(Environment, WeftReplayReplaysThatScheduleOnly) {
   weft::explore_result found = weft::explore(weft_test::lost_update, with("random", 200));
   ASSERT_TRUE(found.failed());
-  setenv("WEFT_REPLAY", found.replay.c_str(), 1);
+  const weft_test::scoped_environment replay("WEFT_REPLAY", found.replay.c_str());
   weft::explore_result replayed = weft::explore(weft_test::lost_update, with("random", 200));
-  unsetenv("WEFT_REPLAY");
+  EXPECT_EQ(replayed.schedules, 1u);
+  EXPECT_EQ(replayed.kind, failure::user_check);
+}
+
+TEST(Environment, FromEnvironmentAppliesTheVariablesThatAreSet) {
+  const weft_test::scoped_environment seed("WEFT_SEED", "99");
+  const weft_test::scoped_environment strategy("WEFT_STRATEGY", "pos");
+  const weft_test::scoped_environment iterations("WEFT_ITERATIONS", nullptr);
+  const weft_test::scoped_environment races("WEFT_RACES", "report");
+  const weft_test::scoped_environment replay("WEFT_REPLAY", nullptr);
+  const weft::explore_options read = weft::explore_options().iterations(5).seed(1).from_environment();
+  EXPECT_EQ(read.seed(), 99u);
+  EXPECT_EQ(read.strategy(), "pos");
+  EXPECT_EQ(read.iterations(), 5u);
+  EXPECT_EQ(read.races(), weft::race_mode::report);
+  EXPECT_EQ(read.replay_schedule(), "");
+}
+
+TEST(Environment, FromEnvironmentTakesWeftReplayAsTheScheduleToReplay) {
+  weft::explore_result found = weft::explore(weft_test::lost_update, with("random", 200));
+  ASSERT_TRUE(found.failed());
+  const weft_test::scoped_environment replay("WEFT_REPLAY", found.replay.c_str());
+  EXPECT_EQ(weft::explore_options().from_environment().replay_schedule(), found.replay);
+}
+
+TEST(Environment, ExploreToldNotToReadTheEnvironmentIgnoresIt) {
+  const weft_test::scoped_environment strategy("WEFT_STRATEGY", "pcts");
+  const weft_test::scoped_environment replay("WEFT_REPLAY", "not a schedule");
+  const weft::explore_result result =
+      weft::explore(weft_test::lost_update, with("random", 200).read_environment(false));
+  // Read, either variable would have been refused with config_error.
+  EXPECT_EQ(result.kind, failure::user_check);
+}
+
+TEST(Environment, AReplayScheduleOptionReplaysThatScheduleOnly) {
+  weft::explore_result found = weft::explore(weft_test::lost_update, with("random", 200));
+  ASSERT_TRUE(found.failed());
+  const weft::explore_result replayed =
+      weft::explore(weft_test::lost_update, with("random", 200).replay_schedule(found.replay));
   EXPECT_EQ(replayed.schedules, 1u);
   EXPECT_EQ(replayed.kind, failure::user_check);
 }
@@ -441,6 +479,14 @@ TEST(ForkEachRun, FindsOrdinaryFailuresAndTheirReplayWorksInProcess) {
   EXPECT_EQ(again.kind, failure::user_check);
 }
 
+TEST(ForkEachRun, StaysSilentOnTheFixedTwinAndRunsEverySchedule) {
+  const weft::explore_result result =
+      weft::explore(weft_test::lost_update_fixed, with("random", 50).fork_each_run());
+  EXPECT_FALSE(result.failed()) << result.report;
+  EXPECT_EQ(result.schedules, 50u);
+  EXPECT_FALSE(result.uncontrolled);
+}
+
 TEST(ForkEachRun, RefusesDfs) {
   EXPECT_THROW((void)weft::explore([] {}, with("dfs", 10).fork_each_run()), weft::config_error);
 }
@@ -478,9 +524,10 @@ TEST(ForkEachRun, ReplayRunsInAChildAndReportsTheCrashAsExploreDid) {
 TEST(ForkEachRun, ExploreWithWeftReplaySetForksTheReplayToo) {
   weft::explore_result found = weft::explore(abort_unless_published, with("random", 200).fork_each_run());
   ASSERT_EQ(found.kind, failure::crash) << found.report;
-  ::setenv("WEFT_REPLAY", found.replay.c_str(), 1);
-  weft::explore_result again = weft::explore(abort_unless_published, with("random", 200).fork_each_run());
-  ::unsetenv("WEFT_REPLAY");
+  weft::explore_result again = [&] {
+    const weft_test::scoped_environment replay("WEFT_REPLAY", found.replay.c_str());
+    return weft::explore(abort_unless_published, with("random", 200).fork_each_run());
+  }();
   EXPECT_EQ(again.strategy, "replay");
   EXPECT_FALSE(again.diverged) << again.divergence;
   EXPECT_EQ(again.kind, failure::crash) << again.report;
@@ -511,7 +558,7 @@ TEST(LongRun, ItsReproduceLineNamesAFileThatReplaysIt) {
   // build tree's ctest) would write and remove the same file in a shared temporary directory.
   char private_tmp[] = "/tmp/weft-longrun-XXXXXX";
   ASSERT_NE(::mkdtemp(private_tmp), nullptr);
-  ::setenv("TMPDIR", private_tmp, 1);
+  const weft_test::scoped_environment tmpdir("TMPDIR", private_tmp);
   const auto options = with("random", 20).max_steps(250'000);
   weft::explore_result found = weft::explore(long_lost_update, options);
   ASSERT_EQ(found.kind, failure::user_check) << found.report;
@@ -527,9 +574,10 @@ TEST(LongRun, ItsReproduceLineNamesAFileThatReplaysIt) {
   EXPECT_LT(shown.size(), 200u) << shown;
 
   // As printed: WEFT_REPLAY=@FILE in the environment of the same test.
-  ::setenv("WEFT_REPLAY", shown.c_str(), 1);
-  weft::explore_result again = weft::explore(long_lost_update, options);
-  ::unsetenv("WEFT_REPLAY");
+  weft::explore_result again = [&] {
+    const weft_test::scoped_environment replay("WEFT_REPLAY", shown.c_str());
+    return weft::explore(long_lost_update, options);
+  }();
   EXPECT_EQ(again.strategy, "replay");
   EXPECT_FALSE(again.diverged) << again.divergence;
   EXPECT_EQ(again.kind, failure::user_check) << again.report;
@@ -540,7 +588,6 @@ TEST(LongRun, ItsReproduceLineNamesAFileThatReplaysIt) {
   EXPECT_EQ(direct.kind, failure::user_check) << direct.report;
   std::remove(shown.substr(1).c_str());
   ::rmdir(private_tmp);
-  ::unsetenv("TMPDIR");
 }
 
 TEST(LongRun, AReplayOfAMissingScheduleFileSaysWhichFile) {

@@ -8,6 +8,7 @@
 #include <weft/sched.hpp>
 
 #include "support/bug_programs.hpp"
+#include "support/scoped_environment.hpp"
 
 namespace {
 
@@ -30,16 +31,17 @@ TEST(FailureReport, FoldsStacksAndLeavesOutWeftsFrames) {
 }
 
 TEST(FailureReport, ShowsEveryFrameWithWeftFullStacks) {
-  setenv("WEFT_FULL_STACKS", "1", 1);
-  const weft::explore_result found = find_abba_deadlock();
-  unsetenv("WEFT_FULL_STACKS");
+  const weft::explore_result found = [] {
+    const weft_test::scoped_environment full("WEFT_FULL_STACKS", "1");
+    return find_abba_deadlock();
+  }();
   ASSERT_EQ(found.kind, weft::explore_result::failure::deadlock) << found.report;
   EXPECT_NE(found.report.find("run_recorded_thread"), std::string::npos) << found.report;
   EXPECT_EQ(found.report.find(" frames of "), std::string::npos) << found.report;
 }
 
 TEST(FailureReport, MalformedWeftFullStacksIsRefusedBeforeTheFirstRun) {
-  setenv("WEFT_FULL_STACKS", "full", 1);
+  const weft_test::scoped_environment malformed("WEFT_FULL_STACKS", "full");
   bool ran = false;
   try {
     (void)weft::explore([&ran] { ran = true; }, weft::explore_options().quiet());
@@ -47,7 +49,6 @@ TEST(FailureReport, MalformedWeftFullStacksIsRefusedBeforeTheFirstRun) {
   } catch (const weft::config_error& error) {
     EXPECT_STREQ(error.what(), "weft: WEFT_FULL_STACKS must be 0 or 1; got \"full\"");
   }
-  unsetenv("WEFT_FULL_STACKS");
   EXPECT_FALSE(ran);
 }
 

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
+#include "sched/observer.hpp"
 #include "sched/race_detector.hpp"
 
 namespace {
@@ -201,6 +204,55 @@ TEST(RaceDetector, OneReportPerLocation) {
   d.access(2, 0x5000, 4, true);
   EXPECT_EQ(d.races.races().size(), 1u);
   EXPECT_EQ(d.races.racy_sites().size(), 2u);
+}
+
+}  // namespace
+
+namespace {
+
+// ---- reads-from, told to run observers (the interleaving feedback is one) ----
+
+struct reads_from_recorder final : weft::sched::run_observer {
+  struct seen {
+    weft::sched::thread_id reader;
+    std::uintptr_t write_site;
+    std::uintptr_t read_site;
+  };
+  std::vector<seen> reads;
+  void read_from(weft::sched::thread_id reader, std::uintptr_t write_site,
+                 std::uintptr_t read_site) override {
+    reads.push_back({reader, write_site, read_site});
+  }
+};
+
+// Registered for one test; removed even when an assertion returns early.
+struct registered {
+  reads_from_recorder& observer;
+  explicit registered(reads_from_recorder& recorder) : observer(recorder) {
+    weft::sched::add_run_observer(observer);
+  }
+  ~registered() { weft::sched::remove_run_observer(observer); }
+};
+
+TEST(RaceDetector, TellsObserversWhichWriteAReadOfAnotherThreadObserved) {
+  reads_from_recorder recorder;
+  const registered during(recorder);
+  detector d;
+  d.access(1, 0x7000, 4, true);
+  d.access(2, 0x7000, 4, false);
+  ASSERT_EQ(recorder.reads.size(), 1u);
+  EXPECT_EQ(recorder.reads[0].reader, 2u);
+  EXPECT_EQ(recorder.reads[0].write_site, 0x400001u);
+  EXPECT_EQ(recorder.reads[0].read_site, 0x400002u);
+}
+
+TEST(RaceDetector, TellsNoObserverOfAReadOfTheThreadsOwnWrite) {
+  reads_from_recorder recorder;
+  const registered during(recorder);
+  detector d;
+  d.access(1, 0x7000, 4, true);
+  d.access(1, 0x7000, 4, false);
+  EXPECT_TRUE(recorder.reads.empty());
 }
 
 }  // namespace

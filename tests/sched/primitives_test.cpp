@@ -14,6 +14,8 @@
 #include <weft/atomic.hpp>
 #include <weft/sched.hpp>
 
+#include "support/scoped_environment.hpp"
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -120,17 +122,25 @@ TEST(Livelock, SpinningOnAYieldPointPastTheStepBoundIsALivelock) {
   EXPECT_NE(result.report.find("livelock"), std::string::npos);
 }
 
+TEST(Livelock, ALoopThatEndsWithinTheStepBoundIsNoLivelock) {
+  weft::explore_result result = weft::explore(
+      [] {
+        weft::atomic<int> turns{0};
+        while (turns.fetch_add(1) < 200) weft::yield_point();
+      },
+      weft::explore_options().strategy("random").iterations(1).max_steps(1000).quiet());
+  EXPECT_FALSE(result.failed()) << result.report;
+}
+
 TEST(Environment, SeedAndIterationsComeFromTheEnvironment) {
-  setenv("WEFT_ITERATIONS", "7", 1);
-  setenv("WEFT_SEED", "99", 1);
+  const weft_test::scoped_environment iterations("WEFT_ITERATIONS", "7");
+  const weft_test::scoped_environment seed("WEFT_SEED", "99");
   weft::explore_result result = weft::explore([] {}, weft::explore_options().strategy("random").quiet());
-  unsetenv("WEFT_ITERATIONS");
-  unsetenv("WEFT_SEED");
   EXPECT_EQ(result.schedules, 7u);
 }
 
 TEST(Environment, MalformedIterationsIsAClearError) {
-  setenv("WEFT_ITERATIONS", "many", 1);
+  const weft_test::scoped_environment iterations("WEFT_ITERATIONS", "many");
   try {
     (void)weft::explore([] {}, weft::explore_options().quiet());
     ADD_FAILURE() << "WEFT_ITERATIONS=many was accepted";
@@ -139,7 +149,6 @@ TEST(Environment, MalformedIterationsIsAClearError) {
               std::string::npos)
         << error.what();
   }
-  unsetenv("WEFT_ITERATIONS");
 }
 
 }  // namespace

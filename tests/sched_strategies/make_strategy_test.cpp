@@ -1,6 +1,8 @@
 // Strategies by name, as WEFT_STRATEGY and --strategy spell them, and refusal of bad settings.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iterator>
 #include <string>
 #include <weft/options.hpp>
 
@@ -13,22 +15,48 @@ using weft::sched::strategy_kind;
 constexpr strategy_kind all_kinds[] = {strategy_kind::random, strategy_kind::pct,   strategy_kind::pos,
                                        strategy_kind::dfs,    strategy_kind::bytes, strategy_kind::portfolio};
 
+std::string refusal(std::string_view name, bool exploring_only) {
+  try {
+    (void)weft::sched::strategy_named(name, "--strategy", exploring_only);
+  } catch (const weft::config_error& error) {
+    return error.what();
+  }
+  return "";
+}
+
+TEST(StrategyNames, TheRegistryListsEveryKindOnce) {
+  const auto listed = weft::sched::every_strategy();
+  ASSERT_EQ(listed.size(), std::size(all_kinds));
+  for (strategy_kind kind : all_kinds) EXPECT_EQ(std::count(listed.begin(), listed.end(), kind), 1);
+}
+
 TEST(StrategyNames, EveryNameParsesBackToItsKind) {
-  for (strategy_kind kind : all_kinds) {
-    strategy_kind parsed = strategy_kind::random;
+  for (strategy_kind kind : weft::sched::every_strategy()) {
     const std::string_view name = weft::sched::name_of(kind);
-    ASSERT_TRUE(weft::sched::parse_strategy(name, parsed)) << name;
-    EXPECT_EQ(parsed, kind) << name;
+    EXPECT_EQ(weft::sched::strategy_named(name), kind) << name;
+    EXPECT_EQ(weft::sched::strategy_named(name, "WEFT_STRATEGY"), kind) << name;
   }
   EXPECT_EQ(weft::sched::name_of(strategy_kind::pos), "pos");
 }
 
-TEST(StrategyNames, UnknownNamesAreRefusedAndLeaveTheKindAlone) {
-  strategy_kind kind = strategy_kind::dfs;
-  EXPECT_FALSE(weft::sched::parse_strategy("pcts", kind));
-  EXPECT_FALSE(weft::sched::parse_strategy("PCT", kind));
-  EXPECT_FALSE(weft::sched::parse_strategy("", kind));
-  EXPECT_EQ(kind, strategy_kind::dfs);
+TEST(StrategyNames, UnknownNamesAreRefused) {
+  EXPECT_EQ(weft::sched::strategy_named("pcts"), std::nullopt);
+  EXPECT_EQ(weft::sched::strategy_named("PCT"), std::nullopt);
+  EXPECT_EQ(weft::sched::strategy_named(""), std::nullopt);
+}
+
+TEST(StrategyNames, ARefusalNamesTheSettingEveryStrategyAndTheValue) {
+  EXPECT_EQ(refusal("pcts", false),
+            "weft: --strategy must be one of random, pct, pos, dfs, bytes, portfolio; got \"pcts\"");
+}
+
+TEST(StrategyNames, ExploringLeavesOutOnlyTheStrategyThatTakesBytes) {
+  EXPECT_EQ(refusal("bytes", true),
+            "weft: --strategy must be one of random, pct, pos, dfs, portfolio; got \"bytes\"");
+  EXPECT_EQ(refusal("bytes", false), "");
+  for (strategy_kind kind : weft::sched::every_strategy()) {
+    EXPECT_EQ(weft::sched::takes_bytes(kind), kind == strategy_kind::bytes) << weft::sched::name_of(kind);
+  }
 }
 
 TEST(MakeStrategy, BuildsAStrategyThatCallsItselfByItsName) {

@@ -13,6 +13,7 @@
 
 #include "cli/preload/preloaded_main.hpp"
 #include "cli/preload/result_file.hpp"
+#include "sched/child_run.hpp"
 
 namespace weft::cli {
 namespace {
@@ -44,11 +45,11 @@ int check(check_context& checked, int exit_code, const char* how_it_ended) {
     }
   } catch (const std::exception& error) {
     std::fprintf(stderr, "weft run: the leak check failed: %s\n", error.what());
-    write_result(checked.result_fd, result_text().add("checked", 0).add("exit", exit_code).text());
+    write_result(checked.result_fd, sched::child_run_text().add("checked", 0).add("exit", exit_code).text());
     return 2;
   }
   write_result(checked.result_fd,
-               result_text().add("checked", 1).add("exit", exit_code).add("leaked", leaked).text());
+               sched::child_run_text().add("checked", 1).add("exit", exit_code).add("leaked", leaked).text());
   if (checked.result_fd >= 0) close(checked.result_fd);
   return leaked && exit_code == 0 ? 1 : exit_code;
 }

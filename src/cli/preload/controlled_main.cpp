@@ -15,10 +15,12 @@
 #include "cli/preload/result_file.hpp"
 #include "cli/preload/trace_recorder.hpp"
 #include "cli/protocol.hpp"
+#include "sched/child_run.hpp"
 #include "sched/crash_guard.hpp"
 #include "sched/failure_report.hpp"
 #include "sched/managed_thread.hpp"
 #include "sched/observer.hpp"
+#include "sched/outcome_words.hpp"
 #include "sched/run.hpp"
 #include "sched/schedule_codec.hpp"
 #include "sched/strategies/recording.hpp"
@@ -30,26 +32,7 @@ namespace {
 using sched::run_end_kind;
 
 std::string_view kind_name(run_end_kind kind) {
-  switch (kind) {
-    case run_end_kind::completed:
-      return "completed";
-    case run_end_kind::deadlock:
-      return "deadlock";
-    case run_end_kind::livelock:
-      return "livelock";
-    case run_end_kind::leak:
-      return "leak";
-    case run_end_kind::exception:
-      return "exception";
-    case run_end_kind::user_check:
-      return "check";
-    case run_end_kind::hung:
-      return "hung";
-    case run_end_kind::race:
-      return "race";
-    default:
-      return "failure";
-  }
+  return sched::word_of(sched::failure_of(kind));
 }
 
 std::int64_t clock_ns(clockid_t clock) {
@@ -81,7 +64,7 @@ active_run active;
 void on_exit_during_run() {
   if (!active.in_progress.exchange(false)) return;
   sched::set_managed_self(nullptr);
-  write_result(active.result_fd, result_text()
+  write_result(active.result_fd, sched::child_run_text()
                                      .add("kind", "exit_during_run")
                                      .add("replay", sched::encode(active.recorder->recorded()))
                                      .text());
@@ -106,14 +89,14 @@ std::unique_ptr<sched::strategy> chooser_for(const preloaded_settings& settings,
     if (settings.remote_requests < 0) give_up("weft: strategy remote without its pipes (a weft bug)");
     return std::make_unique<remote_strategy>(settings.remote_requests, settings.remote_replies);
   }
-  sched::strategy_kind kind;
-  if (!sched::parse_strategy(settings.strategy, kind))
+  const std::optional<sched::strategy_kind> kind = sched::strategy_named(settings.strategy);
+  if (!kind)
     give_up("weft: unknown strategy \"" + settings.strategy + "\" (a weft bug: the weft command checks it)");
   sched::strategy_config config;
   config.seed = settings.seed;
   config.pct_depth = settings.depth;
   try {
-    return sched::make_strategy(kind, config);
+    return sched::make_strategy(*kind, config);
   } catch (const std::exception& error) {
     give_up(error.what());
   }
@@ -168,7 +151,7 @@ int run_controlled(main_function main, int argc, char** argv, char** envp,
   if (outcome.kind != run_end_kind::completed) recorded.outcome = std::string(kind_name(outcome.kind));
   const std::string replay = sched::encode(recorded);
   const bool diverged = replaying != nullptr && replaying->diverged();
-  result_text result;
+  sched::child_run_text result;
   result.add("kind", kind_name(outcome.kind))
       .add("exit", exit_code)
       .add("steps", static_cast<long long>(outcome.steps))
@@ -181,7 +164,7 @@ int run_controlled(main_function main, int argc, char** argv, char** envp,
   if (settings.races == race_mode::report) {
     for (const sched::data_race& race : outcome.races) {
       const sched::rendered_race rendered = sched::render_race(race);
-      result.add("race", as_one_line(rendered.key) + "\t" + as_one_line(rendered.text));
+      result.add_race(rendered.key, rendered.text);
     }
   }
   if (outcome.kind != run_end_kind::completed) {

@@ -7,23 +7,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "cli/protocol.hpp"
-
 namespace weft::cli {
-
-result_text::result_text() : text_(result_magic) {
-  text_ += '\n';
-}
-
-result_text& result_text::add(std::string_view key, std::string_view value) {
-  text_.append(key).append(": ").append(value).append("\n");
-  return *this;
-}
-
-result_text& result_text::report(std::string_view text) {
-  text_.append("report:\n").append(text);
-  return *this;
-}
 
 int open_result_file(const std::string& path) {
   if (path.empty()) return -1;

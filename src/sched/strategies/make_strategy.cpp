@@ -3,6 +3,7 @@
 #include <utility>
 #include <weft/options.hpp>
 
+#include "report/quoted_text.hpp"
 #include "sched/strategies/bytes.hpp"
 #include "sched/strategies/dfs.hpp"
 #include "sched/strategies/pct.hpp"
@@ -41,7 +42,7 @@ std::unique_ptr<strategy> make_strategy(strategy_kind kind, const strategy_confi
       return std::make_unique<portfolio_strategy>(config.seed);
   }
   throw config_error("weft: make_strategy got strategy_kind " + std::to_string(static_cast<int>(kind)) +
-                     ", which is none of random, pct, pos, dfs, bytes, portfolio (a weft bug)");
+                     ", which is not in the registry (a weft bug)");
 }
 
 std::size_t eligible_count(std::span<const candidate> candidates) {
@@ -59,6 +60,15 @@ std::size_t eligible_index(std::span<const candidate> candidates, std::size_t n)
   return 0;
 }
 
+std::span<const strategy_kind> every_strategy() {
+  static constexpr std::array<strategy_kind, names.size()> kinds = [] {
+    std::array<strategy_kind, names.size()> listed{};
+    for (std::size_t i = 0; i < names.size(); ++i) listed[i] = names[i].first;
+    return listed;
+  }();
+  return kinds;
+}
+
 std::string_view name_of(strategy_kind kind) {
   for (const auto& [known, name] : names) {
     if (known == kind) return name;
@@ -66,14 +76,27 @@ std::string_view name_of(strategy_kind kind) {
   return "unknown";
 }
 
-bool parse_strategy(std::string_view text, strategy_kind& kind) {
+bool takes_bytes(strategy_kind kind) {
+  return kind == strategy_kind::bytes;
+}
+
+std::optional<strategy_kind> strategy_named(std::string_view text) {
   for (const auto& [known, name] : names) {
-    if (name == text) {
-      kind = known;
-      return true;
-    }
+    if (name == text) return known;
   }
-  return false;
+  return std::nullopt;
+}
+
+strategy_kind strategy_named(std::string_view text, std::string_view what, bool exploring_only) {
+  const std::optional<strategy_kind> found = strategy_named(text);
+  if (found && !(exploring_only && takes_bytes(*found))) return *found;
+  std::string listed;
+  for (const auto& [known, name] : names) {
+    if (exploring_only && takes_bytes(known)) continue;
+    listed.append(listed.empty() ? "" : ", ").append(name);
+  }
+  throw config_error("weft: " + std::string(what) + " must be one of " + listed + "; got " +
+                     report::quoted_prefix(text));
 }
 
 }  // namespace weft::sched

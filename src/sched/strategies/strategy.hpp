@@ -1,10 +1,11 @@
 // The one seam between a controlled run and the policy that picks who runs next. A new strategy is
-// one new file implementing this interface, plus one line in make_strategy.
+// one new file implementing this interface, plus its name and its case in make_strategy.cpp.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -52,9 +53,19 @@ struct strategy_config {
 
 [[nodiscard]] std::unique_ptr<strategy> make_strategy(strategy_kind kind, const strategy_config& config);
 
-// "random", "pct", ... as accepted by WEFT_STRATEGY; nullptr-like empty optional handled by caller.
+// The one registry of strategies: every kind, in the order messages list them. explore_options,
+// WEFT_STRATEGY, the weft command and its preload all name and check strategies through it.
+[[nodiscard]] std::span<const strategy_kind> every_strategy();
+// "random", "pct", ...: the name explore_options::strategy, WEFT_STRATEGY and --strategy take.
 [[nodiscard]] std::string_view name_of(strategy_kind kind);
-// Parses a strategy name; returns false for an unknown one.
-[[nodiscard]] bool parse_strategy(std::string_view text, strategy_kind& kind);
+// True for bytes, which takes its decisions from a fuzzer's input rather than from the seed: with no
+// input, every run of an exploration would be the same schedule.
+[[nodiscard]] bool takes_bytes(strategy_kind kind);
+// The strategy named `text`; nullopt for an unknown name.
+[[nodiscard]] std::optional<strategy_kind> strategy_named(std::string_view text);
+// The strategy named `text`, among every strategy or, with `exploring_only`, those that do not take
+// bytes. Otherwise throws config_error: "weft: <what> must be one of <the names>; got <text, quoted>".
+[[nodiscard]] strategy_kind strategy_named(std::string_view text, std::string_view what,
+                                           bool exploring_only = false);
 
 }  // namespace weft::sched

@@ -7,14 +7,14 @@
 #include <mutex>
 #include <thread>
 
-#include "support/stuck_worker.hpp"
+#include "support/parked_thread.hpp"
 
 namespace background_pool {
 
 // A library's process-lifetime thread, started on first use and never stopped: what ignore rules
 // are for.
 [[gnu::noinline]] void start() {
-  static weft_test::stuck_worker& pool = *new weft_test::stuck_worker;
+  static weft_test::parked_thread& pool = *new weft_test::parked_thread;
   (void)pool;
 }
 
@@ -23,7 +23,7 @@ namespace background_pool {
 namespace {
 
 TEST(Threads, LeakAWorkerBlockedForever) {
-  (new weft_test::stuck_worker)->thread.detach();
+  weft_test::leak_parked_thread();
 }
 
 TEST(Threads, JoinTheirWorker) {

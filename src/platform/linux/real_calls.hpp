@@ -8,7 +8,7 @@
 #include <sys/time.h>
 #include <time.h>
 
-namespace weft::intercept {
+namespace weft::platform {
 
 struct real_functions {
   int (*mutex_lock)(pthread_mutex_t*);
@@ -54,4 +54,4 @@ struct real_functions {
 // Aborts with a message naming the symbol if one cannot be found.
 [[nodiscard]] const real_functions& real();
 
-}  // namespace weft::intercept
+}  // namespace weft::platform

@@ -1,5 +1,4 @@
-#include "instrument/access_points.hpp"
-
+// The instrument library's accesses in a controlled run (internal/surface.hpp says what they mean).
 #include <pthread.h>
 
 #include <algorithm>
@@ -9,11 +8,12 @@
 #include <unordered_set>
 #include <vector>
 
+#include "internal/surface.hpp"
 #include "platform/threads.hpp"
 #include "sched/managed_thread.hpp"
 #include "sched/run.hpp"
 
-namespace weft::instrument {
+namespace weft::internal {
 namespace {
 
 // Accesses are tracked per 8-byte granule, as TSan's shadow memory does, so that a 4-byte write and
@@ -196,4 +196,4 @@ void leave_function() {
   me->owner->left_function(*me);
 }
 
-}  // namespace weft::instrument
+}  // namespace weft::internal

@@ -1,14 +1,13 @@
 // The rule that tells the program's frames from the runtimes' frames, in one place: leak reports
 // name a thread by it, fold stacks by it, and snapshots pick a thread's creator by it.
-#include "report/runtime_frames.hpp"
+#include "symbolize/runtime_frames.hpp"
 
 #include <array>
 #include <string_view>
 
-#include "report/frame_text.hpp"
 #include "symbolize/function_name.hpp"
 
-namespace weft::report {
+namespace weft::symbolize {
 namespace {
 
 using std::string_view_literals::operator""sv;
@@ -52,6 +51,7 @@ constexpr std::array runtime_functions = {
     owned_prefix{"weft::tasks::"sv, "weft"sv},
     owned_prefix{"weft::cli::"sv, "weft"sv},
     owned_prefix{"weft::instrument::"sv, "weft"sv},
+    owned_prefix{"weft::internal::"sv, "weft"sv},
 };
 
 // Exact names, for functions whose name is too short to be a safe prefix.
@@ -80,7 +80,7 @@ std::string_view runtime_of(const stack_frame& frame) {
       !library.empty())
     return library;
   if (frame.function.empty()) return {};
-  const std::string name = symbolize::parse_function_name(frame.function).qualified();
+  const std::string name = parse_function_name(frame.function).qualified();
   for (const owned_prefix& exact : runtime_exact_functions) {
     if (name == exact.prefix) return exact.library;
   }
@@ -97,8 +97,7 @@ bool is_weft_frame(const stack_frame& frame) {
 
 std::string_view test_framework_of(const stack_frame& frame) {
   if (frame.function.empty()) return {};
-  return owner_by_prefix(symbolize::parse_function_name(frame.function).qualified(),
-                         test_framework_functions);
+  return owner_by_prefix(parse_function_name(frame.function).qualified(), test_framework_functions);
 }
 
 const stack_frame* first_user_frame(const stack_trace& stack) {
@@ -115,4 +114,4 @@ std::string top_function(const stack_trace& stack) {
   return top.function.empty() ? top.location() : top.function;
 }
 
-}  // namespace weft::report
+}  // namespace weft::symbolize

@@ -1,15 +1,15 @@
-#include "report/runtime_frames.hpp"
+#include "symbolize/runtime_frames.hpp"
 
 #include <gtest/gtest.h>
 
-#include "sample_threads.hpp"
+#include "report/sample_threads.hpp"
 
 namespace {
 
 using report_samples::frame;
-using weft::report::first_user_frame;
-using weft::report::is_runtime_frame;
-using weft::report::top_function;
+using weft::symbolize::first_user_frame;
+using weft::symbolize::is_runtime_frame;
+using weft::symbolize::top_function;
 
 TEST(RuntimeFrames, CountsFramesOfRuntimeLibrariesAsRuntime) {
   for (const char* module :
@@ -44,7 +44,7 @@ TEST(RuntimeFrames, CountsRuntimeTemplatesDespiteTheirReturnType) {
 }
 
 TEST(RuntimeFrames, NamesTheLibraryOfEachRuntimeFrame) {
-  using weft::report::runtime_of;
+  using weft::symbolize::runtime_of;
   EXPECT_EQ(runtime_of(frame(0x1000, "", "/usr/lib/x86_64-linux-gnu/libc.so.6", 0x10)), "libc");
   EXPECT_EQ(runtime_of(frame(0x1000, "", "/usr/lib/x86_64-linux-gnu/libstdc++.so.6", 0x10)), "libstdc++");
   EXPECT_EQ(runtime_of(frame(0x1000, "void std::sort<int*>(int*, int*)", "/build/app", 0x10)), "libstdc++");
@@ -53,7 +53,7 @@ TEST(RuntimeFrames, NamesTheLibraryOfEachRuntimeFrame) {
 }
 
 TEST(RuntimeFrames, TellsWeftsOwnFrames) {
-  using weft::report::is_weft_frame;
+  using weft::symbolize::is_weft_frame;
   EXPECT_TRUE(is_weft_frame(frame(
       0x1000, "weft::intercept::(anonymous namespace)::run_recorded_thread(void*)", "/build/app", 0x10)));
   EXPECT_TRUE(is_weft_frame(frame(0x1000, "pthread_create", "/opt/weft/lib/libweft.so.0", 0x10)));
@@ -64,7 +64,7 @@ TEST(RuntimeFrames, TellsWeftsOwnFrames) {
 }
 
 TEST(RuntimeFrames, TellsTestFrameworkFramesWithoutCountingThemAsRuntime) {
-  using weft::report::test_framework_of;
+  using weft::symbolize::test_framework_of;
   const weft::stack_frame gtest = frame(0x1000, "testing::Test::Run()", "/build/app", 0x10);
   EXPECT_EQ(test_framework_of(gtest), "googletest");
   EXPECT_FALSE(is_runtime_frame(gtest));

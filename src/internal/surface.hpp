@@ -1,22 +1,33 @@
-// What the instrumented code's accesses mean to a controlled run: which are scheduling points, and
-// the record of every access and atomic operation that race reports are made from.
-//
-// Points: every atomic operation, and plain accesses to memory that more than one thread of the run
-// has touched (an address only one thread uses cannot race, and making every stack access a point
-// would bury the strategies in steps that change nothing). The rule looks at this run only, so a
-// schedule replays in a fresh process: what an earlier run taught would be a different set of points.
+// libweft's one internal surface: what weft's own pieces that are built apart from libweft.so call in
+// it. libweft.so exports the public API of include/weft/ and these declarations, nothing else; every
+// other room is hidden. The callers are weft's own and built with it: the instrument library's hooks
+// (src/instrument/), the weft command's preload library (src/cli/preload/start_main.cpp) and the
+// libFuzzer integration (integrations/libfuzzer/). Not an API for users: it changes with weft.
 #pragma once
 
-#include <atomic>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
 
 #include "weft/atomic.hpp"
+#include "weft/sched.hpp"
 
 namespace weft::sched {
 struct managed_thread;
 }
 
-namespace weft::instrument {
+#pragma GCC visibility push(default)
+namespace weft::internal {
+
+// --- The instrument library's hooks: what the instrumented code's accesses mean to a controlled run
+// (implemented in src/sched/access_points.cpp).
+//
+// Points: every atomic operation, and plain accesses to memory that more than one thread of the run
+// has touched (an address only one thread uses cannot race, and making every stack access a point
+// would bury the strategies in steps that change nothing). The rule looks at this run only, so a
+// schedule replays in a fresh process: what an earlier run taught would be a different set of points.
 
 enum class access_kind { read, write };
 using detail::atomic_access;
@@ -72,4 +83,26 @@ inline void on_function_exit() {
   if (detail::controlled_runs.load(std::memory_order_relaxed) != 0) leave_function();
 }
 
-}  // namespace weft::instrument
+// --- The weft command's preload library: glibc's __libc_start_main, interposed there, hands the
+// program's main over (implemented in src/cli/preload/preloaded_main.cpp).
+
+using main_function = int (*)(int, char**, char**);
+
+// Runs `main` as the weft command's protocol asks (src/cli/protocol.hpp): as it is when no mode is
+// set, checked for leaked threads ("run"), or as the test function of one controlled run
+// ("controlled"); clears the protocol's variables first, so that the program's children are not
+// affected. Returns the exit code; may end the process itself when a run failed.
+int run_preloaded_main(main_function main, int argc, char** argv, char** envp);
+
+// --- The libFuzzer integration (implemented in src/sched/libfuzzer_surface.cpp).
+
+// Interleaving feedback into libFuzzer's extra counters (sched/interleaving_feedback.hpp): starts
+// counting into `counters`, which must stay valid for the rest of the process. Not during a run.
+void start_interleaving_feedback(std::span<std::uint8_t> counters);
+// WEFT_RACES and WEFT_REPLAY, read now through their one readers; nullopt when unset. Throw
+// config_error naming a malformed value.
+[[nodiscard]] std::optional<race_mode> races_from_environment();
+[[nodiscard]] std::optional<std::string> replay_from_environment();
+
+}  // namespace weft::internal
+#pragma GCC visibility pop

@@ -8,7 +8,13 @@
 
 #include "weft/snapshot.hpp"
 
-namespace weft::report {
+namespace weft::symbolize {
+
+// "libc.so.6" for "/usr/lib/x86_64-linux-gnu/libc.so.6": reports name modules the way people do.
+[[nodiscard]] inline std::string_view module_base_name(std::string_view path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
 
 // The library a frame of the runtimes belongs to, as a report names it: "libc", "libstdc++", "libgcc",
 // "ld.so", "libm", or "weft" for weft's own code. Empty for the program's own frames. Functions of the
@@ -35,4 +41,4 @@ namespace weft::report {
 // frame's; a frame without a function is named by its location. Empty for a stack without frames.
 [[nodiscard]] std::string top_function(const stack_trace& stack);
 
-}  // namespace weft::report
+}  // namespace weft::symbolize

@@ -1,11 +1,11 @@
-#include "intercept/real_calls.hpp"
+#include "platform/linux/real_calls.hpp"
 
 #include <dlfcn.h>
 
 #include <cstdio>
 #include <cstdlib>
 
-namespace weft::intercept {
+namespace weft::platform {
 namespace {
 
 template <typename function>
@@ -67,4 +67,4 @@ const real_functions& real() {
   return resolved;
 }
 
-}  // namespace weft::intercept
+}  // namespace weft::platform
