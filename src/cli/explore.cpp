@@ -14,7 +14,6 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -26,6 +25,7 @@
 #include "cli/output_path.hpp"
 #include "cli/progress.hpp"
 #include "cli/run_options.hpp"
+#include "cli/shard_option.hpp"
 #include "cli/temp_dir.hpp"
 #include "cli/usage_error.hpp"
 #include "cli/verdict.hpp"
@@ -36,19 +36,6 @@
 
 namespace weft::cli {
 namespace {
-
-// The strategies --strategy takes, from the one registry: "random, pct, pos, dfs or portfolio".
-std::string exploring_strategies() {
-  std::vector<std::string_view> names;
-  for (const sched::strategy_kind kind : sched::every_strategy()) {
-    if (!sched::takes_bytes(kind)) names.push_back(sched::name_of(kind));
-  }
-  std::string listed;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    listed.append(i == 0 ? "" : i + 1 == names.size() ? " or " : ", ").append(names[i]);
-  }
-  return listed;
-}
 
 using clock_type = std::chrono::steady_clock;
 
@@ -135,18 +122,9 @@ void explore_command::check_input() {
   if (program_.empty())
     throw usage_error("no program given; usage: weft explore [options] -- <program> [args]");
   options_.check(program_);
-  if (!shard_.empty()) {
-    static const std::regex shape(R"((\d{1,9})/(\d{1,9}))");
-    std::smatch parts;
-    if (!std::regex_match(shard_, parts, shape)) {
-      throw usage_error("--shard must be i/n, as in 0/4; got \"" + shard_ + "\"");
-    }
-    shard_index_ = std::stoul(parts[1]);
-    shard_count_ = std::stoul(parts[2]);
-    if (shard_count_ == 0 || shard_index_ >= shard_count_) {
-      throw usage_error("--shard i/n needs 0 <= i < n; got \"" + shard_ + "\"");
-    }
-  }
+  const shard chosen = shard_setting(shard_);
+  shard_index_ = chosen.index;
+  shard_count_ = chosen.count;
   if (options_.strategy == "dfs" && shard_count_ > 1) {
     throw usage_error(
         "--shard cannot split dfs: each of its runs follows from the one before; use random, pct, "

@@ -20,8 +20,9 @@
 namespace weft::cli {
 namespace {
 
-// The registry's strategies but those that take their decisions from a fuzzer's input, which an
-// exploration has none of (weft replay --bytes replays one).
+// The strategies --strategy takes, from the one registry: "random, pct, pos, dfs or portfolio". Not
+// those that take their decisions from a fuzzer's input, which an exploration has none of (weft
+// replay --bytes replays one).
 std::string exploring_strategies() {
   std::vector<std::string_view> names;
   for (const sched::strategy_kind kind : sched::every_strategy()) {

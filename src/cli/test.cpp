@@ -14,7 +14,6 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -26,6 +25,7 @@
 #include "cli/output_path.hpp"
 #include "cli/progress.hpp"
 #include "cli/run_options.hpp"
+#include "cli/shard_option.hpp"
 #include "cli/temp_dir.hpp"
 #include "cli/test_listing.hpp"
 #include "cli/usage_error.hpp"
@@ -209,16 +209,9 @@ void test_command::check_input() {
   if (program_.empty())
     throw usage_error("no test binary given; usage: weft test [options] -- <gtest or Catch2 binary> [args]");
   options_.check(program_);
-  if (!shard_.empty()) {
-    static const std::regex shape(R"((\d{1,9})/(\d{1,9}))");
-    std::smatch parts;
-    if (!std::regex_match(shard_, parts, shape))
-      throw usage_error("--shard must be i/n, as in 0/4; got \"" + shard_ + "\"");
-    shard_index_ = std::stoul(parts[1]);
-    shard_count_ = std::stoul(parts[2]);
-    if (shard_count_ == 0 || shard_index_ >= shard_count_)
-      throw usage_error("--shard i/n needs 0 <= i < n; got \"" + shard_ + "\"");
-  }
+  const shard chosen = shard_setting(shard_);
+  shard_index_ = chosen.index;
+  shard_count_ = chosen.count;
   if (!json_path_.empty()) check_writable_file("--json", json_path_);
   if (!junit_path_.empty()) check_writable_file("--junit", junit_path_);
 }
