@@ -39,9 +39,12 @@ struct managed_thread {
   std::optional<std::int64_t> deadline_ns;  // while blocked in a timed call: virtual time it gives up
   bool timed_out = false;                   // set when the deadline, not a wake, unblocked it
   std::uint64_t woken_order = 0;            // FIFO order among threads blocked on one object
-  // The run's progress count when it blocked: a timed wait may time out before its deadline would
-  // come by itself only once another thread has made progress since.
+  // The run's count of progress by punctual threads when it blocked: a timed wait may time out before
+  // its deadline would come by itself only once a thread not woken early has made progress since.
   std::uint64_t blocked_at_progress = 0;
+  // A strategy woke it before its deadline would have come by itself; cleared when it waits for time
+  // again. Its progress meanwhile lets no other timed waiter wake early.
+  bool woke_early = false;
   bool firm_deadline = false;  // weft's own timed wait: its deadline never comes early
   // While at a yield: the run's progress count when it got there. Until that count moves, it waits for
   // another thread to make progress (candidate::waits_for_progress).

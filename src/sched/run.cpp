@@ -200,7 +200,7 @@ void run::offer_early_time_outs(std::vector<candidate>& runnable) const {
   bool offered = false;
   for (const managed_thread& thread : threads_) {
     if (thread.state != thread_state::blocked || !thread.deadline_ns || thread.firm_deadline) continue;
-    if (thread.blocked_at_progress == progress_made_) continue;
+    if (thread.blocked_at_progress == progress_of_punctual_threads_) continue;
     runnable.push_back({thread.id, {op_kind::time_out, thread.waiting_for.object}, false});
     offered = true;
   }
@@ -326,8 +326,9 @@ managed_thread* run::choose_next(thread_id current) {
     if (!runnable.empty()) {
       futex_stall_.store(false, std::memory_order_relaxed);
       // While some thread can run, any sleeper or timed waiter might be the slow one: its deadline may
-      // come first. Offered only once another thread has made progress since it began to wait, so that
-      // a thread polling with short sleeps cannot keep the others from ever running.
+      // come first. Offered only once a thread that was not itself woken early has made progress since
+      // it began to wait, so that threads polling with short sleeps or timed waits cannot keep the
+      // others from ever running by waking each other in turn (pct with them on top would).
       if (!all_wait) offer_early_time_outs(runnable);
       const std::size_t chosen = runnable.size() > 1 ? chooser_.choose(runnable, current) : 0;
       const candidate& picked = runnable[std::min(chosen, runnable.size() - 1)];
@@ -335,12 +336,15 @@ managed_thread* run::choose_next(thread_id current) {
       if (picked.next.kind == op_kind::time_out) {
         // Virtual time jumps to its deadline, never back: whoever else's deadline that passes times out too.
         now_ns_ = std::max(now_ns_, *next.deadline_ns);
-        time_out_reached_deadlines();
+        time_out_reached_deadlines(/*early=*/true);
         note_progress();
         return &next;
       }
       next.yielded_at.reset();
-      if (makes_progress(next.next.kind)) note_progress();
+      if (makes_progress(next.next.kind)) {
+        note_progress();
+        if (!next.woke_early) ++progress_of_punctual_threads_;
+      }
       return &next;
     }
     // Virtual time moves only when nothing can run: to the earliest deadline of a timed wait.
@@ -370,15 +374,16 @@ bool run::advance_time() {
   }
   if (!earliest) return false;
   now_ns_ = std::max(now_ns_, *earliest);
-  time_out_reached_deadlines();
+  time_out_reached_deadlines(/*early=*/false);
   return true;
 }
 
-void run::time_out_reached_deadlines() {
+void run::time_out_reached_deadlines(bool early) {
   for (managed_thread& thread : threads_) {
     if (thread.state == thread_state::blocked && thread.deadline_ns && *thread.deadline_ns <= now_ns_) {
       thread.state = thread_state::runnable;
       thread.timed_out = true;
+      thread.woke_early = early;
       model_.futexes.remove(thread.id);  // a futex waiter that timed out is no longer in its queue
     }
   }
@@ -519,7 +524,9 @@ bool run::block_locked(managed_thread& me, operation on, std::optional<std::int6
   me.deadline_ns = deadline_ns;
   me.timed_out = false;
   me.woken_order = ++wake_counter_;
-  me.blocked_at_progress = progress_made_;
+  me.blocked_at_progress = progress_of_punctual_threads_;
+  // Back to waiting for time: what it does after its next wake is judged afresh.
+  if (deadline_ns) me.woke_early = false;
   me.firm_deadline = kind == deadline_kind::firm;
   dispatch(me, true);
   // dispatch returned: me was made runnable and chosen (or it ran out of others and woke itself).

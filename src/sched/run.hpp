@@ -182,8 +182,10 @@ class run {
   // Whether `me`'s synchronization is recorded: it is under control and the run goes on.
   [[nodiscard]] bool records(const managed_thread& me) const;
   std::size_t wake_locked(std::uintptr_t object, std::size_t count);
-  // Threads whose virtual deadline has come stop waiting.
-  void time_out_reached_deadlines();
+  // Threads whose virtual deadline has come stop waiting. `early` when time jumped because a strategy
+  // woke a waiter early: whoever that jump wakes counts as woken early too, or two pollers could take
+  // turns waking each other by jumping time, and never let another thread run.
+  void time_out_reached_deadlines(bool early);
   bool block_locked(managed_thread& me, operation on, std::optional<std::int64_t> deadline_ns,
                     deadline_kind kind = deadline_kind::may_come_early);
   // Every thread is blocked, some on futexes, which a thread outside the run may still wake (a pool
@@ -205,6 +207,9 @@ class run {
   // for the first, a livelock report says how long the second has stood still.
   std::uint64_t progress_made_ = 0;
   std::size_t step_of_last_progress_ = 0;
+  // Progress made by threads not woken early since their last timed wait: what lets a timed waiter
+  // wake early (offer_early_time_outs).
+  std::uint64_t progress_of_punctual_threads_ = 0;
   std::uint64_t yields_ = 0;  // yields so far: yield_turn
   std::uint64_t wake_counter_ = 0;
   std::int64_t now_ns_ = 0;

@@ -229,6 +229,35 @@ TEST(VirtualTime, DeadlinesAtTheEndOfTimeWaitForTheirWake) {
   }
 }
 
+// Two pollers, each woken early in turn, must not keep the test's thread from its turns: a poller may
+// wake early only after a thread that was not woken early made progress. Counting any progress, pct
+// with both pollers on top let them wake each other forever, a livelock on a correct program.
+TEST(VirtualTime, PollersWakingEarlyLeaveTheOthersTheirTurns) {
+  for (const char* strategy : {"random", "pct", "pos", "portfolio"}) {
+    const weft::explore_result result = weft::explore(
+        [] {
+          std::atomic<bool> stop{false};  // std::atomic: no scheduling point
+          auto poll = [&] {
+            while (!stop.load()) std::this_thread::sleep_for(1ms);
+          };
+          std::thread first(poll), second(poll);
+          std::mutex mutex;
+          int total = 0;
+          for (int i = 0; i < 200; ++i) {
+            std::lock_guard lock(mutex);
+            ++total;
+          }
+          stop.store(true);
+          first.join();
+          second.join();
+          weft::expect(total == 200, "lost an increment");
+        },
+        with(strategy, 200).max_steps(20'000));
+    EXPECT_FALSE(result.failed()) << strategy << ":\n" << result.report;
+    EXPECT_FALSE(result.uncontrolled) << strategy;
+  }
+}
+
 TEST(VirtualTime, TimedWaitTimesOutInVirtualTime) {
   every_strategy_ten_virtual_seconds([] {
     std::mutex mutex;
