@@ -11,7 +11,8 @@ namespace {
 using weft::sched::strategy_kind;
 
 constexpr strategy_kind all_kinds[] = {strategy_kind::random, strategy_kind::pct,   strategy_kind::pos,
-                                       strategy_kind::dfs,    strategy_kind::bytes, strategy_kind::portfolio};
+                                       strategy_kind::dfs,    strategy_kind::bytes, strategy_kind::portfolio,
+                                       strategy_kind::surw,   strategy_kind::rff};
 
 TEST(StrategyNames, EveryNameParsesBackToItsKind) {
   for (strategy_kind kind : all_kinds) {

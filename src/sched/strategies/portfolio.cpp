@@ -4,19 +4,49 @@
 #include "sched/strategies/pos.hpp"
 #include "sched/strategies/prng.hpp"
 #include "sched/strategies/random.hpp"
+#include "sched/strategies/rff.hpp"
+#include "sched/strategies/surw.hpp"
 
 namespace weft::sched {
+namespace {
 
-portfolio_strategy::portfolio_strategy(std::uint64_t seed) {
+// How much of a member's reward one run replaces: about the last ten runs count.
+constexpr double reward_memory = 0.1;
+// A member that reached nothing new lately keeps this weight, so it still gets drawn now and then.
+constexpr double least_weight = 0.05;
+
+}  // namespace
+
+portfolio_strategy::portfolio_strategy(std::uint64_t seed, std::shared_ptr<run_coverage> coverage)
+    : seed_(seed), coverage_(coverage != nullptr ? std::move(coverage) : std::make_shared<run_coverage>()) {
   members_.push_back({std::make_unique<random_strategy>(derive_seed(seed, 0)), "portfolio/random"});
   members_.push_back({std::make_unique<pct_strategy>(derive_seed(seed, 1), 2), "portfolio/pct-depth-2"});
   members_.push_back({std::make_unique<pct_strategy>(derive_seed(seed, 2), 3), "portfolio/pct-depth-3"});
   members_.push_back({std::make_unique<pos_strategy>(derive_seed(seed, 3)), "portfolio/pos"});
+  members_.push_back({std::make_unique<surw_strategy>(derive_seed(seed, 4), coverage_), "portfolio/surw"});
+  members_.push_back({std::make_unique<rff_strategy>(derive_seed(seed, 5), coverage_), "portfolio/rff"});
+}
+
+std::size_t portfolio_strategy::pick_member(std::uint64_t run_index) {
+  if (run_index < members_.size()) return run_index;
+  // Its own stream, apart from the members': (seed, run index) under another salt.
+  std::mt19937_64 rng(derive_seed(mix_bits(seed_ ^ 0x706F7274666F6C69ull), run_index));
+  if (draw_below(rng, 4) == 0) return draw_below(rng, members_.size());
+  double total = 0;
+  for (const member& m : members_) total += m.reward + least_weight;
+  // 53 bits of the draw as a fraction of the total weight.
+  double draw = static_cast<double>(rng() >> 11) / 9007199254740992.0 * total;
+  for (std::size_t i = 0; i < members_.size(); ++i) {
+    draw -= members_[i].reward + least_weight;
+    if (draw < 0) return i;
+  }
+  return members_.size() - 1;
 }
 
 bool portfolio_strategy::begin_run(std::uint64_t run_index) {
-  active_ = run_index % members_.size();
-  return members_[active_].inner->begin_run(run_index / members_.size());
+  active_ = pick_member(run_index);
+  member& m = members_[active_];
+  return m.inner->begin_run(m.runs++);
 }
 
 std::size_t portfolio_strategy::choose(std::span<const candidate> candidates, thread_id current) {
@@ -24,7 +54,9 @@ std::size_t portfolio_strategy::choose(std::span<const candidate> candidates, th
 }
 
 void portfolio_strategy::end_run(std::size_t steps) {
-  members_[active_].inner->end_run(steps);
+  member& m = members_[active_];
+  m.inner->end_run(steps);
+  m.reward += reward_memory * (static_cast<double>(coverage_->new_pairs_last_run()) - m.reward);
 }
 
 }  // namespace weft::sched

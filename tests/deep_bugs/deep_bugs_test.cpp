@@ -1,0 +1,118 @@
+// The bug classes of tests/deep_bugs/programs.hpp: portfolio finds each bug within its measured
+// budget, and the failure replays; each twin passes every strategy.
+//
+// Budgets: the schedules each strategy needed over seeds 1-20 are measured by bench/run's "deep
+// bugs" section (and DeepBugs.DISABLED_MeasureSchedulesToBug here, WEFT_DEEP_BUGS_STRATEGIES=...);
+// docs/scheduler.md has the table. Each budget is above the worst of those 20 seeds.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+#include <string>
+#include <vector>
+#include <weft/sched.hpp>
+
+#include "deep_bugs/programs.hpp"
+
+namespace {
+
+using failure = weft::explore_result::failure;
+namespace programs = weft_test::deep_bugs;
+
+weft::explore_options with(const std::string& strategy, std::uint64_t seed, std::size_t runs) {
+  return weft::explore_options()
+      .strategy(strategy)
+      .seed(seed)
+      .iterations(runs)
+      .races(weft::race_mode::off)
+      .time_budget(std::chrono::minutes(30))
+      .quiet();
+}
+
+// Found by portfolio within `budget` with each of three seeds, and the failure replays.
+void found_within(void (*program)(), std::size_t budget) {
+  for (std::uint64_t seed : {1u, 2u, 3u}) {
+    const weft::explore_result found = weft::explore(program, with("portfolio", seed, budget));
+    ASSERT_EQ(found.kind, failure::user_check)
+        << "seed " << seed << ", after " << found.schedules << " schedules\n"
+        << found.report;
+    EXPECT_FALSE(found.uncontrolled);
+    const weft::explore_result again = weft::replay(found.replay, program, with("portfolio", seed, 1));
+    EXPECT_EQ(again.kind, failure::user_check) << again.report;
+    EXPECT_FALSE(again.diverged) << again.divergence;
+  }
+}
+
+void passes(void (*program)()) {
+  for (const char* strategy : {"random", "pct", "pos", "surw", "rff", "portfolio"}) {
+    const weft::explore_result result = weft::explore(program, with(strategy, 1, 300));
+    EXPECT_FALSE(result.failed()) << strategy << ":\n" << result.report;
+    EXPECT_FALSE(result.uncontrolled) << strategy << ": a run needed the watchdog";
+  }
+}
+
+TEST(DeepBugs, ReorderedStoresAreFound) {
+  found_within(programs::reorder_stores, 1000);
+}
+TEST(DeepBugs, ReorderedStoresTwinPasses) {
+  passes(programs::reorder_stores_twin);
+}
+TEST(DeepBugs, TwoStageInitIsFound) {
+  found_within(programs::two_stage_init, 1000);
+}
+TEST(DeepBugs, TwoStageInitTwinPasses) {
+  passes(programs::two_stage_init_twin);
+}
+TEST(DeepBugs, StealInsidePopIsFound) {
+  found_within(programs::steal_inside_pop, 1000);
+}
+TEST(DeepBugs, StealInsidePopTwinPasses) {
+  passes(programs::steal_inside_pop_twin);
+}
+TEST(DeepBugs, AbaStackIsFound) {
+  found_within(programs::aba_stack, 1000);
+}
+TEST(DeepBugs, AbaStackTwinPasses) {
+  passes(programs::aba_stack_twin);
+}
+TEST(DeepBugs, ObjectLifetimeIsFound) {
+  found_within(programs::object_lifetime, 1000);
+}
+TEST(DeepBugs, ObjectLifetimeTwinPasses) {
+  passes(programs::object_lifetime_twin);
+}
+
+// Prints "program strategy seed schedules|-" for every program, the strategies of
+// WEFT_DEEP_BUGS_STRATEGIES (default: all) and seeds 1-20, within WEFT_DEEP_BUGS_BUDGET (default
+// 2000) schedules. A measurement, not a check: run with --gtest_also_run_disabled_tests.
+TEST(DeepBugs, DISABLED_MeasureSchedulesToBug) {
+  const char* listed = std::getenv("WEFT_DEEP_BUGS_STRATEGIES");
+  const char* budget_text = std::getenv("WEFT_DEEP_BUGS_BUDGET");
+  const char* only = std::getenv("WEFT_DEEP_BUGS_PROGRAM");
+  const std::size_t budget = budget_text != nullptr ? std::strtoul(budget_text, nullptr, 10) : 2000;
+  std::vector<std::string> strategies;
+  std::istringstream names(listed != nullptr ? listed : "random pct pos surw rff portfolio");
+  for (std::string name; names >> name;) strategies.push_back(name);
+  for (const programs::named_program& program : programs::programs) {
+    if (only != nullptr && program.name != only) continue;
+    for (const std::string& strategy : strategies) {
+      std::vector<std::size_t> found;
+      for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+        const weft::explore_result result = weft::explore(program.bug, with(strategy, seed, budget));
+        if (result.failed()) found.push_back(result.schedules);
+      }
+      std::sort(found.begin(), found.end());
+      std::string median = "-";
+      if (found.size() >= 10) median = std::to_string(found[9]);
+      std::printf("%-18.*s %-10s found %2zu/20  median %6s  worst %6s\n",
+                  static_cast<int>(program.name.size()), program.name.data(), strategy.c_str(), found.size(),
+                  median.c_str(), found.empty() ? "-" : std::to_string(found.back()).c_str());
+      std::fflush(stdout);
+    }
+  }
+}
+
+}  // namespace
