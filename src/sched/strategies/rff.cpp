@@ -10,6 +10,10 @@ namespace {
 // A schedule is a handful of constraints; more pin the run down until few ever hold together.
 constexpr std::size_t max_constraints = 4;
 constexpr std::size_t max_corpus = 256;
+// How many times a run may pass a held-back reader over before its constraints are given up: a reader
+// held back while another thread spins (a failed exchange counts as progress, so the spinner stays
+// eligible) would otherwise never run, and a twin with a spinlock would livelock.
+constexpr std::size_t patience = 100;
 
 bool reads(op_kind kind) {
   return kind == op_kind::atomic_load || kind == op_kind::atomic_rmw;
@@ -32,6 +36,7 @@ bool rff_strategy::begin_run(std::uint64_t run_index) {
   while (draw >= corpus_[picked].energy) draw -= corpus_[picked++].energy;
   current_ = corpus_[picked].constraints;
   mutate(current_);
+  held_back_ = 0;
   return true;
 }
 
@@ -84,7 +89,9 @@ std::size_t rff_strategy::choose(std::span<const candidate> candidates, thread_i
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     if (!candidates[i].waits_for_progress && may_run_now(candidates[i].next)) allowed.push_back(i);
   }
-  if (allowed.empty()) return eligible_index(candidates, draw_below(rng_, eligible_count(candidates)));
+  const std::size_t eligible = eligible_count(candidates);
+  if (allowed.empty() || (allowed.size() < eligible && ++held_back_ > patience))
+    return eligible_index(candidates, draw_below(rng_, eligible));
   return allowed[draw_below(rng_, allowed.size())];
 }
 

@@ -5,7 +5,8 @@
 // one (adds a constraint drawn from the reads and writes earlier runs saw on the same objects, negates
 // or drops one) and runs it: a reader whose constraint does not hold yet is passed over while another
 // thread can run, so the writer it waits for gets there first (or, for a negative one, someone
-// overwrites first). Everything else is a random walk. A run that reached reads-from or switch pairs no
+// overwrites first), for at most 100 decisions of a run, after which its constraints are given up
+// (the writer may never come). Everything else is a random walk. A run that reached reads-from or switch pairs no
 // earlier run reached puts its schedule in the corpus, with an energy (how often it is picked) in
 // proportion to how many it reached.
 #pragma once
@@ -50,6 +51,7 @@ class rff_strategy final : public strategy {
   std::mt19937_64 rng_;
   std::vector<corpus_entry> corpus_;  // never empty: starts with the schedule of no constraints
   std::vector<constraint> current_;   // this run's constraints
+  std::size_t held_back_ = 0;         // decisions of this run that passed a held-back reader over
 };
 
 }  // namespace weft::sched
