@@ -85,13 +85,15 @@ TEST(DeepBugs, ObjectLifetimeTwinPasses) {
   passes(programs::object_lifetime_twin);
 }
 
-// Prints "program strategy seed schedules|-" for every program, the strategies of
-// WEFT_DEEP_BUGS_STRATEGIES (default: all) and seeds 1-20, within WEFT_DEEP_BUGS_BUDGET (default
-// 2000) schedules. A measurement, not a check: run with --gtest_also_run_disabled_tests.
+// Prints, for every program (or WEFT_DEEP_BUGS_PROGRAM's) and each strategy of
+// WEFT_DEEP_BUGS_STRATEGIES (default: all), how many of seeds 1-20 (1-WEFT_DEEP_BUGS_SEEDS) found the
+// bug within WEFT_DEEP_BUGS_BUDGET (default 2000) schedules, their median and the worst. A measurement, not a check: run with --gtest_also_run_disabled_tests.
 TEST(DeepBugs, DISABLED_MeasureSchedulesToBug) {
   const char* listed = std::getenv("WEFT_DEEP_BUGS_STRATEGIES");
   const char* budget_text = std::getenv("WEFT_DEEP_BUGS_BUDGET");
   const char* only = std::getenv("WEFT_DEEP_BUGS_PROGRAM");
+  const char* seeds_text = std::getenv("WEFT_DEEP_BUGS_SEEDS");
+  const std::uint64_t seeds = seeds_text != nullptr ? std::strtoul(seeds_text, nullptr, 10) : 20;
   const std::size_t budget = budget_text != nullptr ? std::strtoul(budget_text, nullptr, 10) : 2000;
   std::vector<std::string> strategies;
   std::istringstream names(listed != nullptr ? listed : "random pct pos surw rff portfolio");
@@ -100,16 +102,16 @@ TEST(DeepBugs, DISABLED_MeasureSchedulesToBug) {
     if (only != nullptr && program.name != only) continue;
     for (const std::string& strategy : strategies) {
       std::vector<std::size_t> found;
-      for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+      for (std::uint64_t seed = 1; seed <= seeds; ++seed) {
         const weft::explore_result result = weft::explore(program.bug, with(strategy, seed, budget));
         if (result.failed()) found.push_back(result.schedules);
       }
       std::sort(found.begin(), found.end());
       std::string median = "-";
-      if (found.size() >= 10) median = std::to_string(found[9]);
-      std::printf("%-18.*s %-10s found %2zu/20  median %6s  worst %6s\n",
+      if (found.size() * 2 >= seeds) median = std::to_string(found[(seeds - 1) / 2]);
+      std::printf("%-18.*s %-10s found %2zu/%zu  median %6s  worst %6s\n",
                   static_cast<int>(program.name.size()), program.name.data(), strategy.c_str(), found.size(),
-                  median.c_str(), found.empty() ? "-" : std::to_string(found.back()).c_str());
+                  static_cast<std::size_t>(seeds), median.c_str(), found.empty() ? "-" : std::to_string(found.back()).c_str());
       std::fflush(stdout);
     }
   }

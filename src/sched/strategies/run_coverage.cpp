@@ -58,6 +58,7 @@ std::size_t run_coverage::events_reached(thread_id thread) const {
 void run_coverage::note_start() {
   pending_.clear();
   events_.clear();
+  creators_.assign(1, 0);
   last_write_.clear();
   objects_.clear();
   object_index_.clear();
@@ -69,7 +70,7 @@ void run_coverage::note_point(thread_id thread, const operation& op) {
     pending_.resize(thread + 1, operation{op_kind::start, 0, 0, false});
     events_.resize(thread + 1, 0);
   }
-  performed(pending_[thread]);
+  performed(thread, pending_[thread]);
   pending_[thread] = op;
   if (counts_as_event(op)) ++events_[thread];
 }
@@ -86,6 +87,7 @@ void run_coverage::note_switch(thread_id from, thread_id to) {
 void run_coverage::note_end() {
   new_pairs_last_run_ = new_pairs_;
   events_last_run_ = events_;
+  creators_last_run_ = creators_;
   // Which sites wrote the objects each read site read, whatever the order in this run: the writes a
   // read could observe in another run.
   for (const object_sites& sites : objects_) {
@@ -97,7 +99,8 @@ void run_coverage::note_end() {
   }
 }
 
-void run_coverage::performed(const operation& op) {
+void run_coverage::performed(thread_id thread, const operation& op) {
+  if (op.kind == op_kind::create) creators_.push_back(thread);
   if (op.object == 0 || op.site == 0) return;
   if (reads(op.kind)) note_pair(reads_from_kind, last_write_site(op.object), op.site);
   if (!reads(op.kind) && !writes(op.kind)) return;

@@ -39,6 +39,10 @@ class run_coverage final : public run_observer {
   [[nodiscard]] std::size_t new_pairs_last_run() const { return new_pairs_last_run_; }
   // After a run: each thread's interesting events in that run, by thread id.
   [[nodiscard]] const std::vector<std::size_t>& events_last_run() const { return events_last_run_; }
+  // After a run: the thread that created each thread in that run, by thread id (thread 0 has itself).
+  [[nodiscard]] const std::vector<thread_id>& creators_last_run() const { return creators_last_run_; }
+  // During a run: how many threads it has created so far, thread 0 included (ids below it exist).
+  [[nodiscard]] std::size_t threads_created() const { return creators_.size(); }
 
   // Every read site seen reading an object that some other site wrote, in the order first seen, and
   // for each the write sites seen writing the objects it read (first seen first): what rff's
@@ -61,7 +65,7 @@ class run_coverage final : public run_observer {
   void note_end();
 
  private:
-  void performed(const operation& op);
+  void performed(thread_id thread, const operation& op);
   void note_pair(std::uint64_t kind, std::uintptr_t first, std::uintptr_t second);
   void note_writer(std::uintptr_t read, std::uintptr_t write);
 
@@ -73,6 +77,9 @@ class run_coverage final : public run_observer {
   // This run.
   std::vector<operation> pending_;   // by thread id: the operation it reached last
   std::vector<std::size_t> events_;  // by thread id
+  // By thread id: threads are numbered in the order their creates were performed, so the n-th create
+  // performed made thread n.
+  std::vector<thread_id> creators_;
   std::unordered_map<std::uintptr_t, std::uintptr_t> last_write_;  // object -> site
   // The objects read or written, in the order first touched (an order that does not depend on
   // addresses), and where each is in that list.
@@ -85,6 +92,7 @@ class run_coverage final : public run_observer {
   std::vector<read_site> read_sites_;
   std::size_t new_pairs_last_run_ = 0;
   std::vector<std::size_t> events_last_run_;
+  std::vector<thread_id> creators_last_run_;
 };
 
 }  // namespace weft::sched

@@ -32,10 +32,7 @@ std::size_t surw_strategy::choose(std::span<const candidate> candidates, thread_
   std::size_t total = 0;
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     if (candidates[i].waits_for_progress) continue;
-    const thread_id thread = candidates[i].thread;
-    const std::size_t most = thread < most_events_.size() ? most_events_[thread] : 0;
-    const std::size_t reached = coverage_->events_reached(thread);
-    weights[i] = most > reached ? most - reached + 1 : 1;
+    weights[i] = weight_of(candidates[i].thread);
     total += weights[i];
   }
   std::size_t draw = draw_below(rng_, total);
@@ -46,11 +43,32 @@ std::size_t surw_strategy::choose(std::span<const candidate> candidates, thread_
   return eligible_index(candidates, 0);
 }
 
+std::size_t surw_strategy::weight_of(thread_id thread) const {
+  const std::size_t most = thread < most_events_.size() ? most_events_[thread] : 0;
+  const std::size_t reached = coverage_->events_reached(thread);
+  std::size_t weight = most > reached ? most - reached + 1 : 1;
+  // Children have higher ids than their creator; those not created yet in this run are still ahead.
+  for (std::size_t child = std::max<std::size_t>(coverage_->threads_created(), thread + 1); child < creator_.size();
+       ++child) {
+    if (creator_[child] == thread) weight += subtree_[child];
+  }
+  return weight;
+}
+
 void surw_strategy::end_run(std::size_t) {
   const std::vector<std::size_t>& events = coverage_->events_last_run();
   if (most_events_.size() < events.size()) most_events_.resize(events.size(), 0);
   for (std::size_t thread = 0; thread < events.size(); ++thread)
     most_events_[thread] = std::max(most_events_[thread], events[thread]);
+  const std::vector<thread_id>& creators = coverage_->creators_last_run();
+  if (creator_.size() < creators.size()) creator_.resize(creators.size(), 0);
+  std::copy(creators.begin(), creators.end(), creator_.begin());
+  // A child's id is above its creator's, so walking down the ids adds every subtree before its root.
+  subtree_.assign(std::max(most_events_.size(), creator_.size()), 0);
+  for (std::size_t thread = subtree_.size(); thread-- > 0;) {
+    subtree_[thread] += thread < most_events_.size() ? most_events_[thread] : 0;
+    if (thread > 0 && thread < creator_.size() && creator_[thread] < thread) subtree_[creator_[thread]] += subtree_[thread];
+  }
 }
 
 }  // namespace weft::sched
