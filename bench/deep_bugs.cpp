@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
                                      .time_budget(std::chrono::minutes(5))
                                      .quiet());
       const std::string found = result.failed() ? std::to_string(result.schedules) : "not_found";
-      std::printf("%.*s\t%s\t%d\t%s\n", static_cast<int>(name.size()), name.data(), strategy, seed, found.c_str());
+      std::printf("%.*s\t%s\t%d\t%s\n", static_cast<int>(name.size()), name.data(), strategy, seed,
+                  found.c_str());
       std::fflush(stdout);
     }
   }

@@ -87,7 +87,8 @@ TEST(DeepBugs, ObjectLifetimeTwinPasses) {
 
 // Prints, for every program (or WEFT_DEEP_BUGS_PROGRAM's) and each strategy of
 // WEFT_DEEP_BUGS_STRATEGIES (default: all), how many of seeds 1-20 (1-WEFT_DEEP_BUGS_SEEDS) found the
-// bug within WEFT_DEEP_BUGS_BUDGET (default 2000) schedules, their median and the worst. A measurement, not a check: run with --gtest_also_run_disabled_tests.
+// bug within WEFT_DEEP_BUGS_BUDGET (default 2000) schedules, their median and the worst. A measurement, not a
+// check: run with --gtest_also_run_disabled_tests.
 TEST(DeepBugs, DISABLED_MeasureSchedulesToBug) {
   const char* listed = std::getenv("WEFT_DEEP_BUGS_STRATEGIES");
   const char* budget_text = std::getenv("WEFT_DEEP_BUGS_BUDGET");
@@ -111,7 +112,8 @@ TEST(DeepBugs, DISABLED_MeasureSchedulesToBug) {
       if (found.size() * 2 >= seeds) median = std::to_string(found[(seeds - 1) / 2]);
       std::printf("%-18.*s %-10s found %2zu/%zu  median %6s  worst %6s\n",
                   static_cast<int>(program.name.size()), program.name.data(), strategy.c_str(), found.size(),
-                  static_cast<std::size_t>(seeds), median.c_str(), found.empty() ? "-" : std::to_string(found.back()).c_str());
+                  static_cast<std::size_t>(seeds), median.c_str(),
+                  found.empty() ? "-" : std::to_string(found.back()).c_str());
       std::fflush(stdout);
     }
   }

@@ -1,10 +1,10 @@
 // A portfolio: random, pct with depth 2, pct with depth 3, pos, surw and rff, each seeded from its own
 // derived seed, so no single strategy's blind spot decides the outcome. The mix adapts: after each
-// member has had a run, a run goes to a member drawn with weight in proportion to how many new
-// reads-from and switch pairs its recent runs reached (an average that forgets old runs), and one run in
-// four goes to a member drawn uniformly, so that none is ever starved. Every draw comes from (seed, run
-// index) and what earlier runs reached, so a seed means the same sequence of runs. Each member sees its
-// own run numbers (0, 1, 2, ...).
+// member has had a run, a run goes to a member drawn by weight: a base weight (surw and rff 3, the
+// others 1) plus ten times the new reads-from pairs its recent runs reached (an average that forgets
+// old runs), so a member that keeps finding new reads gets most runs, and none is ever starved. Every
+// draw comes from (seed, run index) and what earlier runs reached, so a seed means the same sequence
+// of runs. Each member sees its own run numbers (0, 1, 2, ...).
 #pragma once
 
 #include <memory>
@@ -34,14 +34,15 @@ class portfolio_strategy final : public strategy {
   struct member {
     std::unique_ptr<strategy> inner;
     std::string name;
+    double base = 1;         // its weight while it reaches nothing new
     std::uint64_t runs = 0;  // the member's own run numbers
-    double reward = 0;       // recent new pairs per run, the older the less counted
+    double reward = 0;       // recent new reads-from pairs per run, the older the less counted
   };
 
   [[nodiscard]] std::size_t pick_member(std::uint64_t run_index);
 
   std::uint64_t seed_;
-  std::shared_ptr<run_coverage> coverage_;  // never null; shared with surw and rff
+  std::shared_ptr<run_coverage> coverage_;  // never null; shared with surw
   std::vector<member> members_;             // never empty
   std::size_t active_ = 0;                  // the member running this run; < members_.size()
 };

@@ -6,8 +6,8 @@
 // or drops one) and runs it: a reader whose constraint does not hold yet is passed over while another
 // thread can run, so the writer it waits for gets there first (or, for a negative one, someone
 // overwrites first), for at most 100 decisions of a run, after which its constraints are given up
-// (the writer may never come). Everything else is a random walk. A run that reached reads-from or switch pairs no
-// earlier run reached puts its schedule in the corpus, with an energy (how often it is picked) in
+// (the writer may never come). Everything else is a random walk. A run that reached reads-from or switch
+// pairs no earlier run reached puts its schedule in the corpus, with an energy (how often it is picked) in
 // proportion to how many it reached.
 #pragma once
 

@@ -63,6 +63,7 @@ void run_coverage::note_start() {
   objects_.clear();
   object_index_.clear();
   new_pairs_ = 0;
+  new_reads_from_ = 0;
 }
 
 void run_coverage::note_point(thread_id thread, const operation& op) {
@@ -86,6 +87,7 @@ void run_coverage::note_switch(thread_id from, thread_id to) {
 
 void run_coverage::note_end() {
   new_pairs_last_run_ = new_pairs_;
+  new_reads_from_last_run_ = new_reads_from_;
   events_last_run_ = events_;
   creators_last_run_ = creators_;
   // Which sites wrote the objects each read site read, whatever the order in this run: the writes a
@@ -118,7 +120,10 @@ void run_coverage::performed(thread_id thread, const operation& op) {
 }
 
 void run_coverage::note_pair(std::uint64_t kind, std::uintptr_t first, std::uintptr_t second) {
-  if (pairs_seen_.insert(mix_bits(mix_bits(first ^ kind) + second)).second) ++new_pairs_;
+  if (pairs_seen_.insert(mix_bits(mix_bits(first ^ kind) + second)).second) {
+    ++new_pairs_;
+    if (kind == reads_from_kind) ++new_reads_from_;
+  }
 }
 
 void run_coverage::note_writer(std::uintptr_t read, std::uintptr_t write) {

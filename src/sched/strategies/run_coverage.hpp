@@ -37,6 +37,8 @@ class run_coverage final : public run_observer {
   // After a run: how many reads-from and switch pairs it reached that no earlier run of this process
   // had.
   [[nodiscard]] std::size_t new_pairs_last_run() const { return new_pairs_last_run_; }
+  // After a run: how many of those were reads-from pairs.
+  [[nodiscard]] std::size_t new_reads_from_last_run() const { return new_reads_from_last_run_; }
   // After a run: each thread's interesting events in that run, by thread id.
   [[nodiscard]] const std::vector<std::size_t>& events_last_run() const { return events_last_run_; }
   // After a run: the thread that created each thread in that run, by thread id (thread 0 has itself).
@@ -86,11 +88,13 @@ class run_coverage final : public run_observer {
   std::vector<object_sites> objects_;
   std::unordered_map<std::uintptr_t, std::size_t> object_index_;
   std::size_t new_pairs_ = 0;
+  std::size_t new_reads_from_ = 0;
   // Every run so far.
   std::unordered_set<std::uint64_t> pairs_seen_;
   std::unordered_map<std::uintptr_t, std::size_t> read_site_index_;  // into read_sites_
   std::vector<read_site> read_sites_;
   std::size_t new_pairs_last_run_ = 0;
+  std::size_t new_reads_from_last_run_ = 0;
   std::vector<std::size_t> events_last_run_;
   std::vector<thread_id> creators_last_run_;
 };

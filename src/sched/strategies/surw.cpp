@@ -48,8 +48,8 @@ std::size_t surw_strategy::weight_of(thread_id thread) const {
   const std::size_t reached = coverage_->events_reached(thread);
   std::size_t weight = most > reached ? most - reached + 1 : 1;
   // Children have higher ids than their creator; those not created yet in this run are still ahead.
-  for (std::size_t child = std::max<std::size_t>(coverage_->threads_created(), thread + 1); child < creator_.size();
-       ++child) {
+  for (std::size_t child = std::max<std::size_t>(coverage_->threads_created(), thread + 1);
+       child < creator_.size(); ++child) {
     if (creator_[child] == thread) weight += subtree_[child];
   }
   return weight;
@@ -67,7 +67,8 @@ void surw_strategy::end_run(std::size_t) {
   subtree_.assign(std::max(most_events_.size(), creator_.size()), 0);
   for (std::size_t thread = subtree_.size(); thread-- > 0;) {
     subtree_[thread] += thread < most_events_.size() ? most_events_[thread] : 0;
-    if (thread > 0 && thread < creator_.size() && creator_[thread] < thread) subtree_[creator_[thread]] += subtree_[thread];
+    if (thread > 0 && thread < creator_.size() && creator_[thread] < thread)
+      subtree_[creator_[thread]] += subtree_[thread];
   }
 }
 
