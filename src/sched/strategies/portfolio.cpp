@@ -13,8 +13,10 @@ namespace {
 // How much of a member's reward one run replaces: about the last ten runs count.
 constexpr double reward_memory = 0.1;
 // What one new reads-from pair per run (on average, lately) adds to a member's weight: as much as
-// all the base weights together.
+// all the base weights together, about.
 constexpr double reward_scale = 10;
+// random, pct (d=2), pct (d=3) and pos: the first members, whose runs depend on their run number only.
+constexpr std::size_t memoryless_members = 4;
 
 }  // namespace
 
@@ -22,12 +24,12 @@ portfolio_strategy::portfolio_strategy(std::uint64_t seed, std::shared_ptr<run_c
     : seed_(seed), coverage_(coverage != nullptr ? std::move(coverage) : std::make_shared<run_coverage>()) {
   // rff judges its schedules by what its own runs reached: against everyone's, its corpus would hardly
   // grow. Base weights: surw and rff found every deep bug class of tests/deep_bugs fastest but one each
-  // (docs/scheduler.md), so they get three shares each and the others one.
+  // (docs/scheduler.md), so surw gets four shares, rff three and the others one each.
   members_.push_back({std::make_unique<random_strategy>(derive_seed(seed, 0)), "portfolio/random", 1});
   members_.push_back({std::make_unique<pct_strategy>(derive_seed(seed, 1), 2), "portfolio/pct-depth-2", 1});
   members_.push_back({std::make_unique<pct_strategy>(derive_seed(seed, 2), 3), "portfolio/pct-depth-3", 1});
   members_.push_back({std::make_unique<pos_strategy>(derive_seed(seed, 3)), "portfolio/pos", 1});
-  members_.push_back({std::make_unique<surw_strategy>(derive_seed(seed, 4), coverage_), "portfolio/surw", 3});
+  members_.push_back({std::make_unique<surw_strategy>(derive_seed(seed, 4), coverage_), "portfolio/surw", 4});
   members_.push_back({std::make_unique<rff_strategy>(derive_seed(seed, 5)), "portfolio/rff", 3});
 }
 
@@ -48,6 +50,16 @@ std::size_t portfolio_strategy::pick_member(std::uint64_t run_index) {
 }
 
 bool portfolio_strategy::begin_run(std::uint64_t run_index) {
+  // Begun at an index that does not follow the last run's, the portfolio has not seen the runs before
+  // it (the weft command starts each run in a fresh process) and can learn nothing: surw and rff would
+  // be little more than random walks, so it rotates through the four members that need no memory,
+  // each begun at its own run number, a function of the run index alone.
+  cold_ |= run_index != next_index_;
+  next_index_ = run_index + 1;
+  if (cold_) {
+    active_ = run_index % memoryless_members;
+    return members_[active_].inner->begin_run(run_index / memoryless_members);
+  }
   active_ = pick_member(run_index);
   member& m = members_[active_];
   return m.inner->begin_run(m.runs++);

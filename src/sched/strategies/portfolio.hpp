@@ -1,10 +1,12 @@
 // A portfolio: random, pct with depth 2, pct with depth 3, pos, surw and rff, each seeded from its own
 // derived seed, so no single strategy's blind spot decides the outcome. The mix adapts: after each
-// member has had a run, a run goes to a member drawn by weight: a base weight (surw and rff 3, the
+// member has had a run, a run goes to a member drawn by weight: a base weight (surw 4, rff 3, the
 // others 1) plus ten times the new reads-from pairs its recent runs reached (an average that forgets
 // old runs), so a member that keeps finding new reads gets most runs, and none is ever starved. Every
 // draw comes from (seed, run index) and what earlier runs reached, so a seed means the same sequence
-// of runs. Each member sees its own run numbers (0, 1, 2, ...).
+// of runs. Each member sees its own run numbers (0, 1, 2, ...). Begun at a run index out of sequence
+// (the weft command begins a fresh portfolio at each run's index), it learns nothing and rotates
+// through random, pct (d=2), pct (d=3) and pos by run index instead.
 #pragma once
 
 #include <memory>
@@ -45,6 +47,8 @@ class portfolio_strategy final : public strategy {
   std::shared_ptr<run_coverage> coverage_;  // never null; shared with surw
   std::vector<member> members_;             // never empty
   std::size_t active_ = 0;                  // the member running this run; < members_.size()
+  std::uint64_t next_index_ = 0;            // the run index that follows the last one begun
+  bool cold_ = false;                       // some run was begun out of sequence: nothing is learned
 };
 
 }  // namespace weft::sched
