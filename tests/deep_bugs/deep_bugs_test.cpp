@@ -23,12 +23,14 @@ using failure = weft::explore_result::failure;
 namespace programs = weft_test::deep_bugs;
 
 // Portfolio's schedules to each bug over seeds 1-20 (median / worst, GCC 12 RelWithDebInfo, races
-// off), measured with DISABLED_MeasureSchedulesToBug; each budget is at or above the worst seed.
-constexpr std::size_t reorder_stores_budget = 500;    // 65 / 149
-constexpr std::size_t two_stage_init_budget = 2000;   // 360 / 1847
-constexpr std::size_t steal_inside_pop_budget = 500;  // 24 / 149
-constexpr std::size_t aba_stack_budget = 2000;        // 219 / 1716
-constexpr std::size_t object_lifetime_budget = 200;   // 5 / 19
+// off), measured with DISABLED_MeasureSchedulesToBug. Each budget is about twice the worst seed: an
+// instrumented program's exploration is not exactly reproducible from its seed across processes (the
+// same seed gave pct 332 to 1,314 schedules on the ABA stack), so the worst of 20 is no bound.
+constexpr std::size_t reorder_stores_budget = 1000;    // 65 / 149
+constexpr std::size_t two_stage_init_budget = 4000;    // 360 / 1847
+constexpr std::size_t steal_inside_pop_budget = 1000;  // 24 / 149
+constexpr std::size_t aba_stack_budget = 4000;         // 219 / 1716
+constexpr std::size_t object_lifetime_budget = 200;    // 5 / 19
 
 weft::explore_options with(const std::string& strategy, std::uint64_t seed, std::size_t runs) {
   return weft::explore_options()

@@ -271,7 +271,7 @@ TEST(Environment, UnknownStrategyIsRefusedWithTheChoices) {
     (void)weft::explore([] {}, weft::explore_options().quiet());
     FAIL() << "WEFT_STRATEGY=pcts was accepted";
   } catch (const weft::config_error& error) {
-    EXPECT_NE(std::string(error.what()).find("random, pct, pos, dfs, bytes, portfolio; got \"pcts\""),
+    EXPECT_NE(std::string(error.what()).find("random, pct, pos, dfs, bytes, portfolio, surw, rff; got \"pcts\""),
               std::string::npos)
         << error.what();
   }

@@ -38,7 +38,7 @@ void add_distinct(std::vector<std::uintptr_t>& sites, std::uintptr_t site, std::
 
 }  // namespace
 
-run_coverage::run_coverage() {
+run_coverage::run_coverage() : owner_(std::this_thread::get_id()) {
   add_run_observer(*this);
 }
 
@@ -53,6 +53,26 @@ std::uintptr_t run_coverage::last_write_site(std::uintptr_t object) const {
 
 std::size_t run_coverage::events_reached(thread_id thread) const {
   return thread < events_.size() ? events_[thread] : 0;
+}
+
+void run_coverage::run_started(const run& started) {
+  if (std::this_thread::get_id() != owner_) return;
+  watched_.store(&started, std::memory_order_relaxed);
+  note_start();
+}
+
+void run_coverage::point_reached(const run& current, thread_id thread, const operation& op) {
+  if (&current == watched_.load(std::memory_order_relaxed)) note_point(thread, op);
+}
+
+void run_coverage::switched(const run& current, thread_id from, thread_id to) {
+  if (&current == watched_.load(std::memory_order_relaxed)) note_switch(from, to);
+}
+
+void run_coverage::run_ended(const run& ended, const run_outcome&) {
+  if (&ended != watched_.load(std::memory_order_relaxed)) return;
+  note_end();
+  watched_.store(nullptr, std::memory_order_relaxed);
 }
 
 void run_coverage::note_start() {

@@ -11,8 +11,10 @@
 // learned never enters a schedule: a replay repeats the recorded decisions.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -55,11 +57,13 @@ class run_coverage final : public run_observer {
   };
   [[nodiscard]] const std::vector<read_site>& read_sites() const { return read_sites_; }
 
-  // The observer's calls, each handed to the note_ function below, which tests call directly.
-  void run_started(const run&) override { note_start(); }
-  void point_reached(const run&, thread_id thread, const operation& op) override { note_point(thread, op); }
-  void switched(const run&, thread_id from, thread_id to) override { note_switch(from, to); }
-  void run_ended(const run&, const run_outcome&) override { note_end(); }
+  // The observer's calls, each handed to the note_ function below, which tests call directly. Only the
+  // runs started by the thread that made this object count: observers see every run of the process,
+  // and another thread may be exploring something else at the same time.
+  void run_started(const run& started) override;
+  void point_reached(const run& current, thread_id thread, const operation& op) override;
+  void switched(const run& current, thread_id from, thread_id to) override;
+  void run_ended(const run& ended, const run_outcome& outcome) override;
 
   void note_start();
   void note_point(thread_id thread, const operation& op);
@@ -76,6 +80,8 @@ class run_coverage final : public run_observer {
     std::vector<std::uintptr_t> reads;
   };
 
+  const std::thread::id owner_;               // the thread whose runs count
+  std::atomic<const run*> watched_{nullptr};  // the run in progress that counts, if any
   // This run.
   std::vector<operation> pending_;   // by thread id: the operation it reached last
   std::vector<std::size_t> events_;  // by thread id
