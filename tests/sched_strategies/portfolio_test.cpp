@@ -28,11 +28,14 @@ const std::vector<std::string> member_names = {"portfolio/random",      "portfol
                                                "portfolio/surw",        "portfolio/rff"};
 
 TEST(PortfolioStrategy, GivesEachMemberOneOfTheFirstRunsAndNamesTheOneInUse) {
-  weft::sched::portfolio_strategy portfolio(1);
+  auto coverage = std::make_shared<weft::sched::run_coverage>();
+  weft::sched::portfolio_strategy portfolio(1, coverage);
   std::vector<std::string> names;
   for (std::uint64_t run = 0; run < 6; ++run) {
     ASSERT_TRUE(portfolio.begin_run(run));
     names.emplace_back(portfolio.name());
+    coverage->note_start();  // the run, as its observer would see it
+    coverage->note_end();
     portfolio.end_run(0);
   }
   EXPECT_EQ(names, member_names);
@@ -53,10 +56,13 @@ TEST(PortfolioStrategy, EachMemberMakesTheChoicesItWouldMakeAlone) {
   alone["portfolio/rff"] = std::make_unique<weft::sched::rff_strategy>(weft::sched::derive_seed(seed, 5));
   std::map<std::string, std::uint64_t> runs_of;
 
-  weft::sched::portfolio_strategy portfolio(seed);
+  auto coverage = std::make_shared<weft::sched::run_coverage>();
+  weft::sched::portfolio_strategy portfolio(seed, coverage);
   for (std::uint64_t run = 0; run < 30; ++run) {
     ASSERT_TRUE(portfolio.begin_run(run));
+    coverage->note_start();
     const run_result got = weft_test::run_model(model, portfolio);
+    coverage->note_end();
     portfolio.end_run(got.order.size());
 
     const std::string name(portfolio.name());
@@ -121,6 +127,19 @@ TEST(PortfolioStrategy, BegunOutOfSequenceRotatesThroughTheMembersThatNeedNoMemo
     ASSERT_TRUE(alone->begin_run(run / 4));
     EXPECT_EQ(got.choices, weft_test::run_model(model, *alone).choices) << "run " << run;
   }
+}
+
+// With fork_each_run the runs happen in children and the portfolio sees none of them: from the second
+// run on it rotates as when begun out of sequence.
+TEST(PortfolioStrategy, RunsItCannotWatchMakeItRotateThroughTheMembersThatNeedNoMemory) {
+  weft::sched::portfolio_strategy portfolio(3);
+  std::vector<std::string> names;
+  for (std::uint64_t run = 0; run < 12; ++run) {
+    ASSERT_TRUE(portfolio.begin_run(run));
+    names.emplace_back(portfolio.name());
+    portfolio.end_run(0);
+  }
+  for (std::uint64_t run = 0; run < 12; ++run) EXPECT_EQ(names[run], member_names[run % 4]) << "run " << run;
 }
 
 TEST(PortfolioStrategy, FindsTheLostUpdateAndSaysWhichMemberDid) {

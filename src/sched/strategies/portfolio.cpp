@@ -51,15 +51,17 @@ std::size_t portfolio_strategy::pick_member(std::uint64_t run_index) {
 
 bool portfolio_strategy::begin_run(std::uint64_t run_index) {
   // Begun at an index that does not follow the last run's, the portfolio has not seen the runs before
-  // it (the weft command starts each run in a fresh process) and can learn nothing: surw and rff would
-  // be little more than random walks, so it rotates through the four members that need no memory,
-  // each begun at its own run number, a function of the run index alone.
+  // it (the weft command starts each run in a fresh process); after a run it did not see (in a
+  // fork_each_run child) it learns nothing either. Either way surw and rff would be little more than
+  // random walks, so it rotates through the four members that need no memory, each begun at its own
+  // run number, a function of the run index alone.
   cold_ |= run_index != next_index_;
   next_index_ = run_index + 1;
   if (cold_) {
     active_ = run_index % memoryless_members;
     return members_[active_].inner->begin_run(run_index / memoryless_members);
   }
+  runs_seen_before_ = coverage_->runs_seen();
   active_ = pick_member(run_index);
   member& m = members_[active_];
   return m.inner->begin_run(m.runs++);
@@ -72,6 +74,8 @@ std::size_t portfolio_strategy::choose(std::span<const candidate> candidates, th
 void portfolio_strategy::end_run(std::size_t steps) {
   member& m = members_[active_];
   m.inner->end_run(steps);
+  // A run this process did not see (fork_each_run runs it in a child) teaches nothing, now or later.
+  cold_ |= coverage_->runs_seen() == runs_seen_before_;
   m.reward += reward_memory * (static_cast<double>(coverage_->new_reads_from_last_run()) - m.reward);
 }
 

@@ -5,8 +5,9 @@
 // old runs), so a member that keeps finding new reads gets most runs, and none is ever starved. Every
 // draw comes from (seed, run index) and what earlier runs reached, so a seed means the same sequence
 // of runs. Each member sees its own run numbers (0, 1, 2, ...). Begun at a run index out of sequence
-// (the weft command begins a fresh portfolio at each run's index), it learns nothing and rotates
-// through random, pct (d=2), pct (d=3) and pos by run index instead.
+// (the weft command begins a fresh portfolio at each run's index), or after a run it could not watch
+// (fork_each_run runs it in a child), it learns nothing and rotates through random, pct (d=2), pct
+// (d=3) and pos by run index instead.
 #pragma once
 
 #include <memory>
@@ -48,6 +49,7 @@ class portfolio_strategy final : public strategy {
   std::vector<member> members_;             // never empty
   std::size_t active_ = 0;                  // the member running this run; < members_.size()
   std::uint64_t next_index_ = 0;            // the run index that follows the last one begun
+  std::size_t runs_seen_before_ = 0;        // coverage_->runs_seen() when this run began
   bool cold_ = false;                       // some run was begun out of sequence: nothing is learned
 };
 

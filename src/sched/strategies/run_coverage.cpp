@@ -106,6 +106,7 @@ void run_coverage::note_switch(thread_id from, thread_id to) {
 }
 
 void run_coverage::note_end() {
+  ++runs_seen_;
   new_pairs_last_run_ = new_pairs_;
   new_reads_from_last_run_ = new_reads_from_;
   events_last_run_ = events_;

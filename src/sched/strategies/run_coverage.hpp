@@ -41,6 +41,9 @@ class run_coverage final : public run_observer {
   [[nodiscard]] std::size_t new_pairs_last_run() const { return new_pairs_last_run_; }
   // After a run: how many of those were reads-from pairs.
   [[nodiscard]] std::size_t new_reads_from_last_run() const { return new_reads_from_last_run_; }
+  // How many runs have ended under this object's eyes (the ones fork_each_run makes in children
+  // never do).
+  [[nodiscard]] std::size_t runs_seen() const { return runs_seen_; }
   // After a run: each thread's interesting events in that run, by thread id.
   [[nodiscard]] const std::vector<std::size_t>& events_last_run() const { return events_last_run_; }
   // After a run: the thread that created each thread in that run, by thread id (thread 0 has itself).
@@ -99,6 +102,7 @@ class run_coverage final : public run_observer {
   std::unordered_set<std::uint64_t> pairs_seen_;
   std::unordered_map<std::uintptr_t, std::size_t> read_site_index_;  // into read_sites_
   std::vector<read_site> read_sites_;
+  std::size_t runs_seen_ = 0;
   std::size_t new_pairs_last_run_ = 0;
   std::size_t new_reads_from_last_run_ = 0;
   std::vector<std::size_t> events_last_run_;
