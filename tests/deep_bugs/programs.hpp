@@ -20,10 +20,10 @@ void reorder_stores();
 // Setters and checker take one mutex around both accesses.
 void reorder_stores_twin();
 
-// Twenty initializers each publish a shared index in two stages under two mutexes (stage one: the
-// index, stage two: the value derived from it); a reader, created last, reads both stages. Symptom:
-// the reader ran after some initializer's first stage and before every initializer's second stage
-// (SCTBench's twostage, with a shared index).
+// Twenty initializers each publish in two stages under two mutexes (stage one: a value, stage two: a
+// value derived from stage one); a reader, created last, reads both stages. Symptom: the reader ran
+// after some initializer's first stage and before every initializer's second stage (SCTBench's
+// twostage).
 void two_stage_init();
 // Each initializer holds the first mutex across both stages; the reader too.
 void two_stage_init_twin();
