@@ -48,8 +48,9 @@ std::optional<std::string> strategy_from_environment() {
   if (name == nullptr) return std::nullopt;
   strategy_kind kind;
   if (!parse_strategy(name, kind)) {
-    throw config_error("weft: WEFT_STRATEGY must be one of random, pct, pos, dfs, bytes, portfolio, surw, rff; got " +
-                       quoted(name));
+    throw config_error(
+        "weft: WEFT_STRATEGY must be one of random, pct, pos, dfs, bytes, portfolio, surw, rff; got " +
+        quoted(name));
   }
   return name;
 }

@@ -79,7 +79,8 @@ sched::strategy_kind strategy_named(const std::string& name, const char* source)
   sched::strategy_kind kind;
   if (!sched::parse_strategy(name, kind)) {
     throw config_error(std::string("weft: ") + source +
-                       " must be one of random, pct, pos, dfs, bytes, portfolio, surw, rff; got \"" + name + "\"");
+                       " must be one of random, pct, pos, dfs, bytes, portfolio, surw, rff; got \"" + name +
+                       "\"");
   }
   return kind;
 }

@@ -271,8 +271,9 @@ TEST(Environment, UnknownStrategyIsRefusedWithTheChoices) {
     (void)weft::explore([] {}, weft::explore_options().quiet());
     FAIL() << "WEFT_STRATEGY=pcts was accepted";
   } catch (const weft::config_error& error) {
-    EXPECT_NE(std::string(error.what()).find("random, pct, pos, dfs, bytes, portfolio, surw, rff; got \"pcts\""),
-              std::string::npos)
+    EXPECT_NE(
+        std::string(error.what()).find("random, pct, pos, dfs, bytes, portfolio, surw, rff; got \"pcts\""),
+        std::string::npos)
         << error.what();
   }
   unsetenv("WEFT_STRATEGY");
