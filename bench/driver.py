@@ -303,19 +303,16 @@ def bench_cli(table, build, quick):
                   note=errors.get(jobs, "wall time of the command, each run a process, checked with --json"))
 
 
-# --- 7. runs to first bug --------------------------------------------------------------------------
-def bench_first_bug(table, build, quick):
-    section = "7. schedules to first bug"
-    print(section, flush=True)
-    exe = os.path.join(build, "bench", "bench_first_bug")
+# --- 7. and 8. runs to first bug -----------------------------------------------------------------------
+def schedules_to_bug(table, section, exe, strategies, seeds, max_schedules):
+    """Runs `exe <program> <seeds> <max>` for every program `exe --list` names and adds, per strategy, the
+    median schedules to the bug over the seeds (not found counts as infinite) and how many seeds found it."""
     programs = subprocess.run([exe, "--list"], capture_output=True, text=True, check=True).stdout.split()
-    seeds = 5 if quick else 20
-    max_schedules = 2000 if quick else 10000
     for program in programs:
         completed = subprocess.run([exe, program, str(seeds), str(max_schedules)], capture_output=True, text=True,
-                                   timeout=900)
+                                   timeout=3600)
         if completed.returncode != 0:
-            raise RuntimeError(f"bench_first_bug {program} failed: {completed.stderr[-400:]}")
+            raise RuntimeError(f"{os.path.basename(exe)} {program} failed: {completed.stderr[-400:]}")
         found = {}
         for line in completed.stdout.splitlines():
             _, strategy, _, schedules = line.split("\t")
@@ -331,7 +328,7 @@ def bench_first_bug(table, build, quick):
             return middle, hits, len(values)
 
         random_median, _, _ = median_of("random")
-        for strategy in ("random", "pct", "pos", "portfolio", "dfs"):
+        for strategy in strategies:
             value, hits, total = median_of(strategy)
             if strategy == "dfs":
                 raw = found["dfs"][0]
@@ -339,10 +336,27 @@ def bench_first_bug(table, build, quick):
                     "; bounded search space exhausted (preemption bound 2)" if raw == "not_found_space_covered" else "")
                 figure = f"{program}: dfs"
             else:
-                note = f"found with {hits} of {total} seeds"
+                note = f"found {hits}/{total}"
                 figure = f"{program}: {strategy}, median of {total} seeds"
             table.add(section, figure, value, random_median if strategy != "random" else None,
                       "random" if strategy != "random" else "", "schedules", note=note)
+
+
+def bench_first_bug(table, build, quick):
+    section = "7. schedules to first bug"
+    print(section, flush=True)
+    schedules_to_bug(table, section, os.path.join(build, "bench", "bench_first_bug"),
+                     ("random", "pct", "pos", "surw", "rff", "dfs", "portfolio"), 5 if quick else 20,
+                     2000 if quick else 10000)
+
+
+# --- 8. deep bugs ----------------------------------------------------------------------------------
+def bench_deep_bugs(table, build, quick):
+    section = "8. deep bug classes"
+    print(section, flush=True)
+    schedules_to_bug(table, section, os.path.join(build, "bench", "bench_deep_bugs"),
+                     ("random", "pct", "pos", "surw", "rff", "portfolio"), 5 if quick else 20,
+                     300 if quick else 2000)
 
 
 # --- the report ------------------------------------------------------------------------------------
@@ -411,6 +425,7 @@ SECTIONS = {
     "hooks": bench_hooks,
     "cli": bench_cli,
     "first_bug": bench_first_bug,
+    "deep_bugs": bench_deep_bugs,
 }
 
 

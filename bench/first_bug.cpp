@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: bench_first_bug <program> <seeds> <max schedules>   (programs: --list)\n");
     return 2;
   }
-  for (const char* strategy : {"random", "pct", "pos", "portfolio", "dfs"}) {
+  for (const char* strategy : {"random", "pct", "pos", "surw", "rff", "dfs", "portfolio"}) {
     const int strategy_seeds = std::string_view(strategy) == "dfs" ? 1 : seeds;
     for (int seed = 1; seed <= strategy_seeds; ++seed) {
       const weft::explore_result result =

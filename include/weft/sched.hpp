@@ -38,7 +38,8 @@ enum class race_mode {
 
 class explore_options {
  public:
-  // "random", "pct", "pos", "dfs", "bytes" or "portfolio" (the default: rotates random, pct and pos).
+  // "random", "pct", "pos", "dfs", "bytes", "surw", "rff" or "portfolio" (the default: a mix of random,
+  // pct, pos, surw and rff that gives more runs to the one reaching new reads-from pairs).
   // An unknown name is refused by explore with config_error listing the allowed ones.
   explore_options& strategy(std::string name);
   explore_options& seed(std::uint64_t seed);                  // default 1: runs are reproducible

@@ -20,7 +20,7 @@
 namespace weft::cli {
 namespace {
 
-// The strategies --strategy takes, from the one registry: "random, pct, pos, dfs or portfolio". Not
+// The strategies --strategy takes, from the one registry: "random, pct, ..., rff or portfolio". Not
 // those that take their decisions from a fuzzer's input, which an exploration has none of (weft
 // replay --bytes replays one).
 std::string exploring_strategies() {

@@ -15,7 +15,7 @@ namespace weft::sched {
 [[nodiscard]] std::optional<std::uint64_t> seed_from_environment();
 // WEFT_ITERATIONS: a non-negative decimal integer below 2^64.
 [[nodiscard]] std::optional<std::uint64_t> iterations_from_environment();
-// WEFT_STRATEGY: one of random, pct, pos, dfs, bytes, portfolio.
+// WEFT_STRATEGY: a name of the strategy registry (make_strategy.cpp).
 [[nodiscard]] std::optional<std::string> strategy_from_environment();
 // WEFT_RACES: fail, report or off (explore_options::races).
 [[nodiscard]] std::optional<race_mode> races_from_environment();

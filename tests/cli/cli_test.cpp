@@ -619,7 +619,7 @@ TEST(WeftCommand, ExitsTwoWithAMessageOnBadInput) {
            bad_input{"explore --shard 3/2" + program, "--shard i/n needs 0 <= i < n; got \"3/2\""},
            bad_input{"explore --shard two" + program, "--shard must be i/n"},
            bad_input{"explore --strategy pcts" + program,
-                     "--strategy must be one of random, pct, pos, dfs, portfolio; got \"pcts\""},
+                     "--strategy must be one of random, pct, pos, dfs, surw, rff, portfolio; got \"pcts\""},
            bad_input{"explore --jobs 0" + program, "--jobs: must be a whole number of at least 1; got \"0\""},
            bad_input{"explore --timeout-per-run soon" + program,
                      "must be a positive number of seconds; got \"soon\""},

@@ -340,8 +340,9 @@ TEST(Environment, UnknownStrategyIsRefusedWithTheChoices) {
     (void)weft::explore([] {}, weft::explore_options().quiet());
     FAIL() << "WEFT_STRATEGY=pcts was accepted";
   } catch (const weft::config_error& error) {
-    EXPECT_NE(std::string(error.what()).find("random, pct, pos, dfs, bytes, portfolio; got \"pcts\""),
-              std::string::npos)
+    EXPECT_NE(
+        std::string(error.what()).find("random, pct, pos, dfs, bytes, surw, rff, portfolio; got \"pcts\""),
+        std::string::npos)
         << error.what();
   }
 }

@@ -42,7 +42,8 @@ TEST_P(SeededStrategy, AnotherSeedMakesOtherChoices) {
 
 INSTANTIATE_TEST_SUITE_P(Strategies, SeededStrategy,
                          testing::Values(strategy_kind::random, strategy_kind::pct, strategy_kind::pos,
-                                         strategy_kind::bytes, strategy_kind::portfolio),
+                                         strategy_kind::bytes, strategy_kind::portfolio, strategy_kind::surw,
+                                         strategy_kind::rff),
                          [](const testing::TestParamInfo<strategy_kind>& info) {
                            return std::string(weft::sched::name_of(info.param));
                          });

@@ -13,7 +13,8 @@ namespace {
 using weft::sched::strategy_kind;
 
 constexpr strategy_kind all_kinds[] = {strategy_kind::random, strategy_kind::pct,   strategy_kind::pos,
-                                       strategy_kind::dfs,    strategy_kind::bytes, strategy_kind::portfolio};
+                                       strategy_kind::dfs,    strategy_kind::bytes, strategy_kind::portfolio,
+                                       strategy_kind::surw,   strategy_kind::rff};
 
 std::string refusal(std::string_view name, bool exploring_only) {
   try {
@@ -47,12 +48,12 @@ TEST(StrategyNames, UnknownNamesAreRefused) {
 
 TEST(StrategyNames, ARefusalNamesTheSettingEveryStrategyAndTheValue) {
   EXPECT_EQ(refusal("pcts", false),
-            "weft: --strategy must be one of random, pct, pos, dfs, bytes, portfolio; got \"pcts\"");
+            "weft: --strategy must be one of random, pct, pos, dfs, bytes, surw, rff, portfolio; got \"pcts\"");
 }
 
 TEST(StrategyNames, ExploringLeavesOutOnlyTheStrategyThatTakesBytes) {
   EXPECT_EQ(refusal("bytes", true),
-            "weft: --strategy must be one of random, pct, pos, dfs, portfolio; got \"bytes\"");
+            "weft: --strategy must be one of random, pct, pos, dfs, surw, rff, portfolio; got \"bytes\"");
   EXPECT_EQ(refusal("bytes", false), "");
   for (strategy_kind kind : weft::sched::every_strategy()) {
     EXPECT_EQ(weft::sched::takes_bytes(kind), kind == strategy_kind::bytes) << weft::sched::name_of(kind);

@@ -17,7 +17,8 @@ using weft::sched::op_kind;
 using weft::sched::strategy_kind;
 
 constexpr strategy_kind all_kinds[] = {strategy_kind::random, strategy_kind::pct,   strategy_kind::pos,
-                                       strategy_kind::dfs,    strategy_kind::bytes, strategy_kind::portfolio};
+                                       strategy_kind::dfs,    strategy_kind::bytes, strategy_kind::portfolio,
+                                       strategy_kind::surw,   strategy_kind::rff};
 
 candidate yielding(weft::sched::thread_id thread) {
   return {thread, {op_kind::yield, 0}, true};

@@ -10,17 +10,21 @@
 #include "sched/strategies/portfolio.hpp"
 #include "sched/strategies/pos.hpp"
 #include "sched/strategies/random.hpp"
+#include "sched/strategies/rff.hpp"
 #include "sched/strategies/strategy.hpp"
+#include "sched/strategies/surw.hpp"
 
 namespace weft::sched {
 namespace {
 
-constexpr std::array<std::pair<strategy_kind, std::string_view>, 6> names = {{
+constexpr std::array<std::pair<strategy_kind, std::string_view>, 8> names = {{
     {strategy_kind::random, "random"},
     {strategy_kind::pct, "pct"},
     {strategy_kind::pos, "pos"},
     {strategy_kind::dfs, "dfs"},
     {strategy_kind::bytes, "bytes"},
+    {strategy_kind::surw, "surw"},
+    {strategy_kind::rff, "rff"},
     {strategy_kind::portfolio, "portfolio"},
 }};
 
@@ -40,6 +44,10 @@ std::unique_ptr<strategy> make_strategy(strategy_kind kind, const strategy_confi
       return std::make_unique<bytes_strategy>(config.bytes, config.seed);
     case strategy_kind::portfolio:
       return std::make_unique<portfolio_strategy>(config.seed);
+    case strategy_kind::surw:
+      return std::make_unique<surw_strategy>(config.seed);
+    case strategy_kind::rff:
+      return std::make_unique<rff_strategy>(config.seed);
   }
   throw config_error("weft: make_strategy got strategy_kind " + std::to_string(static_cast<int>(kind)) +
                      ", which is not in the registry (a weft bug)");

@@ -42,7 +42,7 @@ class strategy {
 [[nodiscard]] std::size_t eligible_count(std::span<const candidate> candidates);
 [[nodiscard]] std::size_t eligible_index(std::span<const candidate> candidates, std::size_t n);
 
-enum class strategy_kind { random, pct, pos, dfs, bytes, portfolio };
+enum class strategy_kind { random, pct, pos, dfs, bytes, portfolio, surw, rff };
 
 struct strategy_config {
   std::uint64_t seed = 1;
