@@ -59,6 +59,19 @@ std::size_t eligible_count(std::span<const candidate> candidates) {
   return count;
 }
 
+std::optional<std::size_t> plain_access_to_take(std::span<const candidate> candidates, thread_id current) {
+  const auto plain_access = [&](std::size_t i) {
+    return !candidates[i].next.interesting && !candidates[i].waits_for_progress;
+  };
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    if (plain_access(i) && candidates[i].thread == current) return i;
+  }
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    if (plain_access(i)) return i;
+  }
+  return std::nullopt;
+}
+
 std::size_t eligible_index(std::span<const candidate> candidates, std::size_t n) {
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     if (candidates[i].waits_for_progress) continue;

@@ -23,18 +23,7 @@ bool pos_strategy::begin_run(std::uint64_t run_index) {
 }
 
 std::size_t pos_strategy::choose(std::span<const candidate> candidates, thread_id current) {
-  // An ordinary memory access (operation::interesting false) is taken at once, as if it were not a
-  // point: sampling its order would spend the randomness on steps that rarely matter. The current
-  // thread's own goes first, so that a thread is not preempted there.
-  const auto plain_access = [&](std::size_t i) {
-    return !candidates[i].next.interesting && !candidates[i].waits_for_progress;
-  };
-  for (std::size_t i = 0; i < candidates.size(); ++i) {
-    if (plain_access(i) && candidates[i].thread == current) return i;
-  }
-  for (std::size_t i = 0; i < candidates.size(); ++i) {
-    if (plain_access(i)) return i;
-  }
+  if (const std::optional<std::size_t> plain = plain_access_to_take(candidates, current)) return *plain;
   pending_.erase(current);
   for (const candidate& c : candidates) {
     auto [where, inserted] = pending_.try_emplace(c.thread, pending{c.next, 0});

@@ -74,16 +74,7 @@ bool rff_strategy::may_run_now(const operation& op) const {
 }
 
 std::size_t rff_strategy::choose(std::span<const candidate> candidates, thread_id current) {
-  // A plain access at code never seen racing runs at once, the current thread's first.
-  const auto plain_access = [&](std::size_t i) {
-    return !candidates[i].next.interesting && !candidates[i].waits_for_progress;
-  };
-  for (std::size_t i = 0; i < candidates.size(); ++i) {
-    if (plain_access(i) && candidates[i].thread == current) return i;
-  }
-  for (std::size_t i = 0; i < candidates.size(); ++i) {
-    if (plain_access(i)) return i;
-  }
+  if (const std::optional<std::size_t> plain = plain_access_to_take(candidates, current)) return *plain;
   // Readers whose constraint does not hold yet wait while anyone else can run.
   std::vector<std::size_t> allowed;
   for (std::size_t i = 0; i < candidates.size(); ++i) {

@@ -41,6 +41,12 @@ class strategy {
 // index into `candidates` of the n-th of them (n below that count).
 [[nodiscard]] std::size_t eligible_count(std::span<const candidate> candidates);
 [[nodiscard]] std::size_t eligible_index(std::span<const candidate> candidates, std::size_t n);
+// The candidate to take at once, if any: a plain memory access at code never seen racing
+// (operation::interesting false), the current thread's own first, so that a thread is not preempted
+// there. Sampling the order of such steps would spend a strategy's randomness on steps that rarely
+// matter (pos, surw and rff take them so).
+[[nodiscard]] std::optional<std::size_t> plain_access_to_take(std::span<const candidate> candidates,
+                                                              thread_id current);
 
 enum class strategy_kind { random, pct, pos, dfs, bytes, portfolio, surw, rff };
 

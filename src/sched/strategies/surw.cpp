@@ -15,17 +15,7 @@ bool surw_strategy::begin_run(std::uint64_t run_index) {
 }
 
 std::size_t surw_strategy::choose(std::span<const candidate> candidates, thread_id current) {
-  // A plain access at code never seen racing runs at once, the current thread's first: sampling its
-  // order would spend the walk on steps that rarely matter.
-  const auto plain_access = [&](std::size_t i) {
-    return !candidates[i].next.interesting && !candidates[i].waits_for_progress;
-  };
-  for (std::size_t i = 0; i < candidates.size(); ++i) {
-    if (plain_access(i) && candidates[i].thread == current) return i;
-  }
-  for (std::size_t i = 0; i < candidates.size(); ++i) {
-    if (plain_access(i)) return i;
-  }
+  if (const std::optional<std::size_t> plain = plain_access_to_take(candidates, current)) return *plain;
   // Each eligible thread weighs what it has left: at least its pending event, more when an earlier
   // run saw it perform more than it has reached so far.
   std::vector<std::size_t> weights(candidates.size(), 0);
