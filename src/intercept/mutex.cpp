@@ -11,6 +11,12 @@ using weft::sched::managed_self_at;
 
 #define WEFT_INTERPOSER extern "C" __attribute__((visibility("default")))
 
+// Asked for by name by consumers of the static library (see weft_static in src/CMakeLists.txt), so that
+// the linker keeps this file's interposers even where a sanitizer's runtime already defines them.
+extern "C" {
+__attribute__((visibility("default"))) int weft_intercepts_mutex = 0;
+}
+
 WEFT_INTERPOSER int pthread_mutex_lock(pthread_mutex_t* mutex) noexcept {
   if (auto* me = managed_self_at(__builtin_return_address(0)))
     return weft::sched::controlled_mutex_lock(*me, mutex, false);

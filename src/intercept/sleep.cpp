@@ -12,6 +12,12 @@ using weft::sched::managed_self_at;
 
 #define WEFT_INTERPOSER extern "C" __attribute__((visibility("default")))
 
+// Asked for by name by consumers of the static library (see weft_static in src/CMakeLists.txt), so that
+// the linker keeps this file's interposers even where a sanitizer's runtime already defines them.
+extern "C" {
+__attribute__((visibility("default"))) int weft_intercepts_sleep = 0;
+}
+
 WEFT_INTERPOSER int nanosleep(const timespec* duration, timespec* remaining) {
   if (auto* me = managed_self_at(__builtin_return_address(0)); me != nullptr && duration != nullptr) {
     // Copied first: std::this_thread::sleep_for passes the same timespec as duration and remainder.

@@ -15,6 +15,12 @@ using weft::sched::managed_self_at;
 
 #define WEFT_INTERPOSER extern "C" __attribute__((visibility("default")))
 
+// Asked for by name by consumers of the static library (see weft_static in src/CMakeLists.txt), so that
+// the linker keeps this file's interposers even where a sanitizer's runtime already defines them.
+extern "C" {
+__attribute__((visibility("default"))) int weft_intercepts_syscall = 0;
+}
+
 namespace {
 
 // Resolved at load time, so that the first forwarded call never runs dlsym, whatever state its caller
