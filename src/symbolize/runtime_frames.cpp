@@ -40,6 +40,10 @@ constexpr std::array runtime_functions = {
     owned_prefix{"__futex"sv, "libc"sv},
     owned_prefix{"__GI_"sv, "libc"sv},
     owned_prefix{"_dl_"sv, "ld.so"sv},
+    // libc's pthread and semaphore functions outside libc: weft's interposers, in a program linked with
+    // weft's static library (libc's own are told by their module first).
+    owned_prefix{"pthread_"sv, "weft"sv},
+    owned_prefix{"sem_"sv, "weft"sv},
     owned_prefix{"weft::intercept::"sv, "weft"sv},
     owned_prefix{"weft::sched::"sv, "weft"sv},
     owned_prefix{"weft::platform::"sv, "weft"sv},
@@ -57,6 +61,15 @@ constexpr std::array runtime_functions = {
 // Exact names, for functions whose name is too short to be a safe prefix.
 constexpr std::array runtime_exact_functions = {
     owned_prefix{"_start"sv, "libc"sv},
+    // The rest of weft's interposers, named as the libc functions they stand for (see pthread_ above).
+    owned_prefix{"nanosleep"sv, "weft"sv},
+    owned_prefix{"clock_nanosleep"sv, "weft"sv},
+    owned_prefix{"usleep"sv, "weft"sv},
+    owned_prefix{"sleep"sv, "weft"sv},
+    owned_prefix{"sched_yield"sv, "weft"sv},
+    owned_prefix{"clock_gettime"sv, "weft"sv},
+    owned_prefix{"gettimeofday"sv, "weft"sv},
+    owned_prefix{"syscall"sv, "weft"sv},
 };
 
 constexpr std::array test_framework_functions = {

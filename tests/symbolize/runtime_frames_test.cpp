@@ -63,6 +63,20 @@ TEST(RuntimeFrames, TellsWeftsOwnFrames) {
   EXPECT_FALSE(is_weft_frame(frame(0x1000, "std::thread::join()", "/build/app", 0x10)));
 }
 
+// A program linked with weft's static library holds weft's interposers under libc's names; the
+// program's own frame below them is the one shown on top (found when ASan test binaries began to keep
+// the interposers: the leak's top function became pthread_cond_wait).
+TEST(RuntimeFrames, TellsWeftsInterposersLinkedIntoTheProgram) {
+  using weft::symbolize::runtime_of;
+  for (const char* function : {"pthread_cond_wait", "pthread_mutex_lock", "sem_wait", "nanosleep", "sleep",
+                               "clock_gettime", "syscall"}) {
+    EXPECT_EQ(runtime_of(frame(0x1000, function, "/build/app", 0x10)), "weft") << function;
+  }
+  EXPECT_EQ(runtime_of(frame(0x1000, "pthread_cond_wait", "/usr/lib/x86_64-linux-gnu/libc.so.6", 0x10)),
+            "libc");
+  EXPECT_EQ(runtime_of(frame(0x1000, "sleeper()", "/build/app", 0x10)), "");
+}
+
 TEST(RuntimeFrames, TellsTestFrameworkFramesWithoutCountingThemAsRuntime) {
   using weft::symbolize::test_framework_of;
   const weft::stack_frame gtest = frame(0x1000, "testing::Test::Run()", "/build/app", 0x10);
