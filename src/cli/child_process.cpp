@@ -16,6 +16,7 @@
 #include <iterator>
 
 #include "cli/protocol.hpp"
+#include "cli/run_start.hpp"
 #include "cli/usage_error.hpp"
 #include "internal/surface.hpp"
 #include "sched/schedule_codec.hpp"
@@ -75,6 +76,24 @@ std::string preload_value() {
   return value;
 }
 
+void throw_start_failure(const launch& what, start_stage stage, int value) {
+  if (stage == start_stage::enter_directory) {
+    throw usage_error("cannot enter the run's directory " + what.working_directory + ": " +
+                      std::strerror(value));
+  }
+  if (stage == start_stage::setup) {
+    const program_end setup_end = end_of(value);
+    throw usage_error(
+        "the --setup command \"" + what.setup_command + "\" failed (" +
+        (setup_end.exited ? "exit code " + std::to_string(setup_end.exit_code)
+                          : std::string("killed by ") + strsignal(setup_end.signal)) +
+        ")" + (what.working_directory.empty() ? "" : " in " + what.working_directory) +
+        (what.output_path.empty() ? "" : "; its output:\n" + last_bytes(what.output_path, 2000)));
+  }
+  if (stage == start_stage::fork) throw tool_error(std::string("weft: fork: ") + std::strerror(value));
+  throw usage_error("cannot run \"" + what.command.front() + "\": " + std::strerror(value));
+}
+
 pid_t start_program(const launch& what) {
   std::vector<std::string> environment;
   for (char** entry = environ; *entry != nullptr; ++entry) {
@@ -106,7 +125,7 @@ pid_t start_program(const launch& what) {
   // The child reports what kept the program from starting through this pipe (a stage and its errno or
   // wait status); a successful exec closes it.
   struct start_failure {
-    enum stage_kind : int { exec, enter_directory, setup } stage;
+    start_stage stage;
     int value;
   };
   int exec_error[2];
@@ -119,40 +138,27 @@ pid_t start_program(const launch& what) {
   }
   if (child == 0) {
     close(exec_error[0]);
-    const auto fail = [&](start_failure::stage_kind stage, int value) {
+    const auto fail = [&](start_stage stage, int value) {
       const start_failure failure{stage, value};
       [[maybe_unused]] const ssize_t written = write(exec_error[1], &failure, sizeof failure);
       _exit(127);
     };
-    if (what.null_stdin) {
-      const int null = open("/dev/null", O_RDONLY);
-      if (null >= 0) dup2(null, STDIN_FILENO);
-    }
-    if (!what.output_path.empty()) {
-      const int out = open(what.output_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      if (out >= 0) {
-        dup2(out, STDOUT_FILENO);
-        dup2(out, STDERR_FILENO);
-      }
-    }
+    // The command waits for SIGCHLD with the signal blocked (child_events.hpp); the program must not
+    // start with it blocked.
+    sigset_t child_signal;
+    sigemptyset(&child_signal);
+    sigaddset(&child_signal, SIGCHLD);
+    sigprocmask(SIG_UNBLOCK, &child_signal, nullptr);
+    redirect_run_output(what.output_path, what.null_stdin);
     if (!what.working_directory.empty() && chdir(what.working_directory.c_str()) != 0)
-      fail(start_failure::enter_directory, errno);
+      fail(start_stage::enter_directory, errno);
     if (!what.setup_command.empty()) {
-      const pid_t shell = fork();
-      if (shell == 0) {
-        // The alarm outlives exec: a setup that hangs is ended by SIGALRM, not waited for forever.
-        alarm(static_cast<unsigned>(std::max(1.0, std::ceil(what.setup_timeout_s))));
-        execl("/bin/sh", "sh", "-c", what.setup_command.c_str(), static_cast<char*>(nullptr));
-        _exit(127);
-      }
-      int status = 0;
-      while (shell > 0 && waitpid(shell, &status, 0) < 0 && errno == EINTR) {
-      }
-      if (shell < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) fail(start_failure::setup, status);
+      const int status = run_setup_command(what.setup_command, what.setup_timeout_s);
+      if (status != 0) fail(start_stage::setup, status);
     }
     // execvpe: the program is looked up in PATH like a shell would.
     execvpe(argv[0], argv.data(), envp.data());
-    fail(start_failure::exec, errno);
+    fail(start_stage::exec, errno);
   }
   close(exec_error[1]);
   start_failure failure{};
@@ -163,20 +169,7 @@ pid_t start_program(const launch& what) {
   close(exec_error[0]);
   if (got == sizeof failure) {
     (void)wait_for(child);
-    if (failure.stage == start_failure::enter_directory) {
-      throw usage_error("cannot enter the run's directory " + what.working_directory + ": " +
-                        std::strerror(failure.value));
-    }
-    if (failure.stage == start_failure::setup) {
-      const program_end setup_end = end_of(failure.value);
-      throw usage_error(
-          "the --setup command \"" + what.setup_command + "\" failed (" +
-          (setup_end.exited ? "exit code " + std::to_string(setup_end.exit_code)
-                            : std::string("killed by ") + strsignal(setup_end.signal)) +
-          ")" + (what.working_directory.empty() ? "" : " in " + what.working_directory) +
-          (what.output_path.empty() ? "" : "; its output:\n" + last_bytes(what.output_path, 2000)));
-    }
-    throw usage_error("cannot run \"" + what.command.front() + "\": " + std::strerror(failure.value));
+    throw_start_failure(what, failure.stage, failure.value);
   }
   return child;
 }

@@ -29,6 +29,12 @@ struct launch {
 // library or cannot fork. Returns once the program itself was executed (after its setup).
 [[nodiscard]] pid_t start_program(const launch& what);
 
+// Where starting a program failed, and what that means for the user (a usage_error for exec,
+// enter_directory and setup, whose `value` is an errno or the setup's wait status; a tool_error for
+// fork).
+enum class start_stage : int { exec, enter_directory, setup, fork };
+[[noreturn]] void throw_start_failure(const launch& what, start_stage stage, int value);
+
 struct program_end {
   bool exited = false;
   int exit_code = -1;  // when exited

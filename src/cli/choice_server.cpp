@@ -51,15 +51,17 @@ bool read_all(int fd, void* data, std::size_t size) {
 
 }  // namespace
 
-served_run run_with_remote_choices(launch what, sched::strategy& chooser,
+served_run run_with_remote_choices(run_starter& starter, launch what, sched::strategy& chooser,
                                    std::chrono::steady_clock::time_point deadline) {
+  starter.prepare(what);  // before the pipes, whose program ends only the run may hold
   pipe_pair requests, replies;
-  // The program's ends survive its exec; the preload marks them close-on-exec again for its children.
+  // The program's ends survive its exec (a forked run receives them through the server's socket); the
+  // preload marks them close-on-exec again for the program's children.
   fcntl(requests.write_end(), F_SETFD, 0);
   fcntl(replies.read_end(), F_SETFD, 0);
   what.settings.emplace_back(remote_variable,
                              std::to_string(requests.write_end()) + "," + std::to_string(replies.read_end()));
-  const pid_t child = start_program(what);
+  const pid_t child = starter.start(what);
   pipe_pair::close_end(requests.write_end());
   pipe_pair::close_end(replies.read_end());
 

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "cli/child_process.hpp"
+#include "cli/fork_server.hpp"
 #include "sched/strategies/strategy.hpp"
 
 namespace weft::cli {
@@ -14,9 +15,9 @@ struct served_run {
   bool timed_out = false;
 };
 
-// Starts `what` (adding the pipes' variable) and answers with `chooser` until the program exits; kills
-// it at `deadline`. Calls chooser.end_run once, when the run ended or the program did.
-[[nodiscard]] served_run run_with_remote_choices(launch what, sched::strategy& chooser,
+// Starts `what` with `starter` (adding the pipes' variable) and answers with `chooser` until the program
+// exits; kills it at `deadline`. Calls chooser.end_run once, when the run ended or the program did.
+[[nodiscard]] served_run run_with_remote_choices(run_starter& starter, launch what, sched::strategy& chooser,
                                                  std::chrono::steady_clock::time_point deadline);
 
 }  // namespace weft::cli

@@ -18,9 +18,11 @@
 #include <thread>
 #include <vector>
 
+#include "cli/child_events.hpp"
 #include "cli/child_process.hpp"
 #include "cli/choice_server.hpp"
 #include "cli/command.hpp"
+#include "cli/fork_server.hpp"
 #include "cli/number_check.hpp"
 #include "cli/output_path.hpp"
 #include "cli/progress.hpp"
@@ -100,6 +102,7 @@ class explore_command final : public command {
   bool quiet_ = false;
   bool verbose_ = false;
   std::vector<std::string> program_;
+  std::unique_ptr<run_starter> starter_;
 
   std::size_t shard_index_ = 0;
   std::size_t shard_count_ = 1;
@@ -136,7 +139,7 @@ void explore_command::check_input() {
 
 void explore_command::start_next(std::size_t index, const temp_dir& scratch) {
   std::string directory = options_.directory_for_run();
-  const pid_t pid = start_program(options_.launch_for(
+  const pid_t pid = starter_->start(options_.launch_for(
       program_, index, scratch.file("run-" + std::to_string(index)), verbose_, directory));
   running_[pid] = {index, options_.deadline_from_now(), false, false, std::move(directory)};
 }
@@ -324,6 +327,7 @@ void explore_command::write_json(double elapsed, double rate) const {
                         {"races", std::move(races)},
                         {"uncontrolled_runs", uncontrolled_},
                         {"space_covered", space_covered_},
+                        {"fork_server", starter_->forking()},
                         {"elapsed_seconds", elapsed},
                         {"schedules_per_second", rate},
                         {"schedules", std::move(schedules)}};
@@ -349,16 +353,20 @@ void explore_command::explore_in_parallel(const std::vector<std::size_t>& indice
       shown.update(finished_.size(), failures_.size());
       continue;
     }
+    if (pid > 0) continue;  // a process the command adopted, or the fork server, ended
     if (pid < 0 && errno != EINTR && errno != ECHILD) throw tool_error("waitpid failed");
     const auto now = clock_type::now();
+    auto wake = now + std::chrono::milliseconds(100);  // the progress display's pace
     for (auto& [child, state] : running_) {
       if (!state.killed_for_time && now >= state.deadline) {
         state.killed_for_time = true;
         kill(child, SIGKILL);
       }
+      if (!state.killed_for_time) wake = std::min(wake, state.deadline);
     }
     shown.update(finished_.size(), failures_.size());
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    await_child_event(
+        std::chrono::ceil<std::chrono::milliseconds>(std::max(wake - now, clock_type::duration{})));
   }
 }
 
@@ -372,6 +380,7 @@ void explore_command::explore_depth_first(const std::vector<std::size_t>& indice
     }
     const std::string directory = options_.directory_for_run();
     const served_run served = run_with_remote_choices(
+        *starter_,
         options_.launch_for(program_, index, scratch.file("run-" + std::to_string(index)), verbose_,
                             directory),
         search, options_.deadline_from_now());
@@ -386,6 +395,8 @@ int explore_command::execute(const std::vector<std::string>& after_dashes) {
   check_input();
   (void)preload_value();  // says what is missing before any run starts
   const temp_dir scratch;
+  starter_ = std::make_unique<run_starter>("weft explore", program_, scratch.file("server.out"),
+                                           options_.timeout_s, options_.exec_each_run, quiet_);
   std::vector<std::size_t> indices;
   for (std::size_t index = shard_index_; index < iterations_; index += shard_count_) indices.push_back(index);
   progress shown(quiet_ || verbose_ ? progress::style::none

@@ -10,8 +10,9 @@
 namespace weft::cli {
 
 // What the preloaded library does with the program's main: "run" (run it, then check for leaked
-// threads as weft::verify_main does) or "controlled" (run it as the test function of one controlled
-// run). Unset: the library only interposes, as a linked libweft would.
+// threads as weft::verify_main does), "controlled" (run it as the test function of one controlled
+// run) or "serve" (the fork server below: fork one controlled run per request, from main). Unset: the
+// library only interposes, as a linked libweft would.
 inline constexpr const char* mode_variable = "WEFT_CLI_MODE";
 inline constexpr const char* result_variable = "WEFT_CLI_RESULT";      // path of the result file
 inline constexpr const char* strategy_variable = "WEFT_CLI_STRATEGY";  // controlled: strategy name
@@ -31,6 +32,28 @@ inline constexpr const char* settle_variable = "WEFT_CLI_SETTLE_MS";  // run: th
 // state must outlive one process). Each request is a remote_request; each choose request gets one
 // std::uint32_t reply, the chosen index.
 inline constexpr const char* remote_variable = "WEFT_CLI_REMOTE_FDS";
+
+// serve: the file descriptor of the server's end of a stream socket to the command.
+inline constexpr const char* server_variable = "WEFT_CLI_SERVER_FD";
+
+// The fork server. At main, the program sends one server_reply: `ready`, or `unsafe` with `value` the
+// number of threads already running (forking then would leave them out of every run; the command
+// starts each run anew instead). Then, per run, the command sends a run_request: a std::uint32_t
+// byte count, with up to two file descriptors attached (SCM_RIGHTS; the remote strategy's pipes,
+// whose numbers in the run replace those of the remote variable) followed by that many bytes of
+// NUL-terminated words: the argument count, the arguments, the settings count, each setting as
+// NAME=VALUE, the output path, the working directory, the setup command, the setup timeout in
+// seconds, and "1" or "0" for a null stdin. The server forks a child that enters the directory, runs
+// the setup and forks the run itself, then ends: the run is reparented to the command, which is a
+// child subreaper, and waits for it like a program it started. The server replies once the child
+// ended: `started` with the run's pid, or the stage that failed with its errno or wait status. The
+// server exits when the command closes its end.
+struct server_reply {
+  enum stage_kind : std::int32_t { ready, unsafe, started, enter_directory, setup, fork_failed } stage;
+  std::int32_t
+      value;  // unsafe: threads running at main; enter_directory, fork_failed: errno; setup: wait status
+  std::int32_t pid;  // started
+};
 
 // A 'c' request is followed by `candidates` bytes: 1 for a candidate that waits for progress (it
 // yielded), else 0.

@@ -27,10 +27,11 @@ struct run_options {
   std::vector<std::string> ignore_rules;
   std::string ignore;  // WEFT_IGNORE for the program: the environment's and the --ignore rules
   bool fresh_dir = false;
-  std::string setup;  // --setup: a shell command run before each run, in its directory
+  std::string setup;           // --setup: a shell command run before each run, in its directory
+  bool exec_each_run = false;  // --exec-each-run: no fork server
 
   // Adds --strategy, --depth, --preemption-bound, --seed, --jobs, --max-steps, --timeout-per-run,
-  // --expect-exit, --ignore, --races, --fresh-dir and --setup to `subcommand`.
+  // --expect-exit, --ignore, --races, --fresh-dir, --setup and --exec-each-run to `subcommand`.
   void define(CLI::App& subcommand);
   // Checks the values and settles the derived ones; throws usage_error naming a bad option. Makes a
   // relative program path absolute when runs start in a fresh directory.

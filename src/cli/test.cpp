@@ -18,9 +18,11 @@
 #include <thread>
 #include <vector>
 
+#include "cli/child_events.hpp"
 #include "cli/child_process.hpp"
 #include "cli/choice_server.hpp"
 #include "cli/command.hpp"
+#include "cli/fork_server.hpp"
 #include "cli/number_check.hpp"
 #include "cli/output_path.hpp"
 #include "cli/progress.hpp"
@@ -195,6 +197,7 @@ class test_command final : public command {
   std::string junit_path_;
   bool quiet_ = false;
   std::vector<std::string> program_;
+  std::unique_ptr<run_starter> starter_;
 
   std::size_t shard_index_ = 0;
   std::size_t shard_count_ = 1;
@@ -250,8 +253,8 @@ void test_command::start_run(std::size_t test, std::size_t index, const temp_dir
     state.started = clock_type::now();
   }
   std::string directory = options_.directory_for_run();
-  const pid_t pid =
-      start_program(options_.launch_for(state.program, index, stem(scratch, test, index), false, directory));
+  const pid_t pid = starter_->start(
+      options_.launch_for(state.program, index, stem(scratch, test, index), false, directory));
   ++state.running;
   running_[pid] = {test, index, options_.deadline_from_now(), false, false, std::move(directory)};
 }
@@ -457,16 +460,20 @@ void test_command::explore_in_parallel(const temp_dir& scratch) {
       shown_->update(tests_done_, tests_failing(), total_schedules());
       continue;
     }
+    if (pid > 0) continue;  // a process the command adopted, or the fork server, ended
     if (pid < 0 && errno != EINTR && errno != ECHILD) throw tool_error("waitpid failed");
     const auto now = clock_type::now();
+    auto wake = now + std::chrono::milliseconds(100);  // the progress display's pace, and time budgets
     for (auto& [child, state] : running_) {
       if (!state.killed_for_time && now >= state.deadline) {
         state.killed_for_time = true;
         kill(child, SIGKILL);
       }
+      if (!state.killed_for_time) wake = std::min(wake, state.deadline);
     }
     shown_->update(tests_done_, tests_failing(), total_schedules());
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    await_child_event(
+        std::chrono::ceil<std::chrono::milliseconds>(std::max(wake - now, clock_type::duration{})));
   }
 }
 
@@ -491,8 +498,8 @@ void test_command::explore_depth_first(const temp_dir& scratch) {
       if (time_per_test_s_ > 0 && index > 0 && clock_type::now() >= state.budget_end) break;
       const std::string directory = options_.directory_for_run();
       const served_run served = run_with_remote_choices(
-          options_.launch_for(state.program, index, stem(scratch, test, index), false, directory), search,
-          options_.deadline_from_now());
+          *starter_, options_.launch_for(state.program, index, stem(scratch, test, index), false, directory),
+          search, options_.deadline_from_now());
       record(test, index, served.end, served.timed_out, scratch, directory);
       shown_->update(tests_done_, tests_failing(), total_schedules());
       if (state.single_threaded || (state.failed() && !keep_going_)) break;
@@ -645,6 +652,7 @@ void test_command::write_json(double elapsed) const {
                         {"failing_tests", tests_failing()},
                         {"schedules", total_schedules()},
                         {"elapsed_seconds", elapsed},
+                        {"fork_server", starter_->forking()},
                         {"tests", std::move(tests)}};
   std::ofstream out(json_path_, std::ios::trunc);
   out << summary.dump(2) << "\n";
@@ -701,6 +709,8 @@ int test_command::execute(const std::vector<std::string>& after_dashes) {
   listing_ = list_tests(program_, options_.timeout_s);
   select_tests(listing_);
   const temp_dir scratch;
+  starter_ = std::make_unique<run_starter>("weft test", program_, scratch.file("server.out"),
+                                           options_.timeout_s, options_.exec_each_run, quiet_);
   shown_ = std::make_unique<progress>(
       quiet_ ? progress::style::none
              : (isatty(STDERR_FILENO) ? progress::style::bar : progress::style::lines),

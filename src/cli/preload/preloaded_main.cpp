@@ -11,14 +11,11 @@
 
 namespace weft {
 namespace cli {
-namespace {
 
-// The weft command's settings are for this process only: a program that starts others (a test
-// runner spawning workers, a shell) must not make them run controlled too, or write our result file.
 void forget_protocol_for_children() {
   for (const char* name : {mode_variable, result_variable, strategy_variable, seed_variable, depth_variable,
                            run_variable, replay_variable, trace_variable, hard_timeout_variable,
-                           settle_variable, remote_variable, races_variable}) {
+                           settle_variable, remote_variable, races_variable, server_variable}) {
     unsetenv(name);
   }
   const char* preload = std::getenv("LD_PRELOAD");
@@ -41,7 +38,6 @@ void forget_protocol_for_children() {
   }
 }
 
-}  // namespace
 }  // namespace cli
 
 namespace internal {
@@ -50,13 +46,16 @@ int run_preloaded_main(main_function program_main, int argc, char** argv, char**
   const char* mode_text = std::getenv(cli::mode_variable);
   const std::string mode = mode_text != nullptr ? mode_text : "";
   if (mode.empty()) return program_main(argc, argv, envp);
+  // Each run the server forks comes back here with its own settings, mode "controlled".
+  if (mode == "serve") return cli::serve_runs(program_main);
   cli::preloaded_settings settings = cli::read_settings();
   cli::forget_protocol_for_children();
   if (mode == "run") return cli::run_checked(program_main, argc, argv, envp, settings);
   if (mode == "controlled") return cli::run_controlled(program_main, argc, argv, envp, settings);
-  std::fprintf(stderr,
-               "weft: %s must be run or controlled; got \"%s\" (a weft bug: the weft command sets it)\n",
-               cli::mode_variable, mode.c_str());
+  std::fprintf(
+      stderr,
+      "weft: %s must be run, controlled or serve; got \"%s\" (a weft bug: the weft command sets it)\n",
+      cli::mode_variable, mode.c_str());
   return 4;
 }
 

@@ -39,4 +39,14 @@ struct preloaded_settings {
 [[nodiscard]] int run_controlled(main_function main, int argc, char** argv, char** envp,
                                  const preloaded_settings& settings);
 
+// The weft command's settings are for this process only: a program that starts others (a test
+// runner spawning workers, a shell) must not make them run controlled too, or write our result file.
+// Unsets the protocol's variables and takes weft's libraries out of LD_PRELOAD.
+void forget_protocol_for_children();
+
+// The fork server (../protocol.hpp), from the socket WEFT_CLI_SERVER_FD names: forks one run per
+// request of the command, each a process that calls run_preloaded_main with the request's arguments
+// and settings. Never returns to the program's main: ends the process when the command is done.
+[[nodiscard]] int serve_runs(main_function program_main);
+
 }  // namespace weft::cli
