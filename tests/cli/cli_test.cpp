@@ -9,22 +9,20 @@
 #include <set>
 #include <string>
 
+#include "cli/command_output.hpp"
 #include "support/bug_programs.hpp"
 #include "support/relabelled_schedule.hpp"
 #include "support/run_program.hpp"
 
 namespace {
 
+using weft_test::line_starting;
+using weft_test::read_json;
 using weft_test::run_program;
+using weft_test::scratch_dir;
 
 const std::string weft = WEFT_COMMAND;
 const std::string bug_program = BUG_PROGRAM;
-
-std::string line_starting(const std::string& text, const std::string& prefix) {
-  const std::size_t at = text.find("\n" + prefix);
-  if (at == std::string::npos) return text.rfind(prefix, 0) == 0 ? text.substr(0, text.find('\n')) : "";
-  return text.substr(at + 1, text.find('\n', at + 1) - at - 1);
-}
 
 // The Reproduce line of `explored` replays its failure, `kind`, ten times out of ten.
 void expect_replays_ten_times(const weft_test::program_run& explored, const std::string& kind) {
@@ -36,19 +34,6 @@ void expect_replays_ten_times(const weft_test::program_run& explored, const std:
     ASSERT_EQ(replayed.exit_code, 1) << command << "\n" << replayed.output;
     EXPECT_NE(replayed.output.find("weft replay: reproduced: " + kind), std::string::npos) << replayed.output;
   }
-}
-
-std::filesystem::path scratch_dir(const std::string& name) {
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("weft-cli-test-" + name + "-" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
-
-nlohmann::json read_json(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  return nlohmann::json::parse(in);
 }
 
 TEST(WeftRun, FailsOnALeakedThreadAndNamesIt) {
