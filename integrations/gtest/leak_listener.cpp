@@ -1,6 +1,7 @@
 // The listener behind weft::gtest::install.
-#include <unistd.h>
+#include <pthread.h>
 
+#include <atomic>
 #include <cstdio>
 #include <exception>
 #include <optional>
@@ -12,6 +13,15 @@
 namespace weft::gtest {
 namespace {
 
+// How many times this process is a fork()ed child of the one that installed the listener: a death
+// test's child (forked in the test body) that reaches OnTestEnd is another process, and the parent
+// checks. Read twice per test instead of two getpid() system calls.
+std::atomic<unsigned> forked_children{0};
+
+void count_forked_child() {
+  forked_children.fetch_add(1, std::memory_order_relaxed);
+}
+
 class leak_listener final : public ::testing::EmptyTestEventListener {
  public:
   leak_listener(weft::options opts, leak_policy policy) : opts_(std::move(opts)), policy_(policy) {}
@@ -20,7 +30,7 @@ class leak_listener final : public ::testing::EmptyTestEventListener {
 
   void OnTestStart(const ::testing::TestInfo& test) override {
     allowed_ = false;
-    pid_ = getpid();
+    forks_at_start_ = forked_children.load(std::memory_order_relaxed);
     scope_.emplace(std::string(test.test_suite_name()) + "." + test.name());
     baseline_ = weft::options(opts_).ignore_current();
   }
@@ -28,7 +38,7 @@ class leak_listener final : public ::testing::EmptyTestEventListener {
   void OnTestEnd(const ::testing::TestInfo& test) override {
     if (!scope_) return;
     // A death test's child that somehow reaches here is another process: the parent checks.
-    const bool checks = !allowed_ && getpid() == pid_;
+    const bool checks = !allowed_ && forked_children.load(std::memory_order_relaxed) == forks_at_start_;
     leak_report report;
     std::string check_error;
     try {
@@ -61,7 +71,7 @@ class leak_listener final : public ::testing::EmptyTestEventListener {
   weft::options baseline_;
   std::optional<test_scope> scope_;
   bool allowed_ = false;
-  pid_t pid_ = 0;
+  unsigned forks_at_start_ = 0;
 };
 
 // Only names the running test, so that a whole-binary check at exit can still say which test created
@@ -99,6 +109,8 @@ void install(const weft::options& opts) {
     installed = nullptr;
   }
   if (policy == leak_policy::off || is_death_test_child()) return;
+  static const bool forks_counted = pthread_atfork(nullptr, nullptr, &count_forked_child) == 0;
+  (void)forks_counted;
   installed = new leak_listener(opts, policy);
   listeners.Append(installed);
 }

@@ -25,6 +25,11 @@ struct memory_range {
 // Returns false if the list cannot be read at all.
 bool list_threads(std::vector<int>& tids);
 
+// How many threads this process has, as the kernel counts them: one fstat of a /proc/self/task kept
+// open (its link count is the thread count plus two), no directory read, no allocation after the first
+// call. Returns -1 when it cannot tell. A forked child opens its own.
+[[nodiscard]] int thread_count();
+
 // Whether `tid` is still a thread of this process. One syscall, no allocation.
 [[nodiscard]] bool thread_exists(int tid);
 

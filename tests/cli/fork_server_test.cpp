@@ -50,12 +50,13 @@ std::vector<explored_program> bug_programs() {
 
 // Every run of `weft explore --keep-going` on `explored`, forked or executed: its index, replay string
 // and outcome, as the JSON summary lists them.
-nlohmann::json explore_runs(const explored_program& explored, bool exec_each_run, const std::filesystem::path& dir,
-                            bool& forked) {
-  const std::string json_path = (dir / (explored.name + (exec_each_run ? "-exec" : "-fork") + ".json")).string();
-  const auto run = run_program(weft + " explore -n 40 --jobs 2 --keep-going --json " + json_path + " " +
-                               explored.options + (exec_each_run ? " --exec-each-run" : "") + " -- " +
-                               explored.program);
+nlohmann::json explore_runs(const explored_program& explored, bool exec_each_run,
+                            const std::filesystem::path& dir, bool& forked) {
+  const std::string json_path =
+      (dir / (explored.name + (exec_each_run ? "-exec" : "-fork") + ".json")).string();
+  const auto run =
+      run_program(weft + " explore -n 40 --jobs 2 --keep-going --json " + json_path + " " + explored.options +
+                  (exec_each_run ? " --exec-each-run" : "") + " -- " + explored.program);
   EXPECT_TRUE(run.exit_code == 0 || run.exit_code == 1) << run.output;
   EXPECT_EQ(run.output.find("not forked at main"), std::string::npos) << run.output;
   const nlohmann::json summary = read_json(json_path);
@@ -151,7 +152,8 @@ TEST(ForkServer, SaysWhyAProgramWithThreadsBeforeMainIsExecutedForEachRunAndStil
   EXPECT_EQ(replayed.exit_code, 1) << replayed.output;
   EXPECT_NE(replayed.output.find("weft replay: reproduced: check"), std::string::npos) << replayed.output;
 
-  const auto fixed = run_program(weft + " explore -n 50 --jobs 2 -q -- " + THREAD_BEFORE_MAIN + " lost_update_fixed");
+  const auto fixed =
+      run_program(weft + " explore -n 50 --jobs 2 -q -- " + THREAD_BEFORE_MAIN + " lost_update_fixed");
   EXPECT_EQ(fixed.exit_code, 0) << fixed.output;
   std::filesystem::remove_all(dir);
 }

@@ -5,10 +5,12 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -126,6 +128,43 @@ memory_range current_thread_stack() {
   if (got != 0 || size == 0) return {};
   const auto first = reinterpret_cast<std::uintptr_t>(lowest);
   return {first, first + size - 1};
+}
+
+namespace {
+
+// /proc/self/task names this process when opened: a child of fork() must open it again, or it would
+// count its parent's threads.
+std::atomic<int> task_directory{-1};
+
+void forget_task_directory_in_child() {
+  const int inherited = task_directory.exchange(-1, std::memory_order_relaxed);
+  if (inherited >= 0) ::close(inherited);
+}
+
+int open_task_directory() {
+  int fd = task_directory.load(std::memory_order_acquire);
+  if (fd >= 0) return fd;
+  static const bool fork_handled = [] {
+    pthread_atfork(nullptr, nullptr, &forget_task_directory_in_child);
+    return true;
+  }();
+  (void)fork_handled;
+  const int opened = ::open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (opened < 0) return -1;
+  if (!task_directory.compare_exchange_strong(fd, opened, std::memory_order_acq_rel)) {
+    ::close(opened);  // another thread opened it first; fd now holds theirs
+    return fd;
+  }
+  return opened;
+}
+
+}  // namespace
+
+int thread_count() {
+  const int directory = open_task_directory();
+  struct stat status;
+  if (directory < 0 || ::fstat(directory, &status) != 0 || status.st_nlink < 3) return -1;
+  return static_cast<int>(status.st_nlink - 2);
 }
 
 bool list_threads(std::vector<int>& tids) {
