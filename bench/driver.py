@@ -220,10 +220,22 @@ def bench_scheduler(table, build, quick):
     table.add(section, "hand-off latency at a scheduling point (median of %d)" % values["handoff_weft_samples"],
               values["handoff_weft_median_ns"] / 1000, values["handoff_native_median_ns"] / 1000,
               "native mutex + condvar ping-pong", "us")
+    handoff_ratio = values["handoff_weft_median_ns"] / values["handoff_futex_pinned_median_ns"]
+    table.add(section, "hand-off latency at a scheduling point (median of %d)" % values["handoff_weft_samples"],
+              values["handoff_weft_median_ns"] / 1000, values["handoff_futex_pinned_median_ns"] / 1000,
+              "futex ping-pong, both threads pinned to one CPU", "us", goal="ratio <= 1.3",
+              goal_met=handoff_ratio <= 1.3)
+    for threads in (8, 64):
+        ratio = values[f"point_cost_{threads}t_ns"] / values["point_cost_2t_ns"]
+        table.add(section, f"cost per scheduling point, {threads} threads (yield points, one run)",
+                  values[f"point_cost_{threads}t_ns"] / 1000, values["point_cost_2t_ns"] / 1000,
+                  "the same with 2 threads", "us", goal="ratio <= 1.3", goal_met=ratio <= 1.3)
     for threads in (2, 8):
         table.add(section, f"{threads} threads x 25 mutex-protected steps: schedules/s (random strategy)",
                   values[f"schedules_per_s_{threads}t_weft"], values[f"schedules_per_s_{threads}t_native"],
-                  "same test run natively, runs/s", "runs/s")
+                  "same test run natively, runs/s", "runs/s",
+                  goal="weft >= 2,000 runs/s" if threads == 2 else "",
+                  goal_met=values["schedules_per_s_2t_weft"] >= 2000 if threads == 2 else None)
     table.add(section, "pool of 2 workers, 4 jobs, results through std::future: schedules/s (random strategy)",
               values["schedules_per_s_pool_future_weft"], values["schedules_per_s_pool_mutex_weft"],
               "same pool, results through std::mutex + condvar, schedules/s", "runs/s")

@@ -1,7 +1,10 @@
 // The controlled scheduler's speed.
 // - Hand-off latency: two threads of a controlled run call weft::yield_point in turn; each time the
 //   baton passes, the time from one thread entering the point to the other resuming is one sample.
-//   Baseline: the same ping-pong natively, through a mutex and condition variable.
+//   Baselines: the same ping-pong natively, through a mutex and condition variable, and through one
+//   futex word with both threads pinned to one CPU (the floor for waking one thread from another).
+// - Cost per scheduling point with 2, 8 and 64 threads, each calling weft::yield_point in a loop in one
+//   controlled run: the wall time of the run over its points.
 // - Schedules per second of bench::counter_test (2 threads x 25 steps, 8 threads x 25 steps) under
 //   weft::explore with the random strategy, against the same test run natively back to back.
 // - Schedules per second of a two-worker pool that runs 4 jobs and hands each result back through a
@@ -10,10 +13,14 @@
 // Controlled and native measurements alternate in blocks of equal duration.
 //
 // Usage: bench_scheduler <repetitions> <block ms>. Prints "name<TAB>value" lines.
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -105,6 +112,58 @@ std::vector<double> native_handoffs() {
   a.join();
   b.join();
   return samples;
+}
+
+// The floor: the same ping-pong through one futex word, both threads pinned to CPU 0 as a controlled
+// run's threads effectively are (one runs at a time).
+std::vector<double> pinned_futex_handoffs() {
+  std::vector<double> samples;
+  samples.reserve(2 * ping_pong_rounds);
+  std::atomic<std::uint32_t> turn{0};
+  double passed_at = 0;
+  auto player = [&](std::uint32_t me) {
+    cpu_set_t one_cpu;
+    CPU_ZERO(&one_cpu);
+    CPU_SET(0, &one_cpu);
+    pthread_setaffinity_np(pthread_self(), sizeof one_cpu, &one_cpu);
+    for (int i = 0; i < ping_pong_rounds; ++i) {
+      while (turn.load(std::memory_order_acquire) != me)
+        syscall(SYS_futex, &turn, FUTEX_WAIT_PRIVATE, 1 - me, nullptr, nullptr, 0);
+      if (i > 0 || me == 1) samples.push_back(real_ns() - passed_at);
+      passed_at = real_ns();
+      turn.store(1 - me, std::memory_order_release);
+      syscall(SYS_futex, &turn, FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
+    }
+  };
+  std::thread a(player, 0), b(player, 1);
+  a.join();
+  b.join();
+  return samples;
+}
+
+// Nanoseconds per scheduling point of one controlled run of `threads` threads, each reaching
+// `points` yield points.
+double controlled_point_cost(int threads, int points) {
+  const auto start = clock_type::now();
+  const weft::explore_result result = weft::explore(
+      [=] {
+        std::vector<std::thread> players;
+        for (int t = 0; t < threads; ++t) {
+          players.emplace_back([=] {
+            for (int i = 0; i < points; ++i) weft::yield_point();
+          });
+        }
+        for (std::thread& player : players) player.join();
+      },
+      weft::explore_options().strategy("random").iterations(1).quiet());
+  const double elapsed = ns_since(start);
+  // A run that needed its watchdog (64 threads starting on a busy machine can) still measured its points.
+  if (result.failed()) {
+    std::fprintf(stderr, "bench_scheduler: the %d-thread point run did not complete cleanly (%s):\n%s\n",
+                 threads, result.failed() ? "failed" : "a thread ran uncontrolled", result.report.c_str());
+    std::exit(1);
+  }
+  return elapsed / (static_cast<double>(threads) * points);
 }
 
 double controlled_rate(int threads, int steps, std::chrono::milliseconds block) {
@@ -225,16 +284,27 @@ int main(int argc, char** argv) {
   }
   const std::chrono::milliseconds block(block_ms);
 
-  std::vector<double> controlled, native;
+  std::vector<double> controlled, native, futex;
   for (int i = 0; i < repetitions; ++i) {
     const std::vector<double> c = controlled_handoffs();
     const std::vector<double> n = native_handoffs();
+    const std::vector<double> f = pinned_futex_handoffs();
     controlled.insert(controlled.end(), c.begin(), c.end());
     native.insert(native.end(), n.begin(), n.end());
+    futex.insert(futex.end(), f.begin(), f.end());
   }
   std::printf("handoff_weft_median_ns\t%.0f\n", median(controlled));
   std::printf("handoff_native_median_ns\t%.0f\n", median(native));
+  std::printf("handoff_futex_pinned_median_ns\t%.0f\n", median(futex));
   std::printf("handoff_weft_samples\t%zu\n", controlled.size());
+
+  // The same number of points in every run, so that only the thread count differs.
+  constexpr int total_points = 12'800;
+  for (const int threads : {2, 8, 64}) {
+    std::vector<double> costs;
+    for (int i = 0; i < repetitions; ++i) costs.push_back(controlled_point_cost(threads, total_points / threads));
+    std::printf("point_cost_%dt_ns\t%.0f\n", threads, median(costs));
+  }
 
   for (const int threads : {2, 8}) {
     std::vector<double> weft_rates, native_rates;
