@@ -125,6 +125,9 @@ struct explore_result {
     hung,        // a run did not end even with the watchdog's help
     crash,       // a fatal signal (SIGSEGV, SIGABRT from assert or std::terminate, ...); with fork_each_run
     race,        // a data race on plain memory (weft_instrument code), with both accesses' stacks
+    // AddressSanitizer found a memory error, with ASan's own report (the weft command, in a program
+    // built with -fsanitize=address)
+    memory_error,
   };
   failure kind = failure::none;
   std::size_t schedules = 0;   // runs performed, the failing one included

@@ -1,4 +1,5 @@
 // `weft explore` and `weft replay`: the program's main as the test function of one controlled run.
+#include <dlfcn.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -47,9 +48,11 @@ std::int64_t clock_ns(clockid_t clock) {
   std::_Exit(4);
 }
 
-// What the exit handler needs when the program calls exit() while its run is in progress.
+// What the exit handler and ASan's error callback need while the run is in progress.
 struct active_run {
   const sched::recording_strategy* recorder = nullptr;
+  const sched::replaying_strategy* replaying = nullptr;
+  std::size_t run_index = 0;
   trace_recorder* tracer = nullptr;
   std::string trace_path;
   std::string program;
@@ -74,6 +77,46 @@ void on_exit_during_run() {
                               error))
       std::fprintf(stderr, "%s\n", error.c_str());
   }
+}
+
+// ASan's summary line ("SUMMARY: AddressSanitizer: heap-use-after-free file.cpp:12 in f()"), or its
+// first line when there is none.
+std::string_view summary_of(std::string_view asan_report) {
+  const std::size_t at = asan_report.find("SUMMARY: ");
+  std::string_view line = at == std::string_view::npos ? asan_report : asan_report.substr(at + 9);
+  line = line.substr(0, line.find('\n'));
+  // The first line's "==<pid>==" prefix.
+  if (line.starts_with('=')) line.remove_prefix(std::min(line.find_first_not_of("=0123456789"), line.size()));
+  return line;
+}
+
+// AddressSanitizer found a memory error and ends the process when this returns (with its exitcode,
+// without exit handlers): the run is reported now, with the schedule as far as it got, which takes a
+// replay to the same access, and with ASan's report, symbolized and whole.
+void on_asan_error(const char* asan_report) {
+  if (!active.in_progress.exchange(false)) return;
+  // weft's own work: the copies and allocations below must not become scheduling points.
+  const sched::inside_weft internal;
+  const std::string_view word = sched::word_of(explore_result::failure::memory_error);
+  sched::schedule recorded = active.recorder->recorded();
+  recorded.outcome = std::string(word);
+  const std::string replay = sched::encode(recorded);
+  const bool diverged = active.replaying != nullptr && active.replaying->diverged();
+  sched::child_run_text result;
+  result.add("kind", word).add("diverged", diverged).add("replay", replay);
+  if (diverged) result.add("divergence", active.replaying->divergence());
+  result.report("weft: memory error found by " + std::string(summary_of(asan_report)) + " during schedule " +
+                std::to_string(active.run_index + 1) + "\n\n" + asan_report);
+  write_result(active.result_fd, result.text());
+}
+
+// A program built with -fsanitize=address has ASan's runtime, whose error callback weft takes; a
+// program that set its own loses it for the run (ASan keeps one).
+void report_asan_errors() {
+  using set_callback_function = void (*)(void (*)(const char*));
+  if (const auto set_callback =
+          reinterpret_cast<set_callback_function>(dlsym(RTLD_DEFAULT, "__asan_set_error_report_callback")))
+    set_callback(on_asan_error);
 }
 
 std::unique_ptr<sched::strategy> chooser_for(const preloaded_settings& settings,
@@ -123,11 +166,14 @@ int run_controlled(main_function main, int argc, char** argv, char** envp,
   limits.monotonic_base_ns = clock_ns(CLOCK_MONOTONIC);
 
   active.recorder = &recorder;
+  active.replaying = replaying;
+  active.run_index = settings.run_index;
   active.tracer = settings.trace_path.empty() ? nullptr : &tracer;
   active.trace_path = settings.trace_path;
   active.program = argc > 0 ? argv[0] : "program";
   active.result_fd = open_result_file(settings.result_path);
   std::atexit(on_exit_during_run);
+  report_asan_errors();
   std::atomic<std::size_t> run_number{settings.run_index + 1};
   const sched::crash_guard crash_report(recorder, run_number);
   sched::crash_guard::report_schedule_only_to(active.result_fd);
