@@ -523,6 +523,20 @@ TEST(WeftExplore, FindsADoubleFreeRightAfterAnUnlockAndReplaysItTenTimesOutOfTen
 }
 #endif
 
+// glibc gives a thread its malloc arena at its first allocation, and a thread created after others
+// gets a secondary one, mmapped above 4 GiB: main must stay on the process's first thread.
+TEST(WeftExplore, RunsMainOnTheProcesssFirstThreadWithItsMainMallocArena) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "the program is built with AddressSanitizer too, whose allocator stands in for glibc's "
+                  "arenas and never uses the brk heap";
+#endif
+  const auto plain = run_program(MAIN_ARENA);
+  ASSERT_EQ(plain.exit_code, 0) << "the program fails without weft:\n" << plain.output;
+  const auto explored = run_program(weft + " explore -n 20 --jobs 2 -- " + MAIN_ARENA);
+  EXPECT_EQ(explored.exit_code, 0) << explored.output;
+  EXPECT_NE(explored.output.find("weft explore: 20 runs, 0 failures"), std::string::npos) << explored.output;
+}
+
 #ifdef ASAN_USE_AFTER_FREE
 // A program built with -fsanitize=address (with GCC, a shared runtime that must come first in
 // LD_PRELOAD): the run that frees between the reader's two critical sections is a memory-error with

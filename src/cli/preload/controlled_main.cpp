@@ -183,52 +183,60 @@ int run_controlled(main_function main, int argc, char** argv, char** envp,
   // Never freed: a failed run's threads stay parked on it until the process ends, and a completed
   // run's threads may still be returning through weft's code while main's caller exits.
   auto* current = new sched::run(recorder, limits);
-  active.in_progress.store(true);
-  sched::run_outcome outcome = current->execute(test);
-  if (!active.in_progress.exchange(false)) {
-    // The exit handler won the race: the process is exiting on another thread.
-    for (;;) pause();
-  }
-  recorder.end_run(outcome.steps);
-  if (!settings.trace_path.empty()) sched::remove_run_observer(tracer);
-  const bool threads_parked = forgive_expected_threads(outcome);
-
-  sched::schedule recorded = recorder.recorded();
-  if (outcome.kind != run_end_kind::completed) recorded.outcome = std::string(kind_name(outcome.kind));
-  const std::string replay = sched::encode(recorded);
-  const bool diverged = replaying != nullptr && replaying->diverged();
-  sched::child_run_text result;
-  result.add("kind", kind_name(outcome.kind))
-      .add("exit", exit_code)
-      .add("steps", static_cast<long long>(outcome.steps))
-      .add("uncontrolled", outcome.uncontrolled)
-      .add("threads", static_cast<long long>(outcome.threads))
-      .add("futex", outcome.futex_used)
-      .add("diverged", diverged)
-      .add("replay", replay);
-  if (diverged) result.add("divergence", replaying->divergence());
-  if (settings.races == race_mode::report) {
-    for (const sched::data_race& race : outcome.races) {
-      const sched::rendered_race rendered = sched::render_race(race);
-      result.add_race(rendered.key, rendered.text);
+  // On the helper that watched the run, as soon as it ended: returns only for a run that completed
+  // with no thread parked, whose main then returns to glibc as it would without weft.
+  const std::function<void(const sched::run_outcome&)> judge = [&](sched::run_outcome outcome) {
+    if (!active.in_progress.exchange(false)) {
+      // The exit handler won the race: the process is exiting on another thread.
+      for (;;) pause();
     }
-  }
-  if (outcome.kind != run_end_kind::completed) {
-    result.report(sched::render_failure(outcome, replay, settings.run_index + 1, recorder.name()));
-  }
-  write_result(active.result_fd, result.text());
+    recorder.end_run(outcome.steps);
+    if (!settings.trace_path.empty()) sched::remove_run_observer(tracer);
+    const bool threads_parked = forgive_expected_threads(outcome);
 
-  if (!settings.trace_path.empty()) {
-    std::string error;
-    if (!tracer.write(settings.trace_path, active.program, replay, error))
-      std::fprintf(stderr, "%s\n", error.c_str());
-  }
-  if (outcome.kind == run_end_kind::completed && !threads_parked) return exit_code;
-  // The run's threads are parked for good; static destructors could wait for them (a joinable
-  // std::thread, a mutex one of them holds), so the process ends here.
-  std::fflush(stdout);
-  std::fflush(stderr);
-  std::_Exit(outcome.kind == run_end_kind::completed ? exit_code : 1);
+    sched::schedule recorded = recorder.recorded();
+    if (outcome.kind != run_end_kind::completed) recorded.outcome = std::string(kind_name(outcome.kind));
+    const std::string replay = sched::encode(recorded);
+    const bool diverged = replaying != nullptr && replaying->diverged();
+    sched::child_run_text result;
+    result.add("kind", kind_name(outcome.kind))
+        .add("exit", exit_code)
+        .add("steps", static_cast<long long>(outcome.steps))
+        .add("uncontrolled", outcome.uncontrolled)
+        .add("threads", static_cast<long long>(outcome.threads))
+        .add("futex", outcome.futex_used)
+        .add("diverged", diverged)
+        .add("replay", replay);
+    if (diverged) result.add("divergence", replaying->divergence());
+    if (settings.races == race_mode::report) {
+      for (const sched::data_race& race : outcome.races) {
+        const sched::rendered_race rendered = sched::render_race(race);
+        result.add_race(rendered.key, rendered.text);
+      }
+    }
+    if (outcome.kind != run_end_kind::completed) {
+      result.report(sched::render_failure(outcome, replay, settings.run_index + 1, recorder.name()));
+    }
+    write_result(active.result_fd, result.text());
+
+    if (!settings.trace_path.empty()) {
+      std::string error;
+      if (!tracer.write(settings.trace_path, active.program, replay, error))
+        std::fprintf(stderr, "%s\n", error.c_str());
+    }
+    if (outcome.kind == run_end_kind::completed && !threads_parked) return;
+    // The run's threads are parked for good (main's thread among them, unless the run completed);
+    // static destructors could wait for them (a joinable std::thread, a mutex one of them holds), so
+    // the process ends here.
+    std::fflush(stdout);
+    std::fflush(stderr);
+    std::_Exit(outcome.kind == run_end_kind::completed ? exit_code : 1);
+  };
+  active.in_progress.store(true);
+  // main stays on the process's first thread, whose allocations come from glibc's main arena (the
+  // brk heap, below 4 GiB in a program that is not position independent), as without weft.
+  (void)current->execute_here(test, judge);
+  return exit_code;
 }
 
 }  // namespace weft::cli
