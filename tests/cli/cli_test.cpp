@@ -565,6 +565,13 @@ TEST(WeftExplore, ReportsAnAddressSanitizerErrorAsAMemoryErrorThatReplaysTenTime
   std::filesystem::remove_all(dir);
 }
 
+// LeakSanitizer checks the program when main returns: weft's run, never freed, must not look leaked.
+TEST(WeftExplore, PassesASingleThreadedAddressSanitizedMainThatLeaksNothing) {
+  const auto explored = run_program(weft + " explore -n 3 --jobs 1 -- " + ASAN_USE_AFTER_FREE + " alone");
+  EXPECT_EQ(explored.exit_code, 0) << explored.output;
+  EXPECT_NE(explored.output.find("weft explore: 3 runs, 0 failures"), std::string::npos) << explored.output;
+}
+
 TEST(WeftExplore, StaysSilentOnTheAddressSanitizedTwinThatReadsInOneCriticalSection) {
   const auto explored = run_program(weft + " explore -n 100 --jobs 2 -- " + ASAN_USE_AFTER_FREE + " fixed");
   EXPECT_EQ(explored.exit_code, 0) << explored.output;

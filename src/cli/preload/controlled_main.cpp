@@ -58,6 +58,9 @@ struct active_run {
   std::string program;
   int result_fd = -1;
   std::atomic<bool> in_progress{false};
+  // Never freed, and reachable from here, so that LeakSanitizer does not report it when a program
+  // built with -fsanitize=address exits after its run completed.
+  sched::run* never_freed = nullptr;
 };
 active_run active;
 
@@ -183,6 +186,7 @@ int run_controlled(main_function main, int argc, char** argv, char** envp,
   // Never freed: a failed run's threads stay parked on it until the process ends, and a completed
   // run's threads may still be returning through weft's code while main's caller exits.
   auto* current = new sched::run(recorder, limits);
+  active.never_freed = current;
   // On the helper that watched the run, as soon as it ended: returns only for a run that completed
   // with no thread parked, whose main then returns to glibc as it would without weft.
   const std::function<void(const sched::run_outcome&)> judge = [&](sched::run_outcome outcome) {
