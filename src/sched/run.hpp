@@ -68,7 +68,8 @@ class run {
   // As execute, but `test` runs on the calling thread, as thread 0, and a helper thread created here
   // watches the run in execute's place: the process's first thread keeps glibc's main malloc arena,
   // which no thread created later gets (docs/scheduler.md). When the run ends, the helper calls
-  // `ended` with the outcome; this returns once the test function is done and `ended` returned. A
+  // `ended` with the outcome (the caller does, with a hung outcome, when the helper cannot be
+  // created); this returns once the test function is done and `ended` returned. A
   // run can end with the calling thread parked for good (a failure while it waits), and then this
   // never returns: `ended` must end the process when the outcome is not completed.
   run_outcome execute_here(const std::function<void()>& test,
