@@ -57,7 +57,8 @@ class explore_options {
   // Print nothing to stderr (by default a failure prints its report and the WEFT_REPLAY line).
   explore_options& quiet(bool enabled = true);
   // Run every schedule in its own fork()ed child, so that exploring goes on past a crash and a failed
-  // run's parked threads die with the child. Strategies that learn across runs (pct's step count) see
+  // run's parked threads die with the child. There the test function runs on the thread that called
+  // explore, with its malloc arena (glibc's main arena when called from main), not on a new thread. Strategies that learn across runs (pct's step count) see
   // only what the parent passes on; dfs is refused in this mode with config_error.
   explore_options& fork_each_run(bool enabled = true);
   // What data races on plain memory that a run exhibits do (code built with weft_instrument only):
@@ -125,6 +126,9 @@ struct explore_result {
     hung,        // a run did not end even with the watchdog's help
     crash,       // a fatal signal (SIGSEGV, SIGABRT from assert or std::terminate, ...); with fork_each_run
     race,        // a data race on plain memory (weft_instrument code), with both accesses' stacks
+    // AddressSanitizer found a memory error, with ASan's own report (the weft command, in a program
+    // built with -fsanitize=address)
+    memory_error,
   };
   failure kind = failure::none;
   std::size_t schedules = 0;   // runs performed, the failing one included
@@ -147,7 +151,8 @@ struct explore_result {
 };
 
 // Runs `test` under controlled schedules until one fails or the budget (iterations, time) is spent.
-// `test` runs on a thread weft creates; threads it creates join the run. Blocks until done. Unless
+// `test` runs on a thread weft creates (or, with fork_each_run, on the calling thread in the child);
+// threads it creates join the run. Blocks until done. Unless
 // options.read_environment() is false, the environment overrides the options first
 // (options.from_environment(): WEFT_SEED, WEFT_ITERATIONS, WEFT_STRATEGY, WEFT_RACES, and WEFT_REPLAY,
 // which makes it replay that schedule only). With a replay_schedule, it replays that schedule only

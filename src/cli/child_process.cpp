@@ -15,6 +15,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "cli/asan_runtime.hpp"
 #include "cli/protocol.hpp"
 #include "cli/run_start.hpp"
 #include "cli/usage_error.hpp"
@@ -105,11 +106,16 @@ pid_t start_program(const launch& what) {
       continue;
     environment.emplace_back(*entry);
   }
-  environment.push_back("LD_PRELOAD=" + preload_value());
+  // A program built with -fsanitize=address gets its ASan runtime first, as ASan insists: its
+  // interceptors then come before weft's interposers, and reach them as the next definition, the way
+  // they reach libc's in a run without weft.
+  const std::string asan_runtime = asan_runtime_needed_by(what.command.front(), what.working_directory);
+  environment.push_back("LD_PRELOAD=" + (asan_runtime.empty() ? "" : asan_runtime + ":") + preload_value());
+  if (!asan_runtime.empty()) environment.push_back(std::string(asan_preload_variable) + "=" + asan_runtime);
   // A sanitized weft (-DWEFT_SANITIZE=ON) preloads sanitized libraries ahead of the program's own
   // libasan, which ASan refuses by default; the order is harmless here.
   std::string asan_options = std::getenv("ASAN_OPTIONS") != nullptr ? std::getenv("ASAN_OPTIONS") : "";
-  if (dlsym(RTLD_DEFAULT, "__asan_init") != nullptr) {
+  if (asan_runtime.empty() && dlsym(RTLD_DEFAULT, "__asan_init") != nullptr) {
     asan_options += std::string(asan_options.empty() ? "" : ":") + "verify_asan_link_order=0";
   }
   if (!asan_options.empty()) environment.push_back("ASAN_OPTIONS=" + asan_options);

@@ -32,6 +32,9 @@ inline constexpr const char* settle_variable = "WEFT_CLI_SETTLE_MS";  // run: th
 // state must outlive one process). Each request is a remote_request; each choose request gets one
 // std::uint32_t reply, the chosen index.
 inline constexpr const char* remote_variable = "WEFT_CLI_REMOTE_FDS";
+// The ASan runtime the command put first in LD_PRELOAD for a program built with -fsanitize=address;
+// the preload takes it out again for the program's children, with weft's own libraries.
+inline constexpr const char* asan_preload_variable = "WEFT_CLI_ASAN_PRELOAD";
 
 // serve: the file descriptor of the server's end of a stream socket to the command.
 inline constexpr const char* server_variable = "WEFT_CLI_SERVER_FD";
@@ -69,6 +72,7 @@ struct remote_request {
 // program called exit() while its run was in progress), exit (main's return value), steps,
 // uncontrolled, threads (how many the run had), futex (1 when one of them made a futex call),
 // diverged, divergence, replay, checked (run mode: the leak check ran), leaked; and, races reported,
-// one race line per data race.
+// one race line per data race. AddressSanitizer's error in a controlled run writes kind memory-error,
+// the replay as far as the run got, and a report that ends with ASan's own.
 
 }  // namespace weft::cli

@@ -62,11 +62,14 @@ verdict judge_run(const std::string& result_path, const program_end& end, int ex
   const std::string kind = field("kind");
   for (const auto& [key, text] : result.races) judged.races.push_back({key, text});
 
+  // ASan reported before it ended the process, with a signal when its options say abort_on_error.
+  const bool memory_error =
+      sched::failure_named(kind) == explore_result::failure::memory_error && !result.report.empty();
   if (timed_out) {
     judged.failed = true;
     judged.kind = "timeout";
     judged.message = "the run did not end within " + timeout_text + " and was killed";
-  } else if (!end.exited) {
+  } else if (!end.exited && !memory_error) {
     judged.failed = true;
     judged.kind = sched::word_of(explore_result::failure::crash);
     judged.message = std::string("the program died of ") + strsignal(end.signal);

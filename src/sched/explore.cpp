@@ -150,6 +150,29 @@ void write_all(int fd, const std::string& text) {
   }
 }
 
+// A fork()ed run's outcome, sent to the parent through `fd`.
+void send_child_outcome(int fd, const sched::run_outcome& outcome, sched::recording_strategy& recorder,
+                        const sched::replaying_strategy* replaying, std::size_t schedules) {
+  recorder.end_run(outcome.steps);
+  const explore_result::failure kind = sched::failure_of(outcome.kind);
+  const std::string replay = encode_recorded(recorder, kind);
+  sched::child_run_text message;
+  message.add("kind", sched::word_of(kind))
+      .add("steps", static_cast<long long>(outcome.steps))
+      .add("uncontrolled", outcome.uncontrolled)
+      .add("replay", replay);
+  if (replaying != nullptr && replaying->diverged()) message.add("divergence", replaying->divergence());
+  for (const sched::data_race& race : outcome.races) {
+    const sched::rendered_race rendered = sched::render_race(race);
+    message.add_race(rendered.key, rendered.text);
+  }
+  if (outcome.kind != run_end_kind::completed) {
+    message.report(
+        sched::render_failure(outcome, printable(replay, outcome.message), schedules, recorder.name()));
+  }
+  write_all(fd, message.text());
+}
+
 // Runs one schedule in a fork()ed child, so that a crash ends the child, not the caller's process.
 // `replaying` is the replayed schedule's strategy inside `recorder`, or nullptr when exploring.
 child_outcome run_in_child(const std::function<void()>& test, sched::recording_strategy& recorder,
@@ -163,27 +186,17 @@ child_outcome run_in_child(const std::function<void()>& test, sched::recording_s
   if (child == 0) {
     close(channel[0]);
     sched::crash_guard::also_report_to(channel[1]);
-    auto current = std::make_unique<run>(recorder, limits);
-    const sched::run_outcome outcome = current->execute(test);
-    recorder.end_run(outcome.steps);
-    const explore_result::failure kind = sched::failure_of(outcome.kind);
-    const std::string replay = encode_recorded(recorder, kind);
-    sched::child_run_text message;
-    message.add("kind", sched::word_of(kind))
-        .add("steps", static_cast<long long>(outcome.steps))
-        .add("uncontrolled", outcome.uncontrolled)
-        .add("replay", replay);
-    if (replaying != nullptr && replaying->diverged()) message.add("divergence", replaying->divergence());
-    for (const sched::data_race& race : outcome.races) {
-      const sched::rendered_race rendered = sched::render_race(race);
-      message.add_race(rendered.key, rendered.text);
-    }
-    if (outcome.kind != run_end_kind::completed) {
-      message.report(
-          sched::render_failure(outcome, printable(replay, outcome.message), schedules, recorder.name()));
-    }
-    write_all(channel[1], message.text());
-    _exit(0);  // no destructors or atexit handlers of the parent's program run in the child
+    // Never freed: the child ends in `report`, on the helper that watched the run, with the run's
+    // threads parked or returning.
+    auto* current = new run(recorder, limits);
+    const std::function<void(const sched::run_outcome&)> report = [&](const sched::run_outcome& outcome) {
+      send_child_outcome(channel[1], outcome, recorder, replaying, schedules);
+      _exit(0);  // no destructors or atexit handlers of the parent's program run in the child
+    };
+    // The test function runs on the thread that forked, the child's only one, with the malloc arena
+    // its caller has (glibc's main arena when explore is called from main), as without weft.
+    (void)current->execute_here(test, report);
+    _exit(0);
   }
   close(channel[1]);
   std::string received;

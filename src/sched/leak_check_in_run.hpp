@@ -22,9 +22,10 @@ class leak_check_in_run {
   // On any other thread it does nothing.
   explicit leak_check_in_run(std::chrono::milliseconds settle);
   ~leak_check_in_run();
-  // The thread waiting in run::execute for the run this check is made in, or 0 outside a run. The
-  // test function runs in its place, so a check without a baseline expects it as it expects itself:
-  // without weft that thread would be the one making the check.
+  // The thread watching the run this check is made in (the caller of run::execute, or the helper of
+  // run::execute_here), or 0 outside a run. A check without a baseline expects it as it expects
+  // itself: without weft, the thread that called the test would be the one making the check, and
+  // the helper is weft's.
   [[nodiscard]] int caller_of_the_run() const;
   leak_check_in_run(const leak_check_in_run&) = delete;
   leak_check_in_run& operator=(const leak_check_in_run&) = delete;

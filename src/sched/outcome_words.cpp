@@ -8,7 +8,7 @@ namespace {
 
 using failure = explore_result::failure;
 
-constexpr std::array<std::pair<failure, std::string_view>, 9> words = {{
+constexpr std::array<std::pair<failure, std::string_view>, 10> words = {{
     {failure::none, "completed"},
     {failure::exception, "exception"},
     {failure::deadlock, "deadlock"},
@@ -18,6 +18,7 @@ constexpr std::array<std::pair<failure, std::string_view>, 9> words = {{
     {failure::hung, "hung"},
     {failure::crash, "signal"},
     {failure::race, "race"},
+    {failure::memory_error, "memory-error"},
 }};
 
 }  // namespace

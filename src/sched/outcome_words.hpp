@@ -12,11 +12,12 @@
 
 namespace weft::sched {
 
-// The API's kind for a run's: one to one, completed being failure::none.
+// The API's kind for a run's: one to one, completed being failure::none. crash and memory_error are
+// no run's: a signal ends the process, and so does AddressSanitizer after its report.
 [[nodiscard]] explore_result::failure failure_of(run_end_kind kind);
 
 // "completed", "exception", "deadlock", "livelock", "leak", "check" (weft::expect), "hung", "signal"
-// (crash) or "race".
+// (crash), "race" or "memory-error".
 [[nodiscard]] std::string_view word_of(explore_result::failure kind);
 
 // The kind a word of word_of names; nullopt for any other word.

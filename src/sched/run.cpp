@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <optional>
 #include <thread>
 
 #include "platform/threads.hpp"
@@ -551,18 +552,37 @@ bool run::threads_gone() const {
   return true;
 }
 
-run_outcome run::execute(const std::function<void()>& test) {
-  inside_weft internal;
-  struct active_run {
-    active_run() { detail::controlled_runs.fetch_add(1, std::memory_order_relaxed); }
-    ~active_run() { detail::controlled_runs.fetch_sub(1, std::memory_order_relaxed); }
-  } active;
+namespace {
+
+// Counts the runs in progress for as long as it lives.
+struct active_run {
+  active_run() { detail::controlled_runs.fetch_add(1, std::memory_order_relaxed); }
+  ~active_run() { detail::controlled_runs.fetch_sub(1, std::memory_order_relaxed); }
+  active_run(const active_run&) = delete;
+  active_run& operator=(const active_run&) = delete;
+};
+
+struct watch_job {
+  run* watched;
+  const std::function<void(const run_outcome&)>* ended;
+};
+
+}  // namespace
+
+managed_thread& run::prepare(const std::function<void()>& test) {
   test_ = &test;
   controller_tid_.store(platform::current_tid(), std::memory_order_relaxed);
   run_cpu = sched_getcpu();
   notify_observers([&](run_observer& observer) { observer.run_started(*this); });
   managed_thread& test_thread = add_thread();
   model_.order.thread_started(test_thread.id);
+  return test_thread;
+}
+
+run_outcome run::execute(const std::function<void()>& test) {
+  inside_weft internal;
+  const active_run active;
+  managed_thread& test_thread = prepare(test);
   pthread_t handle;
   // Through the ordinary pthread_create (the controller is not managed): sanitizers and weft's
   // registry see the test's thread like any other.
@@ -581,6 +601,47 @@ run_outcome run::execute(const std::function<void()>& test) {
   } else {
     pthread_detach(handle);
   }
+  return outcome_;
+}
+
+// execute_here's helper: the controller of a run whose thread 0 is the thread that asked for it.
+void* watch_for_the_caller(void* raw_job) {
+  const watch_job job = *static_cast<watch_job*>(raw_job);
+  run& self = *job.watched;
+  {
+    const inside_weft internal;
+    // Before thread 0's first turn: a leak check in the test expects this thread, not the caller.
+    self.controller_tid_.store(platform::current_tid(), std::memory_order_relaxed);
+    self.hand_baton_to(self.threads_.front());
+    self.watch(std::chrono::steady_clock::now());
+  }
+  (*job.ended)(self.outcome_);
+  return nullptr;
+}
+
+run_outcome run::execute_here(const std::function<void()>& test,
+                              const std::function<void(const run_outcome&)>& ended) {
+  std::optional<active_run> active;
+  pthread_t watcher;
+  watch_job job{this, &ended};
+  {
+    inside_weft internal;
+    active.emplace();
+    managed_thread& test_thread = prepare(test);
+    test_thread.handle = pthread_self();
+    // The helper is weft's, created while the caller is not yet a thread of the run: an ordinary
+    // thread, like the caller of execute.
+    if (pthread_create(&watcher, nullptr, watch_for_the_caller, &job) != 0) {
+      outcome_.kind = run_end_kind::hung;
+      outcome_.message = "weft: could not start the thread that watches the run";
+      ended(outcome_);
+      return outcome_;
+    }
+  }
+  run_test_thread(this);
+  // The run ended (the test function returned, threw or failed a check; every other way leaves this
+  // thread parked); its outcome is the helper's to judge, and `job` must outlive it.
+  pthread_join(watcher, nullptr);
   return outcome_;
 }
 

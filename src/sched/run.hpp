@@ -65,6 +65,15 @@ class run {
   // Controller side: runs `test` on a new managed thread 0 and returns when the run ended. Blocks at
   // most limits.hard_timeout. Threads of a run that failed stay parked.
   [[nodiscard]] run_outcome execute(const std::function<void()>& test);
+  // As execute, but `test` runs on the calling thread, as thread 0, and a helper thread created here
+  // watches the run in execute's place: the process's first thread keeps glibc's main malloc arena,
+  // which no thread created later gets (docs/scheduler.md). When the run ends, the helper calls
+  // `ended` with the outcome (the caller does, with a hung outcome, when the helper cannot be
+  // created); this returns once the test function is done and `ended` returned. A
+  // run can end with the calling thread parked for good (a failure while it waits), and then this
+  // never returns: `ended` must end the process when the outcome is not completed.
+  run_outcome execute_here(const std::function<void()>& test,
+                           const std::function<void(const run_outcome&)>& ended);
 
   // ---- called by managed threads, each holding the baton ----
 
@@ -164,6 +173,9 @@ class run {
 
  private:
   friend void* run_test_thread(void*);
+  friend void* watch_for_the_caller(void*);
+  // Before thread 0 starts: the run's first records, on the thread that will watch it.
+  managed_thread& prepare(const std::function<void()>& test);
   void end_run(run_end_kind kind, std::string message, std::vector<int> tids);
   [[nodiscard]] managed_thread* choose_next(thread_id current);
   // Chooses who runs next and hands them the baton; `me` waits for it unless `me_waits` is false.

@@ -508,6 +508,71 @@ TEST(WeftExplore, FindsADoubleFreeRightAfterAnUnlockAndReplaysItTenTimesOutOfTen
 }
 #endif
 
+// glibc gives a thread its malloc arena at its first allocation, and a thread created after others
+// gets a secondary one, mmapped above 4 GiB: main must stay on the process's first thread.
+TEST(WeftExplore, RunsMainOnTheProcesssFirstThreadWithItsMainMallocArena) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "the program is built with AddressSanitizer too, whose allocator stands in for glibc's "
+                  "arenas and never uses the brk heap";
+#endif
+  const auto plain = run_program(MAIN_ARENA);
+  ASSERT_EQ(plain.exit_code, 0) << "the program fails without weft:\n" << plain.output;
+  const auto explored = run_program(weft + " explore -n 20 --jobs 2 -- " + MAIN_ARENA);
+  EXPECT_EQ(explored.exit_code, 0) << explored.output;
+  EXPECT_NE(explored.output.find("weft explore: 20 runs, 0 failures"), std::string::npos) << explored.output;
+}
+
+#ifdef ASAN_USE_AFTER_FREE
+// A program built with -fsanitize=address (with GCC, a shared runtime that must come first in
+// LD_PRELOAD): the run that frees between the reader's two critical sections is a memory-error with
+// ASan's own report, not an unreported exit, and its replay command meets the same use-after-free.
+TEST(WeftExplore, ReportsAnAddressSanitizerErrorAsAMemoryErrorThatReplaysTenTimesOutOfTen) {
+  const auto dir = scratch_dir("asan");
+  const auto explored = run_program(weft + " explore -n 200 --jobs 2 --json " +
+                                    (dir / "summary.json").string() + " -- " + ASAN_USE_AFTER_FREE);
+  ASSERT_EQ(explored.exit_code, 1) << explored.output;
+  EXPECT_NE(explored.output.find("failed (memory-error)"), std::string::npos) << explored.output;
+  EXPECT_NE(explored.output.find("memory error found by AddressSanitizer: heap-use-after-free"),
+            std::string::npos)
+      << explored.output;
+  EXPECT_EQ(explored.output.find("unreported"), std::string::npos) << explored.output;
+  // ASan's report: the access in the reader, the free in the closer.
+  EXPECT_NE(explored.output.find("ERROR: AddressSanitizer: heap-use-after-free"), std::string::npos)
+      << explored.output;
+  EXPECT_NE(explored.output.find("read_balance_later"), std::string::npos) << explored.output;
+  EXPECT_NE(explored.output.find("close_account"), std::string::npos) << explored.output;
+  const nlohmann::json summary = read_json(dir / "summary.json");
+  ASSERT_FALSE(summary["failures"].empty()) << summary.dump();
+  EXPECT_EQ(summary["failures"][0]["kind"], "memory-error") << summary.dump();
+  EXPECT_NE(summary["failures"][0]["message"].get<std::string>().find("heap-use-after-free"),
+            std::string::npos);
+  expect_replays_ten_times(explored, "memory-error");
+  std::filesystem::remove_all(dir);
+}
+
+// LeakSanitizer checks the program when main returns: weft's run, never freed, must not look leaked.
+// test.sh turns leak detection off for weft's own tests; this one turns it on for the program.
+TEST(WeftExplore, PassesASingleThreadedAddressSanitizedMainThatLeaksNothing) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "weft is built with AddressSanitizer too, and its own allocations are not this test's";
+#endif
+  const std::string with_leak_checks = "ASAN_OPTIONS=detect_leaks=1 ";
+  const auto plain = run_program(with_leak_checks + ASAN_USE_AFTER_FREE + " alone");
+  if (plain.exit_code != 0)
+    GTEST_SKIP() << "LeakSanitizer cannot run here (it needs ptrace):\n" << plain.output;
+  const auto explored =
+      run_program(with_leak_checks + weft + " explore -n 3 --jobs 1 -- " + ASAN_USE_AFTER_FREE + " alone");
+  EXPECT_EQ(explored.exit_code, 0) << explored.output;
+  EXPECT_NE(explored.output.find("weft explore: 3 runs, 0 failures"), std::string::npos) << explored.output;
+}
+
+TEST(WeftExplore, StaysSilentOnTheAddressSanitizedTwinThatReadsInOneCriticalSection) {
+  const auto explored = run_program(weft + " explore -n 100 --jobs 2 -- " + ASAN_USE_AFTER_FREE + " fixed");
+  EXPECT_EQ(explored.exit_code, 0) << explored.output;
+  EXPECT_NE(explored.output.find("weft explore: 100 runs, 0 failures"), std::string::npos) << explored.output;
+}
+#endif
+
 #ifdef CRASH_AFTER_MAIN
 // The worker crashes after main returned while another thread can still run: weft's own work in the
 // crash (encoding the schedule, its copies and allocations) must stay out of the run, or the replay

@@ -52,7 +52,7 @@ TEST(ChildRun, TheCrashGuardsLineIsTakenApartFromWhatWasWrittenBefore) {
 
 TEST(OutcomeWords, EveryFailureHasItsOwnWordThatNamesItBack) {
   std::set<std::string_view> seen;
-  for (int i = 0; i <= static_cast<int>(explore_result::failure::race); ++i) {
+  for (int i = 0; i <= static_cast<int>(explore_result::failure::memory_error); ++i) {
     const auto kind = static_cast<explore_result::failure>(i);
     const std::string_view word = weft::sched::word_of(kind);
     EXPECT_TRUE(seen.insert(word).second) << word;
@@ -61,6 +61,7 @@ TEST(OutcomeWords, EveryFailureHasItsOwnWordThatNamesItBack) {
   EXPECT_EQ(weft::sched::word_of(explore_result::failure::none), "completed");
   EXPECT_EQ(weft::sched::word_of(explore_result::failure::user_check), "check");
   EXPECT_EQ(weft::sched::word_of(explore_result::failure::crash), "signal");
+  EXPECT_EQ(weft::sched::word_of(explore_result::failure::memory_error), "memory-error");
   EXPECT_EQ(weft::sched::failure_named("user_check"), std::nullopt);
   EXPECT_EQ(weft::sched::failure_named("exit_during_run"), std::nullopt);
 }

@@ -517,6 +517,42 @@ TEST(ForkEachRun, StaysSilentOnTheFixedTwinAndRunsEverySchedule) {
   EXPECT_FALSE(result.uncontrolled);
 }
 
+// glibc gives a thread its malloc arena at its first allocation, and a thread created after others
+// gets a secondary one, mmapped far above the brk heap: a program that keeps pointers in 32-bit
+// integers breaks there. A forked run keeps the test function on the thread that called explore.
+TEST(ForkEachRun, RunsTheTestFunctionWithTheCallersMainMallocArena) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer's allocator stands in for glibc's arenas and never uses the brk heap";
+#endif
+  void* probe = std::malloc(16);
+  const bool caller_in_brk_heap =
+      reinterpret_cast<std::uintptr_t>(probe) < reinterpret_cast<std::uintptr_t>(sbrk(0));
+  std::free(probe);
+  ASSERT_TRUE(caller_in_brk_heap) << "this test runs on the process's first thread";
+  const auto allocates_in_the_brk_heap = [] {
+    void* block = std::malloc(16);
+    const bool in_brk_heap =
+        reinterpret_cast<std::uintptr_t>(block) < reinterpret_cast<std::uintptr_t>(sbrk(0));
+    std::free(block);
+    int total = 0;
+    std::mutex lock;
+    std::thread other([&] {
+      std::lock_guard hold(lock);
+      ++total;
+    });
+    {
+      std::lock_guard hold(lock);
+      ++total;
+    }
+    other.join();
+    weft::expect(in_brk_heap, "malloc(16) in the test function returned a block above the brk heap");
+  };
+  const weft::explore_result result =
+      weft::explore(allocates_in_the_brk_heap, with("random", 20).fork_each_run());
+  EXPECT_FALSE(result.failed()) << result.report;
+  EXPECT_EQ(result.schedules, 20u);
+}
+
 TEST(ForkEachRun, RefusesDfs) {
   EXPECT_THROW((void)weft::explore([] {}, with("dfs", 10).fork_each_run()), weft::config_error);
 }

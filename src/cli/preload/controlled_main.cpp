@@ -1,4 +1,5 @@
 // `weft explore` and `weft replay`: the program's main as the test function of one controlled run.
+#include <dlfcn.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -47,14 +48,19 @@ std::int64_t clock_ns(clockid_t clock) {
   std::_Exit(4);
 }
 
-// What the exit handler needs when the program calls exit() while its run is in progress.
+// What the exit handler and ASan's error callback need while the run is in progress.
 struct active_run {
   const sched::recording_strategy* recorder = nullptr;
+  const sched::replaying_strategy* replaying = nullptr;
+  std::size_t run_index = 0;
   trace_recorder* tracer = nullptr;
   std::string trace_path;
   std::string program;
   int result_fd = -1;
   std::atomic<bool> in_progress{false};
+  // Never freed, and reachable from here, so that LeakSanitizer does not report it when a program
+  // built with -fsanitize=address exits after its run completed.
+  sched::run* never_freed = nullptr;
 };
 active_run active;
 
@@ -74,6 +80,46 @@ void on_exit_during_run() {
                               error))
       std::fprintf(stderr, "%s\n", error.c_str());
   }
+}
+
+// ASan's summary line ("SUMMARY: AddressSanitizer: heap-use-after-free file.cpp:12 in f()"), or its
+// first line when there is none.
+std::string_view summary_of(std::string_view asan_report) {
+  const std::size_t at = asan_report.find("SUMMARY: ");
+  std::string_view line = at == std::string_view::npos ? asan_report : asan_report.substr(at + 9);
+  line = line.substr(0, line.find('\n'));
+  // The first line's "==<pid>==" prefix.
+  if (line.starts_with('=')) line.remove_prefix(std::min(line.find_first_not_of("=0123456789"), line.size()));
+  return line;
+}
+
+// AddressSanitizer found a memory error and ends the process when this returns (with its exitcode,
+// without exit handlers): the run is reported now, with the schedule as far as it got, which takes a
+// replay to the same access, and with ASan's report, symbolized and whole.
+void on_asan_error(const char* asan_report) {
+  if (!active.in_progress.exchange(false)) return;
+  // weft's own work: the copies and allocations below must not become scheduling points.
+  const sched::inside_weft internal;
+  const std::string_view word = sched::word_of(explore_result::failure::memory_error);
+  sched::schedule recorded = active.recorder->recorded();
+  recorded.outcome = std::string(word);
+  const std::string replay = sched::encode(recorded);
+  const bool diverged = active.replaying != nullptr && active.replaying->diverged();
+  sched::child_run_text result;
+  result.add("kind", word).add("diverged", diverged).add("replay", replay);
+  if (diverged) result.add("divergence", active.replaying->divergence());
+  result.report("weft: memory error found by " + std::string(summary_of(asan_report)) + " during schedule " +
+                std::to_string(active.run_index + 1) + "\n\n" + asan_report);
+  write_result(active.result_fd, result.text());
+}
+
+// A program built with -fsanitize=address has ASan's runtime, whose error callback weft takes; a
+// program that set its own loses it for the run (ASan keeps one).
+void report_asan_errors() {
+  using set_callback_function = void (*)(void (*)(const char*));
+  if (const auto set_callback =
+          reinterpret_cast<set_callback_function>(dlsym(RTLD_DEFAULT, "__asan_set_error_report_callback")))
+    set_callback(on_asan_error);
 }
 
 std::unique_ptr<sched::strategy> chooser_for(const preloaded_settings& settings,
@@ -123,11 +169,14 @@ int run_controlled(main_function main, int argc, char** argv, char** envp,
   limits.monotonic_base_ns = clock_ns(CLOCK_MONOTONIC);
 
   active.recorder = &recorder;
+  active.replaying = replaying;
+  active.run_index = settings.run_index;
   active.tracer = settings.trace_path.empty() ? nullptr : &tracer;
   active.trace_path = settings.trace_path;
   active.program = argc > 0 ? argv[0] : "program";
   active.result_fd = open_result_file(settings.result_path);
   std::atexit(on_exit_during_run);
+  report_asan_errors();
   std::atomic<std::size_t> run_number{settings.run_index + 1};
   const sched::crash_guard crash_report(recorder, run_number);
   sched::crash_guard::report_schedule_only_to(active.result_fd);
@@ -137,52 +186,61 @@ int run_controlled(main_function main, int argc, char** argv, char** envp,
   // Never freed: a failed run's threads stay parked on it until the process ends, and a completed
   // run's threads may still be returning through weft's code while main's caller exits.
   auto* current = new sched::run(recorder, limits);
-  active.in_progress.store(true);
-  sched::run_outcome outcome = current->execute(test);
-  if (!active.in_progress.exchange(false)) {
-    // The exit handler won the race: the process is exiting on another thread.
-    for (;;) pause();
-  }
-  recorder.end_run(outcome.steps);
-  if (!settings.trace_path.empty()) sched::remove_run_observer(tracer);
-  const bool threads_parked = forgive_expected_threads(outcome);
-
-  sched::schedule recorded = recorder.recorded();
-  if (outcome.kind != run_end_kind::completed) recorded.outcome = std::string(kind_name(outcome.kind));
-  const std::string replay = sched::encode(recorded);
-  const bool diverged = replaying != nullptr && replaying->diverged();
-  sched::child_run_text result;
-  result.add("kind", kind_name(outcome.kind))
-      .add("exit", exit_code)
-      .add("steps", static_cast<long long>(outcome.steps))
-      .add("uncontrolled", outcome.uncontrolled)
-      .add("threads", static_cast<long long>(outcome.threads))
-      .add("futex", outcome.futex_used)
-      .add("diverged", diverged)
-      .add("replay", replay);
-  if (diverged) result.add("divergence", replaying->divergence());
-  if (settings.races == race_mode::report) {
-    for (const sched::data_race& race : outcome.races) {
-      const sched::rendered_race rendered = sched::render_race(race);
-      result.add_race(rendered.key, rendered.text);
+  active.never_freed = current;
+  // On the helper that watched the run, as soon as it ended: returns only for a run that completed
+  // with no thread parked, whose main then returns to glibc as it would without weft.
+  const std::function<void(const sched::run_outcome&)> judge = [&](sched::run_outcome outcome) {
+    if (!active.in_progress.exchange(false)) {
+      // The exit handler won the race: the process is exiting on another thread.
+      for (;;) pause();
     }
-  }
-  if (outcome.kind != run_end_kind::completed) {
-    result.report(sched::render_failure(outcome, replay, settings.run_index + 1, recorder.name()));
-  }
-  write_result(active.result_fd, result.text());
+    recorder.end_run(outcome.steps);
+    if (!settings.trace_path.empty()) sched::remove_run_observer(tracer);
+    const bool threads_parked = forgive_expected_threads(outcome);
 
-  if (!settings.trace_path.empty()) {
-    std::string error;
-    if (!tracer.write(settings.trace_path, active.program, replay, error))
-      std::fprintf(stderr, "%s\n", error.c_str());
-  }
-  if (outcome.kind == run_end_kind::completed && !threads_parked) return exit_code;
-  // The run's threads are parked for good; static destructors could wait for them (a joinable
-  // std::thread, a mutex one of them holds), so the process ends here.
-  std::fflush(stdout);
-  std::fflush(stderr);
-  std::_Exit(outcome.kind == run_end_kind::completed ? exit_code : 1);
+    sched::schedule recorded = recorder.recorded();
+    if (outcome.kind != run_end_kind::completed) recorded.outcome = std::string(kind_name(outcome.kind));
+    const std::string replay = sched::encode(recorded);
+    const bool diverged = replaying != nullptr && replaying->diverged();
+    sched::child_run_text result;
+    result.add("kind", kind_name(outcome.kind))
+        .add("exit", exit_code)
+        .add("steps", static_cast<long long>(outcome.steps))
+        .add("uncontrolled", outcome.uncontrolled)
+        .add("threads", static_cast<long long>(outcome.threads))
+        .add("futex", outcome.futex_used)
+        .add("diverged", diverged)
+        .add("replay", replay);
+    if (diverged) result.add("divergence", replaying->divergence());
+    if (settings.races == race_mode::report) {
+      for (const sched::data_race& race : outcome.races) {
+        const sched::rendered_race rendered = sched::render_race(race);
+        result.add_race(rendered.key, rendered.text);
+      }
+    }
+    if (outcome.kind != run_end_kind::completed) {
+      result.report(sched::render_failure(outcome, replay, settings.run_index + 1, recorder.name()));
+    }
+    write_result(active.result_fd, result.text());
+
+    if (!settings.trace_path.empty()) {
+      std::string error;
+      if (!tracer.write(settings.trace_path, active.program, replay, error))
+        std::fprintf(stderr, "%s\n", error.c_str());
+    }
+    if (outcome.kind == run_end_kind::completed && !threads_parked) return;
+    // The run's threads are parked for good (main's thread among them, unless the run completed);
+    // static destructors could wait for them (a joinable std::thread, a mutex one of them holds), so
+    // the process ends here.
+    std::fflush(stdout);
+    std::fflush(stderr);
+    std::_Exit(outcome.kind == run_end_kind::completed ? exit_code : 1);
+  };
+  active.in_progress.store(true);
+  // main stays on the process's first thread, whose allocations come from glibc's main arena (the
+  // brk heap, below 4 GiB in a program that is not position independent), as without weft.
+  (void)current->execute_here(test, judge);
+  return exit_code;
 }
 
 }  // namespace weft::cli

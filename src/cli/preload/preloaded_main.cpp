@@ -13,9 +13,13 @@ namespace weft {
 namespace cli {
 
 void forget_protocol_for_children() {
-  for (const char* name : {mode_variable, result_variable, strategy_variable, seed_variable, depth_variable,
-                           run_variable, replay_variable, trace_variable, hard_timeout_variable,
-                           settle_variable, remote_variable, races_variable, server_variable}) {
+  const char* asan_text = std::getenv(asan_preload_variable);
+  // The first entry of that name only: the user's own LD_PRELOAD, after weft's, keeps its copy.
+  std::string asan_runtime = asan_text != nullptr ? asan_text : "";
+  for (const char* name :
+       {mode_variable, result_variable, strategy_variable, seed_variable, depth_variable, run_variable,
+        replay_variable, trace_variable, hard_timeout_variable, settle_variable, remote_variable,
+        races_variable, max_steps_variable, asan_preload_variable, server_variable}) {
     unsetenv(name);
   }
   const char* preload = std::getenv("LD_PRELOAD");
@@ -26,8 +30,12 @@ void forget_protocol_for_children() {
   while (start <= list.size()) {
     const std::size_t end = std::min(list.find_first_of(": ", start), list.size());
     const std::string entry = list.substr(start, end - start);
-    const bool ours = entry.find("libweft_preload.so") != std::string::npos ||
-                      entry.find("libweft.so") != std::string::npos;
+    bool ours = entry.find("libweft_preload.so") != std::string::npos ||
+                entry.find("libweft.so") != std::string::npos;
+    if (!asan_runtime.empty() && entry == asan_runtime) {
+      ours = true;
+      asan_runtime.clear();
+    }
     if (!entry.empty() && !ours) kept += (kept.empty() ? "" : ":") + entry;
     start = end + 1;
   }
