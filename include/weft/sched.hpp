@@ -125,6 +125,9 @@ struct explore_result {
     hung,        // a run did not end even with the watchdog's help
     crash,       // a fatal signal (SIGSEGV, SIGABRT from assert or std::terminate, ...); with fork_each_run
     race,        // a data race on plain memory (weft_instrument code), with both accesses' stacks
+    use_after_free,  // weft_instrument code touched a block the run freed: the access's, the free's
+                     // and the allocation's stacks
+    double_free,     // a block the run freed was freed again: both frees' and the allocation's stacks
   };
   failure kind = failure::none;
   std::size_t schedules = 0;   // runs performed, the failing one included

@@ -8,7 +8,7 @@ namespace {
 
 using failure = explore_result::failure;
 
-constexpr std::array<std::pair<failure, std::string_view>, 9> words = {{
+constexpr std::array<std::pair<failure, std::string_view>, 11> words = {{
     {failure::none, "completed"},
     {failure::exception, "exception"},
     {failure::deadlock, "deadlock"},
@@ -18,6 +18,8 @@ constexpr std::array<std::pair<failure, std::string_view>, 9> words = {{
     {failure::hung, "hung"},
     {failure::crash, "signal"},
     {failure::race, "race"},
+    {failure::use_after_free, "use-after-free"},
+    {failure::double_free, "double-free"},
 }};
 
 }  // namespace
@@ -40,6 +42,10 @@ explore_result::failure failure_of(run_end_kind kind) {
       return failure::hung;
     case run_end_kind::race:
       return failure::race;
+    case run_end_kind::use_after_free:
+      return failure::use_after_free;
+    case run_end_kind::double_free:
+      return failure::double_free;
   }
   return failure::none;
 }

@@ -125,7 +125,9 @@ void run::end_run(run_end_kind kind, std::string message, std::vector<int> tids)
   if (limits_.races != race_mode::off && !model_.races.races().empty()) outcome_.races = model_.races.races();
   // A data race is undefined behaviour, and usually the cause of whatever else went wrong in the run:
   // unless races are only reported, it leads the report, and the other failure follows it.
-  if (limits_.races == race_mode::fail && !model_.races.races().empty()) {
+  // A misused heap leads instead: it names the memory error itself, and the races follow it.
+  const bool heap_misused = kind == run_end_kind::use_after_free || kind == run_end_kind::double_free;
+  if (limits_.races == race_mode::fail && !model_.races.races().empty() && !heap_misused) {
     outcome_.kind = run_end_kind::race;
     const std::size_t count = outcome_.races.size();
     std::string headline = "weft: the run exhibited " + std::to_string(count) + " data race" +
@@ -443,7 +445,12 @@ void run::finish(managed_thread& me) {
   // anybody shares. A released thread's accesses were never recorded.
   if (me.state != thread_state::released) {
     const platform::memory_range stack = platform::current_thread_stack();
-    if (stack.last != 0) model_.races.forget(stack.first, stack.last);
+    if (stack.last != 0) {
+      model_.races.forget(stack.first, stack.last);
+      // The next thread of this run may get the stack from the C library's cache or not, depending on
+      // the process's history: which of its accesses are points must not depend on that.
+      forget_first_touches(stack.first, stack.last);
+    }
   }
   const bool was_released = me.state == thread_state::released;
   me.state = thread_state::finished;
@@ -553,6 +560,8 @@ bool run::threads_gone() const {
 
 run_outcome run::execute(const std::function<void()>& test) {
   inside_weft internal;
+  // Before the run counts as active: from then on every free in the process asks the checker.
+  heap().run_started(*this);
   struct active_run {
     active_run() { detail::controlled_runs.fetch_add(1, std::memory_order_relaxed); }
     ~active_run() { detail::controlled_runs.fetch_sub(1, std::memory_order_relaxed); }
@@ -569,6 +578,7 @@ run_outcome run::execute(const std::function<void()>& test) {
   if (pthread_create(&handle, nullptr, run_test_thread, this) != 0) {
     outcome_.kind = run_end_kind::hung;
     outcome_.message = "weft: could not start the test's thread";
+    heap().run_ended(*this);
     return outcome_;
   }
   test_thread.handle = handle;
@@ -581,6 +591,7 @@ run_outcome run::execute(const std::function<void()>& test) {
   } else {
     pthread_detach(handle);
   }
+  heap().run_ended(*this);
   return outcome_;
 }
 

@@ -1,0 +1,148 @@
+#include "heap/programs.hpp"
+
+#include <atomic>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+#include <weft/sched.hpp>
+
+namespace weft_test::heap {
+namespace {
+
+// ---- use-after-free ----
+
+struct entry {
+  int references = 1;  // the table's
+  int payload = 42;
+};
+
+struct table {
+  std::mutex lock;
+  entry* slot = nullptr;
+};
+
+[[gnu::noipa]] entry* make_entry() {
+  return new entry;
+}
+
+[[gnu::noipa]] int read_entry(const entry& found) {
+  return found.payload;
+}
+
+[[gnu::noipa]] void remove_entry(table& t) {
+  entry* removed = nullptr;
+  {
+    std::lock_guard hold(t.lock);
+    removed = t.slot;
+    t.slot = nullptr;
+  }
+  delete removed;
+}
+
+[[gnu::noipa]] void put_entry(table& t, entry* dropped) {
+  bool last = false;
+  {
+    std::lock_guard hold(t.lock);
+    last = --dropped->references == 0;
+  }
+  if (last) delete dropped;
+}
+
+void lifetime_program(bool counted) {
+  table t;
+  t.slot = make_entry();
+  std::thread reader([&] {
+    entry* found = nullptr;
+    {
+      std::lock_guard hold(t.lock);
+      found = t.slot;
+      if (counted && found != nullptr) ++found->references;
+    }
+    if (found == nullptr) return;
+    weft::expect(read_entry(*found) == 42, "the entry's payload changed");
+    if (counted) put_entry(t, found);
+  });
+  std::thread remover([&] {
+    if (!counted) {
+      remove_entry(t);
+      return;
+    }
+    entry* removed = nullptr;
+    {
+      std::lock_guard hold(t.lock);
+      removed = t.slot;
+      t.slot = nullptr;
+    }
+    put_entry(t, removed);
+  });
+  reader.join();
+  remover.join();
+}
+
+// ---- double-free ----
+
+struct shared_buffer {
+  std::atomic<bool> dropped{false};
+  char* bytes = nullptr;
+};
+
+[[gnu::noipa]] char* make_buffer() {
+  return new char[64];
+}
+
+[[gnu::noipa]] void drop_buffer(shared_buffer& shared) {
+  if (!shared.dropped.load()) {
+    shared.dropped.store(true);
+    delete[] shared.bytes;
+  }
+}
+
+[[gnu::noipa]] void drop_buffer_once(shared_buffer& shared) {
+  if (!shared.dropped.exchange(true)) delete[] shared.bytes;
+}
+
+void ownership_program(bool once) {
+  shared_buffer shared;
+  shared.bytes = make_buffer();
+  const auto drop = [&] { once ? drop_buffer_once(shared) : drop_buffer(shared); };
+  std::thread first(drop);
+  std::thread second(drop);
+  first.join();
+  second.join();
+}
+
+// ---- reuse ----
+
+constexpr std::size_t mapped_block_bytes = std::size_t{160} << 20;
+
+[[gnu::noipa]] void fill_and_free() {
+  auto* block = static_cast<char*>(std::malloc(mapped_block_bytes));
+  if (block == nullptr) return;
+  block[0] = 1;
+  std::free(block);
+}
+
+}  // namespace
+
+void use_after_free() {
+  lifetime_program(false);
+}
+void use_after_free_twin() {
+  lifetime_program(true);
+}
+
+void double_free() {
+  ownership_program(false);
+}
+void double_free_twin() {
+  ownership_program(true);
+}
+
+void freed_block_reused_by_another_thread() {
+  std::thread first(fill_and_free);
+  std::thread second(fill_and_free);
+  first.join();
+  second.join();
+}
+
+}  // namespace weft_test::heap
