@@ -66,7 +66,7 @@ void* reallocate(void* block, std::size_t size, const void* site) {
 void* new_block(std::size_t size, std::size_t alignment, const void* site) {
   for (;;) {
     void* block = alignment <= __STDCPP_DEFAULT_NEW_ALIGNMENT__ ? __libc_malloc(size)
-                                                               : __libc_memalign(alignment, size);
+                                                                : __libc_memalign(alignment, size);
     if (block != nullptr) return allocated(block, size, site);
     std::new_handler handler = std::get_new_handler();
     if (handler == nullptr) throw std::bad_alloc();
@@ -89,7 +89,6 @@ constexpr std::size_t plain = __STDCPP_DEFAULT_NEW_ALIGNMENT__;
 // Keeps this file in every program that links the archive: tsan_memory_hooks.cpp, which every
 // instrumented object needs, refers to it.
 extern "C" void weft_heap_hooks_anchor() {}
-
 
 extern "C" void* malloc(std::size_t size) noexcept {
   return allocated(__libc_malloc(size), size, __builtin_return_address(0));
@@ -194,4 +193,3 @@ void operator delete(void* block, std::align_val_t, const std::nothrow_t&) noexc
 void operator delete[](void* block, std::align_val_t, const std::nothrow_t&) noexcept {
   release(block, __builtin_return_address(0));
 }
-

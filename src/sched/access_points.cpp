@@ -189,7 +189,8 @@ void atomic_step::begin(atomic_access access, const void* object, std::size_t si
                                                                : sched::op_kind::atomic_rmw;
   me->owner->point(*me, {kind, address_of(object), address_of(site)});
   if (!controlled(*me)) return;
-  if (touches_freed_block(*me, address_of(object), size, access != atomic_access::load, address_of(site))) return;
+  if (touches_freed_block(*me, address_of(object), size, access != atomic_access::load, address_of(site)))
+    return;
   thread_ = me;
   object_ = object;
   size_ = size;

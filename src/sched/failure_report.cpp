@@ -29,7 +29,10 @@ void render_heap_misuse(std::string& text, const heap_misuse& misuse, report::st
   const struct {
     const char* what;
     const heap_event& event;
-  } events[] = {{second_free ? "freed again" : misuse.write ? "write" : "read", misuse.bad},
+  } events[] = {{second_free    ? "freed again"
+                 : misuse.write ? "write"
+                                : "read",
+                 misuse.bad},
                 {second_free ? "first freed" : "freed", misuse.freed},
                 {"allocated", misuse.allocated}};
   for (const auto& [what, event] : events) {

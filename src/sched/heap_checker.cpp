@@ -106,9 +106,13 @@ heap_checker::free_verdict heap_checker::freeing(const managed_thread* me, std::
       // Freed once already and still held here: freeing it for real now would free it twice later.
       verdict.release_now = false;
       if (tracked) {
-        verdict.misuse = heap_misuse{heap_misuse::kind::double_free, block,          0, false, block,
-                                     again->second.size,             event_of(*me, site), again->second.freed,
-                                     again->second.allocated};
+        verdict.misuse = heap_misuse{.what = heap_misuse::kind::double_free,
+                                     .address = block,
+                                     .block = block,
+                                     .block_size = again->second.size,
+                                     .bad = event_of(*me, site),
+                                     .freed = again->second.freed,
+                                     .allocated = again->second.allocated};
       }
       return verdict;
     }
@@ -121,7 +125,8 @@ heap_checker::free_verdict heap_checker::freeing(const managed_thread* me, std::
     if (freed.size > quarantine_bytes) return verdict;
     verdict.release_now = false;
     const std::uint64_t order = frees_++;
-    quarantine_.emplace(block, freed_block{freed.size, order, std::move(freed.allocated), event_of(*me, site)});
+    quarantine_.emplace(block,
+                        freed_block{freed.size, order, std::move(freed.allocated), event_of(*me, site)});
     free_order_.emplace(order, block);
     quarantined_bytes_ += freed.size;
     evict_past_bounds(evicted);
@@ -153,8 +158,15 @@ std::optional<heap_misuse> heap_checker::check_access(const managed_thread& me, 
   if (after == quarantine_.begin()) return std::nullopt;
   const auto& [block, freed] = *std::prev(after);
   if (block + freed.size <= address) return std::nullopt;
-  return heap_misuse{heap_misuse::kind::use_after_free, address, size,  write, block, freed.size,
-                     event_of(me, site),                freed.freed, freed.allocated};
+  return heap_misuse{.what = heap_misuse::kind::use_after_free,
+                     .address = address,
+                     .size = size,
+                     .write = write,
+                     .block = block,
+                     .block_size = freed.size,
+                     .bad = event_of(me, site),
+                     .freed = freed.freed,
+                     .allocated = freed.allocated};
 }
 
 std::string describe(const heap_misuse& misuse) {
@@ -163,10 +175,10 @@ std::string describe(const heap_misuse& misuse) {
     return "weft: double-free: thread " + std::to_string(misuse.bad.thread) + " freed the " + block +
            ", which thread " + std::to_string(misuse.freed.thread) + " had freed already";
   }
-  return "weft: use-after-free: thread " + std::to_string(misuse.bad.thread) + (misuse.write ? " wrote " : " read ") +
-         std::to_string(misuse.size) + " byte" + (misuse.size == 1 ? "" : "s") + " at offset " +
-         std::to_string(misuse.address - misuse.block) + " of the " + block + ", which thread " +
-         std::to_string(misuse.freed.thread) + " had freed";
+  return "weft: use-after-free: thread " + std::to_string(misuse.bad.thread) +
+         (misuse.write ? " wrote " : " read ") + std::to_string(misuse.size) + " byte" +
+         (misuse.size == 1 ? "" : "s") + " at offset " + std::to_string(misuse.address - misuse.block) +
+         " of the " + block + ", which thread " + std::to_string(misuse.freed.thread) + " had freed";
 }
 
 heap_checker& heap() {

@@ -69,9 +69,9 @@ class heap_checker {
   void allocated(const managed_thread& me, std::uintptr_t block, std::size_t size, std::uintptr_t site);
 
   struct free_verdict {
-    bool release_now = true;               // the caller frees the block for real itself
-    std::size_t forgotten = 0;             // bytes of a tracked block from its address on, now freed
-    std::optional<heap_misuse> misuse;     // a second free of a quarantined block by a controlled thread
+    bool release_now = true;            // the caller frees the block for real itself
+    std::size_t forgotten = 0;          // bytes of a tracked block from its address on, now freed
+    std::optional<heap_misuse> misuse;  // a second free of a quarantined block by a controlled thread
   };
   // `block` is being freed from `site` by `me` (nullptr: a thread the run does not control, whose
   // free of a quarantined block is dropped, since the block is freed once already).
@@ -82,7 +82,9 @@ class heap_checker {
                                                         std::size_t size, bool write, std::uintptr_t site);
 
   // Whether anything is quarantined: the access check's fast path.
-  [[nodiscard]] bool quarantine_empty() const { return quarantined_count_.load(std::memory_order_relaxed) == 0; }
+  [[nodiscard]] bool quarantine_empty() const {
+    return quarantined_count_.load(std::memory_order_relaxed) == 0;
+  }
 
  private:
   struct live_block {

@@ -110,7 +110,8 @@ void race_detector::forget(std::uintptr_t first, std::uintptr_t last) {
   // each granule, or scan what is recorded, whichever is shorter.
   const std::uintptr_t first_granule = first & ~(granule_bytes - 1);
   if ((last - first_granule) / granule_bytes < granules_.size()) {
-    for (std::uintptr_t granule = first_granule; granule <= last; granule += granule_bytes) granules_.erase(granule);
+    for (std::uintptr_t granule = first_granule; granule <= last; granule += granule_bytes)
+      granules_.erase(granule);
     return;
   }
   std::erase_if(granules_, [&](const auto& entry) {

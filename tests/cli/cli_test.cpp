@@ -415,10 +415,11 @@ TEST(WeftExplore, FindsHeapMisuseWithItsStacksAndReplaysIt) {
   } cases[] = {{"use_after_free", "use-after-free", {"read_entry", "remove_entry", "make_entry"}},
                {"double_free", "double-free", {"drop_buffer", "make_buffer"}}};
   for (const auto& [program, kind, functions] : cases) {
-    const auto explored =
-        run_program(weft + " explore -n 200 --jobs 2 --strategy pct -- " + HEAP_MISUSE_PROGRAM + " " + program);
+    const auto explored = run_program(weft + " explore -n 200 --jobs 2 --strategy pct -- " +
+                                      HEAP_MISUSE_PROGRAM + " " + program);
     ASSERT_EQ(explored.exit_code, 1) << explored.output;
-    EXPECT_NE(explored.output.find(std::string("failed (") + kind + ")"), std::string::npos) << explored.output;
+    EXPECT_NE(explored.output.find(std::string("failed (") + kind + ")"), std::string::npos)
+        << explored.output;
     EXPECT_NE(explored.output.find(std::string("weft: ") + kind + ": thread "), std::string::npos)
         << explored.output;
     EXPECT_NE(explored.output.find("allocated by thread 0:"), std::string::npos) << explored.output;
@@ -430,7 +431,8 @@ TEST(WeftExplore, FindsHeapMisuseWithItsStacksAndReplaysIt) {
     for (int attempt = 0; attempt < 10; ++attempt) {
       const auto replayed = run_program(reproduce.substr(std::string("Reproduce: ").size()));
       EXPECT_EQ(replayed.exit_code, 1) << replayed.output;
-      EXPECT_NE(replayed.output.find(std::string("reproduced: ") + kind), std::string::npos) << replayed.output;
+      EXPECT_NE(replayed.output.find(std::string("reproduced: ") + kind), std::string::npos)
+          << replayed.output;
     }
   }
 }

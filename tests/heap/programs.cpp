@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <weft/sched.hpp>
@@ -122,7 +123,77 @@ constexpr std::size_t mapped_block_bytes = std::size_t{160} << 20;
   std::free(block);
 }
 
+// ---- a queue of heap nodes ----
+
+struct node {
+  int value = 0;
+  int copies[3] = {};
+  node* next = nullptr;
+};
+
+struct node_queue {
+  std::mutex lock;
+  node* head = nullptr;
+  std::atomic<int> consumed{0};
+};
+
+[[gnu::noipa]] void produce(node_queue& queue, int count) {
+  for (int made = 0; made < count; ++made) {
+    node* fresh = new node;
+    fresh->value = made + 1;
+    for (int& copy : fresh->copies) copy = made + 1;
+    std::lock_guard hold(queue.lock);
+    fresh->next = queue.head;
+    queue.head = fresh;
+  }
+}
+
+[[gnu::noipa]] void consume(node_queue& queue, int count, bool exactly) {
+  for (int taken = 0; taken < count;) {
+    node* got = nullptr;
+    {
+      std::lock_guard hold(queue.lock);
+      got = queue.head;
+      if (got != nullptr) queue.head = got->next;
+    }
+    if (got == nullptr) {
+      std::this_thread::yield();
+      continue;
+    }
+    const bool intact = got->value == got->copies[0] && got->value == got->copies[2];
+    delete got;
+    if (exactly) {
+      queue.consumed.fetch_add(intact ? 1 : 0);
+    } else {
+      const int before = queue.consumed.load();
+      queue.consumed.store(before + (intact ? 1 : 0));
+    }
+    ++taken;
+  }
+}
+
+void queue_program(bool exactly) {
+  node_queue queue;
+  constexpr int per_thread = 3;
+  std::thread first_producer(produce, std::ref(queue), per_thread);
+  std::thread second_producer(produce, std::ref(queue), per_thread);
+  std::thread first_consumer(consume, std::ref(queue), per_thread, exactly);
+  std::thread second_consumer(consume, std::ref(queue), per_thread, exactly);
+  first_producer.join();
+  second_producer.join();
+  first_consumer.join();
+  second_consumer.join();
+  weft::expect(queue.consumed.load() == 2 * per_thread, "a consumer's count was lost");
+}
+
 }  // namespace
+
+void node_queue_lost_count() {
+  queue_program(false);
+}
+void node_queue_counted_exactly() {
+  queue_program(true);
+}
 
 void use_after_free() {
   lifetime_program(false);
