@@ -84,6 +84,10 @@ void* new_block_or_null(std::size_t size, std::size_t alignment, const void* sit
 
 constexpr std::size_t plain = __STDCPP_DEFAULT_NEW_ALIGNMENT__;
 
+bool is_power_of_two(std::size_t alignment) {
+  return alignment != 0 && (alignment & (alignment - 1)) == 0;
+}
+
 }  // namespace
 
 // Keeps this file in every program that links the archive: tsan_memory_hooks.cpp, which every
@@ -113,13 +117,17 @@ extern "C" void free(void* block) noexcept {
   release(block, __builtin_return_address(0));
 }
 extern "C" void* aligned_alloc(std::size_t alignment, std::size_t size) noexcept {
+  if (!is_power_of_two(alignment)) {  // as glibc's aligned_alloc refuses it
+    errno = EINVAL;
+    return nullptr;
+  }
   return aligned(alignment, size, __builtin_return_address(0));
 }
 extern "C" void* memalign(std::size_t alignment, std::size_t size) noexcept {
   return aligned(alignment, size, __builtin_return_address(0));
 }
 extern "C" int posix_memalign(void** result, std::size_t alignment, std::size_t size) noexcept {
-  if (alignment % sizeof(void*) != 0 || (alignment & (alignment - 1)) != 0) return EINVAL;
+  if (alignment % sizeof(void*) != 0 || !is_power_of_two(alignment)) return EINVAL;
   void* block = aligned(alignment, size, __builtin_return_address(0));
   if (block == nullptr) return ENOMEM;
   *result = block;
