@@ -35,7 +35,8 @@ using detail::atomic_access;
 // The slow path, for when a controlled run is in progress: records that the calling managed thread
 // reads or writes [address, address + size) from code address `site` and, when another thread of its
 // run touched any 8-byte granule of it before, makes the access a scheduling point first (atomic_load
-// for reads, atomic_store for writes).
+// for reads, atomic_store for writes). An access that touches a block the run freed ends the run with
+// use-after-free (heap_allocated below).
 // Returns at once for threads outside a run, released threads and weft's own code.
 void plain_access_point(const void* address, std::size_t size, access_kind kind, const void* site);
 
