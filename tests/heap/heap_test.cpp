@@ -84,6 +84,17 @@ TEST(HeapChecks, UseAfterFreeReportShowsTheAccessTheFreeAndTheAllocation) {
   EXPECT_NE(report.substr(allocated).find("make_entry"), std::string::npos) << report;
 }
 
+TEST(HeapChecks, UseAfterFreeInTheTestsOwnThreadEndsTheRunThere) {
+  const weft::explore_result found =
+      weft::explore(programs::use_after_free_in_the_test_thread, with("random", 50));
+  ASSERT_EQ(found.kind, failure::use_after_free) << found.report;
+  expect_mentions(found.report,
+                  {"weft: use-after-free: thread 0 read", "read_entry", "remove_entry", "make_entry"});
+  const weft::explore_result again =
+      weft::replay(found.replay, programs::use_after_free_in_the_test_thread, with("random", 1));
+  EXPECT_EQ(again.kind, failure::use_after_free) << again.report;
+}
+
 TEST(HeapChecks, DoubleFreeBetweenThreadsIsFoundAndReplays) {
   found_and_replayed(programs::double_free, failure::double_free);
 }

@@ -11,6 +11,10 @@ namespace weft_test::heap {
 void use_after_free();
 void use_after_free_twin();
 
+// The test's own thread reads an entry after the thread it started and joined deleted it: the run
+// ends in the test's own thread, which goes on to the end of the test function.
+void use_after_free_in_the_test_thread();
+
 // Two owners of one buffer drop it; each checks an atomic flag and then sets it, so both may see it
 // unset and both free the buffer in drop_buffer: double-free (and no data race: the flag is atomic).
 // The twin sets the flag with one exchange.
