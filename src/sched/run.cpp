@@ -447,8 +447,8 @@ void run::finish(managed_thread& me) {
     const platform::memory_range stack = platform::current_thread_stack();
     if (stack.last != 0) {
       model_.races.forget(stack.first, stack.last);
-      // The next thread of this run may get the stack from the C library's cache or not, depending on
-      // the process's history: which of its accesses are points must not depend on that.
+      // The next thread of this run may get this stack from the C library's cache: which of its
+      // accesses are points must not depend on whether it does.
       forget_first_touches(stack.first, stack.last);
     }
   }
