@@ -129,6 +129,9 @@ struct explore_result {
     // AddressSanitizer found a memory error, with ASan's own report (the weft command, in a program
     // built with -fsanitize=address)
     memory_error,
+    use_after_free,  // weft_instrument code touched a block the run freed: the access's, the free's
+                     // and the allocation's stacks
+    double_free,     // a block the run freed was freed again: both frees' and the allocation's stacks
   };
   failure kind = failure::none;
   std::size_t schedules = 0;   // runs performed, the failing one included

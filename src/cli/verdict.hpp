@@ -11,8 +11,9 @@ namespace weft::cli {
 
 struct verdict {
   bool failed = false;
-  // "deadlock", "livelock", "leak", "check" (weft::expect), "exception", "hung", "race", "exit" (an
-  // unexpected exit code), "signal", "timeout", or "unreported" (the program never ran main through weft).
+  // "deadlock", "livelock", "leak", "check" (weft::expect), "exception", "hung", "race",
+  // "use-after-free", "double-free", "exit" (an unexpected exit code), "signal", "timeout", or
+  // "unreported" (the program never ran main through weft).
   std::string kind;
   std::string message;  // one line
   std::string report;   // the full report, without the library's WEFT_REPLAY line

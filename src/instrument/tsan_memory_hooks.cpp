@@ -124,6 +124,11 @@ extern "C" void __tsan_func_exit() {
   weft::internal::on_function_exit();
 }
 extern "C" void __tsan_init() {}
+
+// The heap checks' allocator (heap_hooks.cpp) comes with the hooks: a program refers to nothing there
+// that it would not find in the C library first, so the archive member is asked for by name.
+extern "C" void weft_heap_hooks_anchor();
+[[gnu::used]] static void (*const heap_hooks)() = &weft_heap_hooks_anchor;
 // clang brackets functions marked to skip checking at run time (Objective-C's dealloc) with these.
 extern "C" void __tsan_ignore_thread_begin() {}
 extern "C" void __tsan_ignore_thread_end() {}

@@ -35,7 +35,8 @@ using detail::atomic_access;
 // The slow path, for when a controlled run is in progress: records that the calling managed thread
 // reads or writes [address, address + size) from code address `site` and, when another thread of its
 // run touched any 8-byte granule of it before, makes the access a scheduling point first (atomic_load
-// for reads, atomic_store for writes).
+// for reads, atomic_store for writes). An access that touches a block the run freed ends the run with
+// use-after-free (heap_allocated below).
 // Returns at once for threads outside a run, released threads and weft's own code.
 void plain_access_point(const void* address, std::size_t size, access_kind kind, const void* site);
 
@@ -82,6 +83,24 @@ inline void on_function_entry(const void* call_site) {
 inline void on_function_exit() {
   if (detail::controlled_runs.load(std::memory_order_relaxed) != 0) leave_function();
 }
+
+// --- The instrument library's allocator (src/instrument/heap_hooks.cpp): a program that links it has
+// its malloc family and operator new/delete report here while a controlled run is in progress
+// (implemented in src/sched/access_points.cpp; the checker is src/sched/heap_checker.hpp).
+
+// Whether allocations go through the heap checks: one relaxed load. When false, the allocator
+// forwards to the C library's at once.
+inline bool heap_checked() {
+  return detail::controlled_runs.load(std::memory_order_relaxed) != 0;
+}
+// `block` (not null) of `size` bytes was just allocated from code address `site`. Recorded when the
+// calling thread is a controlled thread of the run; nothing happens for any other.
+void heap_allocated(void* block, std::size_t size, const void* site);
+// `block` (not null) is about to be freed from `site`, by any thread. True when the caller frees it
+// for real now; false when weft keeps it in the run's quarantine (until the quarantine's bounds or the
+// run's end), or when it was freed once already, which ends the run with a double-free if the caller
+// is a controlled thread of it (and then returns only in the test's own thread, as weft::expect).
+[[nodiscard]] bool heap_freeing(void* block, const void* site);
 
 // --- The weft command's preload library: glibc's __libc_start_main, interposed there, hands the
 // program's main over (implemented in src/cli/preload/preloaded_main.cpp).

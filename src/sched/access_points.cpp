@@ -4,12 +4,14 @@
 #include <algorithm>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 #include "internal/surface.hpp"
 #include "platform/threads.hpp"
+#include "sched/heap_checker.hpp"
 #include "sched/managed_thread.hpp"
 #include "sched/run.hpp"
 
@@ -73,6 +75,23 @@ class run_memory {
     return anchor != nullptr && anchor->tid == anchor_tid_;
   }
 
+ public:
+  // [first, last] holds nothing any more: whoever touches it next touches it first.
+  void forget(std::uintptr_t first, std::uintptr_t last) {
+    std::lock_guard lock(mutex_);
+    // Each granule of a small block, or what is recorded when that is shorter (a stack, a big block).
+    if ((last >> granule_bits) - (first >> granule_bits) < granules_.size()) {
+      for (std::uintptr_t granule = first >> granule_bits; granule <= last >> granule_bits; ++granule) {
+        granules_.erase(granule);
+      }
+      return;
+    }
+    std::erase_if(granules_, [&](const auto& touched) {
+      return touched.first >= first >> granule_bits && touched.first <= last >> granule_bits;
+    });
+  }
+
+ private:
   std::mutex mutex_;  // managed threads hold their run's baton, but released ones and other runs do not
   const sched::run* run_ = nullptr;
   pthread_t anchor_handle_{};
@@ -127,6 +146,18 @@ std::uintptr_t address_of(const void* pointer) {
   return reinterpret_cast<std::uintptr_t>(pointer);
 }
 
+// Whether `me`'s access, about to happen, touches a block the run freed: then the run has ended with
+// use-after-free (and `me`, unless it is the test's own thread, stays parked in misused_heap). The
+// access itself still reads or writes the quarantined block, which nobody else has been given.
+bool touches_freed_block(sched::managed_thread& me, std::uintptr_t address, std::size_t size, bool write,
+                         std::uintptr_t site) {
+  if (sched::heap().quarantine_empty()) return false;
+  std::optional<sched::heap_misuse> misuse = sched::heap().check_access(me, address, size, write, site);
+  if (!misuse) return false;
+  me.owner->misused_heap(me, std::move(*misuse));
+  return true;
+}
+
 }  // namespace
 
 void plain_access_point(const void* address, std::size_t size, access_kind kind, const void* site) {
@@ -142,6 +173,7 @@ void plain_access_point(const void* address, std::size_t size, access_kind kind,
     // The wait for its turn may have ended the run or released the thread.
     if (!controlled(*me)) return;
   }
+  if (touches_freed_block(*me, first, size, kind == access_kind::write, address_of(site))) return;
   sched::run& current = *me->owner;
   if (current.record_access(*me, first, size, kind == access_kind::write, false, address_of(site))) {
     racy_sites().learn(current.racy_sites());
@@ -157,6 +189,8 @@ void atomic_step::begin(atomic_access access, const void* object, std::size_t si
                                                                : sched::op_kind::atomic_rmw;
   me->owner->point(*me, {kind, address_of(object), address_of(site)});
   if (!controlled(*me)) return;
+  if (touches_freed_block(*me, address_of(object), size, access != atomic_access::load, address_of(site)))
+    return;
   thread_ = me;
   object_ = object;
   size_ = size;
@@ -183,6 +217,27 @@ void fence_point(int memory_order) {
   me->owner->fence_done(*me, memory_order);
 }
 
+void heap_allocated(void* block, std::size_t size, const void* site) {
+  sched::managed_thread* me = controlled_self();
+  if (me == nullptr) return;
+  sched::inside_weft internal;
+  sched::heap().allocated(*me, address_of(block), size, address_of(site));
+}
+
+bool heap_freeing(void* block, const void* site) {
+  sched::managed_thread* me = controlled_self();
+  sched::inside_weft internal;
+  sched::heap_checker::free_verdict verdict = sched::heap().freeing(me, address_of(block), address_of(site));
+  if (me == nullptr) return verdict.release_now;
+  if (verdict.forgotten > 0) {
+    const std::uintptr_t first = address_of(block);
+    me->owner->forget_memory(*me, first, first + verdict.forgotten - 1);
+    sched::forget_first_touches(first, first + verdict.forgotten - 1);
+  }
+  if (verdict.misuse) me->owner->misused_heap(*me, std::move(*verdict.misuse));
+  return verdict.release_now;
+}
+
 void enter_function(const void* call_site) {
   sched::managed_thread* me = controlled_self();
   if (me == nullptr) return;
@@ -197,3 +252,11 @@ void leave_function() {
 }
 
 }  // namespace weft::internal
+
+namespace weft::sched {
+
+void forget_first_touches(std::uintptr_t first, std::uintptr_t last) {
+  internal::memory().forget(first, last);
+}
+
+}  // namespace weft::sched

@@ -22,6 +22,27 @@ report::stack_detail requested_detail(std::string& text) {
   }
 }
 
+// The bad access or second free, then the free before it and the allocation, each with its thread's
+// instrumented call stack at the time.
+void render_heap_misuse(std::string& text, const heap_misuse& misuse, report::stack_detail detail) {
+  const bool second_free = misuse.what == heap_misuse::kind::double_free;
+  const struct {
+    const char* what;
+    const heap_event& event;
+  } events[] = {{second_free    ? "freed again"
+                 : misuse.write ? "write"
+                                : "read",
+                 misuse.bad},
+                {second_free ? "first freed" : "freed", misuse.freed},
+                {"allocated", misuse.allocated}};
+  for (const auto& [what, event] : events) {
+    stack_trace where;
+    where.frames = symbolize::frames(event.pcs, /*first_is_exact=*/false);
+    text.append("\n").append(what).append(" by thread ").append(std::to_string(event.thread)).append(":\n");
+    report::render_stack(text, where, "  ", report::default_max_frames, detail);
+  }
+}
+
 }  // namespace
 
 rendered_race render_race(const data_race& race) {
@@ -68,6 +89,7 @@ std::string render_failure(const run_outcome& outcome, std::string_view replay, 
     text.append("\nthread ").append(std::to_string(outcome.failing_thread)).append(" failed here:\n");
     report::render_stack(text, where, "  ", report::default_max_frames, detail);
   }
+  if (outcome.heap_error) render_heap_misuse(text, *outcome.heap_error, detail);
   for (const data_race& race : outcome.races) text.append("\n").append(render_race(race, detail).text);
   if (!outcome.tids.empty()) {
     // The threads are parked where they failed: their stacks show where each one waits.

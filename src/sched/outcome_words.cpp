@@ -8,7 +8,7 @@ namespace {
 
 using failure = explore_result::failure;
 
-constexpr std::array<std::pair<failure, std::string_view>, 10> words = {{
+constexpr std::array<std::pair<failure, std::string_view>, 12> words = {{
     {failure::none, "completed"},
     {failure::exception, "exception"},
     {failure::deadlock, "deadlock"},
@@ -19,6 +19,8 @@ constexpr std::array<std::pair<failure, std::string_view>, 10> words = {{
     {failure::crash, "signal"},
     {failure::race, "race"},
     {failure::memory_error, "memory-error"},
+    {failure::use_after_free, "use-after-free"},
+    {failure::double_free, "double-free"},
 }};
 
 }  // namespace
@@ -41,6 +43,10 @@ explore_result::failure failure_of(run_end_kind kind) {
       return failure::hung;
     case run_end_kind::race:
       return failure::race;
+    case run_end_kind::use_after_free:
+      return failure::use_after_free;
+    case run_end_kind::double_free:
+      return failure::double_free;
   }
   return failure::none;
 }

@@ -17,7 +17,7 @@ namespace weft::sched {
 [[nodiscard]] explore_result::failure failure_of(run_end_kind kind);
 
 // "completed", "exception", "deadlock", "livelock", "leak", "check" (weft::expect), "hung", "signal"
-// (crash), "race" or "memory-error".
+// (crash), "race", "memory-error", "use-after-free" or "double-free".
 [[nodiscard]] std::string_view word_of(explore_result::failure kind);
 
 // The kind a word of word_of names; nullopt for any other word.

@@ -106,7 +106,14 @@ void race_detector::report(const stack_depot& stacks, std::uintptr_t granule, co
 }
 
 void race_detector::forget(std::uintptr_t first, std::uintptr_t last) {
-  // Cheaper to scan what is recorded than every granule of a thread's stack.
+  // A freed block is usually a few granules, a thread's stack many more than are recorded: look up
+  // each granule, or scan what is recorded, whichever is shorter.
+  const std::uintptr_t first_granule = first & ~(granule_bytes - 1);
+  if ((last - first_granule) / granule_bytes < granules_.size()) {
+    for (std::uintptr_t granule = first_granule; granule <= last; granule += granule_bytes)
+      granules_.erase(granule);
+    return;
+  }
   std::erase_if(granules_, [&](const auto& entry) {
     return entry.first + granule_bytes > first && entry.first <= last;
   });

@@ -126,7 +126,9 @@ void run::end_run(run_end_kind kind, std::string message, std::vector<int> tids)
   if (limits_.races != race_mode::off && !model_.races.races().empty()) outcome_.races = model_.races.races();
   // A data race is undefined behaviour, and usually the cause of whatever else went wrong in the run:
   // unless races are only reported, it leads the report, and the other failure follows it.
-  if (limits_.races == race_mode::fail && !model_.races.races().empty()) {
+  // A misused heap leads instead: it names the memory error itself, and the races follow it.
+  const bool heap_misused = kind == run_end_kind::use_after_free || kind == run_end_kind::double_free;
+  if (limits_.races == race_mode::fail && !model_.races.races().empty() && !heap_misused) {
     outcome_.kind = run_end_kind::race;
     const std::size_t count = outcome_.races.size();
     std::string headline = "weft: the run exhibited " + std::to_string(count) + " data race" +
@@ -444,7 +446,12 @@ void run::finish(managed_thread& me) {
   // anybody shares. A released thread's accesses were never recorded.
   if (me.state != thread_state::released) {
     const platform::memory_range stack = platform::current_thread_stack();
-    if (stack.last != 0) model_.races.forget(stack.first, stack.last);
+    if (stack.last != 0) {
+      model_.races.forget(stack.first, stack.last);
+      // The next thread of this run may get this stack from the C library's cache: which of its
+      // accesses are points must not depend on whether it does.
+      forget_first_touches(stack.first, stack.last);
+    }
   }
   const bool was_released = me.state == thread_state::released;
   me.state = thread_state::finished;
@@ -581,6 +588,8 @@ managed_thread& run::prepare(const std::function<void()>& test) {
 
 run_outcome run::execute(const std::function<void()>& test) {
   inside_weft internal;
+  // Before the run counts as active: from then on every free in the process asks the checker.
+  heap().run_started(*this);
   const active_run active;
   managed_thread& test_thread = prepare(test);
   pthread_t handle;
@@ -589,6 +598,7 @@ run_outcome run::execute(const std::function<void()>& test) {
   if (pthread_create(&handle, nullptr, run_test_thread, this) != 0) {
     outcome_.kind = run_end_kind::hung;
     outcome_.message = "weft: could not start the test's thread";
+    heap().run_ended(*this);
     return outcome_;
   }
   test_thread.handle = handle;
@@ -601,6 +611,7 @@ run_outcome run::execute(const std::function<void()>& test) {
   } else {
     pthread_detach(handle);
   }
+  heap().run_ended(*this);
   return outcome_;
 }
 
@@ -626,6 +637,7 @@ run_outcome run::execute_here(const std::function<void()>& test,
   watch_job job{this, &ended};
   {
     inside_weft internal;
+    heap().run_started(*this);
     active.emplace();
     managed_thread& test_thread = prepare(test);
     test_thread.handle = pthread_self();
@@ -634,6 +646,7 @@ run_outcome run::execute_here(const std::function<void()>& test,
     if (pthread_create(&watcher, nullptr, watch_for_the_caller, &job) != 0) {
       outcome_.kind = run_end_kind::hung;
       outcome_.message = "weft: could not start the thread that watches the run";
+      heap().run_ended(*this);
       ended(outcome_);
       return outcome_;
     }
@@ -642,6 +655,10 @@ run_outcome run::execute_here(const std::function<void()>& test,
   // The run ended (the test function returned, threw or failed a check; every other way leaves this
   // thread parked); its outcome is the helper's to judge, and `job` must outlive it.
   pthread_join(watcher, nullptr);
+  {
+    inside_weft internal;
+    heap().run_ended(*this);
+  }
   return outcome_;
 }
 

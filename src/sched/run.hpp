@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "sched/heap_checker.hpp"
 #include "sched/managed_thread.hpp"
 #include "sched/strategies/strategy.hpp"
 #include "sched/sync_model.hpp"
@@ -33,7 +34,18 @@ struct run_limits {
   race_mode races = race_mode::fail;
 };
 
-enum class run_end_kind { completed, deadlock, livelock, leak, exception, user_check, hung, race };
+enum class run_end_kind {
+  completed,
+  deadlock,
+  livelock,
+  leak,
+  exception,
+  user_check,
+  hung,
+  race,
+  use_after_free,
+  double_free
+};
 
 // Thrown in the test's own thread to unwind the test function once its run has ended with a failure
 // (a failed weft::expect). Not a std::exception, so a test's catch (std::exception&) lets it pass.
@@ -50,6 +62,8 @@ struct run_outcome {
   std::vector<std::uintptr_t> failure_pcs;
   thread_id failing_thread = 0;
   std::vector<data_race> races;  // the data races the run exhibited, unless races are off
+  // use_after_free and double_free: the bad access or free, with the block's free and allocation.
+  std::optional<heap_misuse> heap_error;
   // How many threads the run had (the test's own included) and whether any of them made a futex call:
   // a run with one thread and no futex has no other schedule (weft test runs such a test once).
   std::size_t threads = 0;
@@ -167,6 +181,12 @@ class run {
                      bool atomic, std::uintptr_t pc);
   // Code addresses of the run's racy accesses so far.
   [[nodiscard]] std::unordered_set<std::uintptr_t> racy_sites();
+  // The heap checker (heap_checker.hpp) caught `me` misusing the heap: the run ends with
+  // use_after_free or double_free, the misuse's stacks taken from the run's stack depot. Returns only
+  // for thread 0, as fail() does.
+  void misused_heap(managed_thread& me, heap_misuse misuse);
+  // [first, last] was freed by `me`: the race detector forgets what it held.
+  void forget_memory(const managed_thread& me, std::uintptr_t first, std::uintptr_t last);
   // Instrumented code entered a function from `call_site`, or returned: `me`'s shadow call stack.
   void entered_function(managed_thread& me, std::uintptr_t call_site);
   void left_function(managed_thread& me);

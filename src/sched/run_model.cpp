@@ -101,6 +101,27 @@ std::unordered_set<std::uintptr_t> run::racy_sites() {
   return model_.races.racy_sites();
 }
 
+void run::forget_memory(const managed_thread& me, std::uintptr_t first, std::uintptr_t last) {
+  model_guard guard(model_lock_);
+  if (records(me)) model_.races.forget(first, last);
+}
+
+void run::misused_heap(managed_thread& me, heap_misuse misuse) {
+  const run_end_kind kind = misuse.what == heap_misuse::kind::use_after_free ? run_end_kind::use_after_free
+                                                                             : run_end_kind::double_free;
+  std::string message = describe(misuse);
+  {
+    model_guard guard(model_lock_);
+    if (!records(me)) return;
+    for (heap_event* event : {&misuse.bad, &misuse.freed, &misuse.allocated}) {
+      event->pcs = model_.stacks.pcs(event->stack);
+      event->pcs.insert(event->pcs.begin(), event->site);
+    }
+    outcome_.heap_error = std::move(misuse);
+  }
+  fail(me, kind, std::move(message));
+}
+
 void run::entered_function(managed_thread& me, std::uintptr_t call_site) {
   model_guard guard(model_lock_);
   if (records(me)) me.stack_node = model_.stacks.child(me.stack_node, call_site);

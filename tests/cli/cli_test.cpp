@@ -389,6 +389,40 @@ TEST(WeftExplore, RacesReportListsTheRaceOfAProgramThatOtherwisePasses) {
 }
 #endif
 
+#ifdef HEAP_MISUSE_PROGRAM
+// Each misuse is found by the command in a program of its own, its report shows the three stacks, and
+// the printed replay command reproduces it in a fresh process 10 times out of 10.
+TEST(WeftExplore, FindsHeapMisuseWithItsStacksAndReplaysIt) {
+  const struct {
+    const char* program;
+    const char* kind;
+    std::vector<const char*> functions;
+  } cases[] = {{"use_after_free", "use-after-free", {"read_entry", "remove_entry", "make_entry"}},
+               {"double_free", "double-free", {"drop_buffer", "make_buffer"}}};
+  for (const auto& [program, kind, functions] : cases) {
+    const auto explored = run_program(weft + " explore -n 200 --jobs 2 --strategy pct -- " +
+                                      HEAP_MISUSE_PROGRAM + " " + program);
+    ASSERT_EQ(explored.exit_code, 1) << explored.output;
+    EXPECT_NE(explored.output.find(std::string("failed (") + kind + ")"), std::string::npos)
+        << explored.output;
+    EXPECT_NE(explored.output.find(std::string("weft: ") + kind + ": thread "), std::string::npos)
+        << explored.output;
+    EXPECT_NE(explored.output.find("allocated by thread 0:"), std::string::npos) << explored.output;
+    for (const char* function : functions) {
+      EXPECT_NE(explored.output.find(function), std::string::npos) << function << " in\n" << explored.output;
+    }
+    const std::string reproduce = line_starting(explored.output, "Reproduce: ");
+    ASSERT_FALSE(reproduce.empty()) << explored.output;
+    for (int attempt = 0; attempt < 10; ++attempt) {
+      const auto replayed = run_program(reproduce.substr(std::string("Reproduce: ").size()));
+      EXPECT_EQ(replayed.exit_code, 1) << replayed.output;
+      EXPECT_NE(replayed.output.find(std::string("reproduced: ") + kind), std::string::npos)
+          << replayed.output;
+    }
+  }
+}
+#endif
+
 TEST(WeftCommand, AppliesIgnoreRulesInRunExploreAndReplay) {
   const std::string leaky = std::string(" -- ") + LEAKY_PROGRAM + " leak";
   // run: the option and the environment.
