@@ -60,6 +60,13 @@ class explore_options {
   // run's parked threads die with the child. Strategies that learn across runs (pct's step count) see
   // only what the parent passes on; dfs is refused in this mode with config_error.
   explore_options& fork_each_run(bool enabled = true);
+  // When a run fails, look for a schedule with fewer preemptions that fails the same way (the same
+  // kind, at the same top frames, or the same race) and report that one, its story first
+  // (docs/scheduler.md, "Shrinking"). Each try is one more run of the test; at most 100 runs or 10 s
+  // in all, whichever ends first. If none fails the same way, the schedule found is reported as it
+  // was: shrinking never turns a failure into a pass or into another failure. Default true. A
+  // replay() or a replay_schedule never shrinks.
+  explore_options& shrink(bool enabled = true);
   // What data races on plain memory that a run exhibits do (code built with weft_instrument only):
   // two accesses to the same bytes from different threads, at least one a write, not ordered by
   // happens-before through the synchronization weft sees (locks, condition variables, semaphores,
@@ -92,6 +99,7 @@ class explore_options {
   [[nodiscard]] const std::string& bytes() const { return bytes_; }
   [[nodiscard]] bool quiet() const { return quiet_; }
   [[nodiscard]] bool fork_each_run() const { return fork_each_run_; }
+  [[nodiscard]] bool shrink() const { return shrink_; }
   [[nodiscard]] race_mode races() const { return races_; }
   [[nodiscard]] bool report_races() const { return races_ != race_mode::off; }
   [[nodiscard]] const std::string& replay_schedule() const { return replay_schedule_; }
@@ -109,6 +117,7 @@ class explore_options {
   std::string bytes_;
   bool quiet_ = false;
   bool fork_each_run_ = false;
+  bool shrink_ = true;
   race_mode races_ = race_mode::fail;
   std::string replay_schedule_;
   bool read_environment_ = true;
@@ -127,18 +136,21 @@ struct explore_result {
     race,        // a data race on plain memory (weft_instrument code), with both accesses' stacks
   };
   failure kind = failure::none;
-  std::size_t schedules = 0;   // runs performed, the failing one included
-  std::string strategy;        // the strategy that chose the failing run
-  std::string replay;          // the schedule that reproduces the failure (the whole string, however
-                               // long; the report's Reproduce line names a file for a long one); empty
-                               // when none
-  std::string report;          // what failed, with every involved thread's stack, and the replay line
-  bool space_covered = false;  // dfs tried every schedule within its bound
-  bool uncontrolled = false;   // some run needed the watchdog: results are not reproducible
-  bool diverged = false;       // (replay) the program took another path than the schedule recorded,
-                               // or it ended in another kind of failure than the recorded run (kind
-                               // then says which)
-  std::string divergence;      // where and how it diverged
+  std::size_t schedules = 0;    // runs performed, the failing one included
+  std::string strategy;         // the strategy that chose the failing run
+  std::string replay;           // the schedule that reproduces the failure (the whole string, however
+                                // long; the report's Reproduce line names a file for a long one); empty
+                                // when none
+  std::string report;           // what failed, with every involved thread's stack, and the replay line;
+                                // an exploration's failure starts with its story (shrink())
+  std::size_t preemptions = 0;  // preemptions in the reported schedule: switches away from a thread
+                                // that could have gone on; counted only when explore shrinks (else 0)
+  bool space_covered = false;   // dfs tried every schedule within its bound
+  bool uncontrolled = false;    // some run needed the watchdog: results are not reproducible
+  bool diverged = false;        // (replay) the program took another path than the schedule recorded,
+                                // or it ended in another kind of failure than the recorded run (kind
+                                // then says which)
+  std::string divergence;       // where and how it diverged
   // With race_mode::report: every distinct data race the runs exhibited, once per pair of source
   // locations of its two accesses, in the order found; each says what raced and shows both stacks.
   std::vector<std::string> races;

@@ -1,0 +1,126 @@
+#include "sched/strategies/guided.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+namespace weft::sched {
+namespace {
+
+constexpr std::size_t none = std::numeric_limits<std::size_t>::max();
+
+template <typename T>
+void grow_to(std::vector<T>& by_thread, thread_id thread, T fill = T{}) {
+  if (by_thread.size() <= thread) by_thread.resize(thread + 1, fill);
+}
+
+// The index of `thread` among `candidates` if it may run now, else none.
+std::size_t runnable_index(std::span<const candidate> candidates, thread_id thread) {
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    if (candidates[i].thread == thread && !candidates[i].waits_for_progress) return i;
+  }
+  return none;
+}
+
+}  // namespace
+
+std::size_t preemptions_in(std::span<const switch_point> switches) {
+  return static_cast<std::size_t>(
+      std::count_if(switches.begin(), switches.end(), [](const switch_point& s) { return s.preemption; }));
+}
+
+guided_strategy::guided_strategy(std::vector<switch_point> switches)
+    : switches_(std::move(switches)), owner_(std::this_thread::get_id()) {
+  add_run_observer(*this);
+}
+
+guided_strategy::guided_strategy(std::unique_ptr<strategy> inner)
+    : inner_(std::move(inner)), owner_(std::this_thread::get_id()) {
+  add_run_observer(*this);
+}
+
+guided_strategy::~guided_strategy() {
+  remove_run_observer(*this);
+}
+
+bool guided_strategy::begin_run(std::uint64_t run_index) {
+  taken_.clear();
+  points_.clear();
+  decided_point_.clear();
+  decided_again_.clear();
+  pending_.clear();
+  performed_.clear();
+  awaiting_site_.clear();
+  return inner_ == nullptr || inner_->begin_run(run_index);
+}
+
+std::size_t guided_strategy::choose(std::span<const candidate> candidates, thread_id current) {
+  grow_to(points_, current);
+  grow_to(decided_point_, current);
+  grow_to(decided_again_, current);
+  const std::uint32_t point = points_[current];
+  const std::uint32_t again = decided_point_[current] == point ? decided_again_[current] + 1 : 0;
+  decided_point_[current] = point;
+  decided_again_[current] = again;
+  const std::size_t current_index = runnable_index(candidates, current);
+  std::size_t chosen = none;
+  if (inner_ != nullptr) {
+    chosen = inner_->choose(candidates, current);
+  } else {
+    for (const switch_point& wanted : switches_) {
+      if (wanted.from == current && wanted.point == point && wanted.again == again) {
+        chosen = runnable_index(candidates, wanted.to);
+        break;
+      }
+    }
+    if (chosen == none) chosen = current_index != none ? current_index : eligible_index(candidates, 0);
+  }
+  const candidate& picked = candidates[std::min(chosen, candidates.size() - 1)];
+  if (picked.thread != current) {
+    switch_point taken;
+    taken.from = current;
+    taken.point = point;
+    taken.again = again;
+    taken.to = picked.thread;
+    taken.preemption = current_index != none;
+    if (current < performed_.size()) taken.from_before = performed_[current];
+    if (current_index != none) taken.from_next = candidates[current_index].next;
+    taken.to_next = picked.next;
+    if (taken.to_next.site == 0) {
+      grow_to(awaiting_site_, picked.thread, none);
+      awaiting_site_[picked.thread] = taken_.size();
+    }
+    taken_.push_back(taken);
+  }
+  return chosen;
+}
+
+void guided_strategy::end_run(std::size_t steps) {
+  if (inner_ != nullptr) inner_->end_run(steps);
+}
+
+std::string_view guided_strategy::name() const {
+  return inner_ != nullptr ? inner_->name() : "guided";
+}
+
+void guided_strategy::run_started(const run& started) {
+  if (std::this_thread::get_id() == owner_) watched_.store(&started, std::memory_order_relaxed);
+}
+
+// Called by the thread holding the baton, before any decision at the point it reached.
+void guided_strategy::point_reached(const run& current, thread_id thread, const operation& op) {
+  if (&current != watched_.load(std::memory_order_relaxed)) return;
+  grow_to(pending_, thread);
+  grow_to(performed_, thread);
+  grow_to(points_, thread);
+  ++points_[thread];
+  // Reaching a point means the previous one was performed (one thread runs at a time).
+  performed_[thread] = pending_[thread];
+  pending_[thread] = op;
+  if (thread < awaiting_site_.size() && awaiting_site_[thread] != none && op.site != 0) {
+    taken_[awaiting_site_[thread]].to_next = op;
+    awaiting_site_[thread] = none;
+  }
+}
+
+}  // namespace weft::sched
