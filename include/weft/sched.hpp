@@ -136,24 +136,25 @@ struct explore_result {
     race,        // a data race on plain memory (weft_instrument code), with both accesses' stacks
   };
   failure kind = failure::none;
-  std::size_t schedules = 0;    // runs performed, the failing one included
-  std::string strategy;         // the strategy that chose the failing run
-  std::string replay;           // the schedule that reproduces the failure (the whole string, however
-                                // long; the report's Reproduce line names a file for a long one); empty
-                                // when none
-  std::string report;           // what failed, with every involved thread's stack, and the replay line;
-                                // an exploration's failure starts with its story (shrink())
-  std::size_t preemptions = 0;  // preemptions in the reported schedule: switches away from a thread
-                                // that could have gone on; counted only when explore shrinks (else 0)
-  bool space_covered = false;   // dfs tried every schedule within its bound
-  bool uncontrolled = false;    // some run needed the watchdog: results are not reproducible
-  bool diverged = false;        // (replay) the program took another path than the schedule recorded,
-                                // or it ended in another kind of failure than the recorded run (kind
-                                // then says which)
-  std::string divergence;       // where and how it diverged
+  std::size_t schedules = 0;   // runs performed, the failing one included
+  std::string strategy;        // the strategy that chose the failing run
+  std::string replay;          // the schedule that reproduces the failure (the whole string, however
+                               // long; the report's Reproduce line names a file for a long one); empty
+                               // when none
+  std::string report;          // what failed, with every involved thread's stack, and the replay line
+  bool space_covered = false;  // dfs tried every schedule within its bound
+  bool uncontrolled = false;   // some run needed the watchdog: results are not reproducible
+  bool diverged = false;       // (replay) the program took another path than the schedule recorded,
+                               // or it ended in another kind of failure than the recorded run (kind
+                               // then says which)
+  std::string divergence;      // where and how it diverged
   // With race_mode::report: every distinct data race the runs exhibited, once per pair of source
   // locations of its two accesses, in the order found; each says what raced and shows both stacks.
   std::vector<std::string> races;
+  // explore, when it shrank the failure (explore_options::shrink): the preemptions of the reported
+  // schedule, switches away from a thread that could have gone on. The report then starts with its
+  // story, one line per preemption. 0 otherwise.
+  std::size_t preemptions = 0;
 
   [[nodiscard]] bool failed() const { return kind != failure::none; }
 };

@@ -192,9 +192,10 @@ told_failure shrink_in_process(const std::function<void()>& test, const sched::s
   const std::size_t original_preemptions = sched::preemptions_in(best.switches);
   const sched::shrink_outcome shrunk = sched::shrink(
       best.switches,
-      [&](std::span<const sched::switch_point> guide) -> std::optional<std::vector<sched::switch_point>> {
+      [&](std::span<const sched::switch_point> guide,
+          sched::free_order order) -> std::optional<std::vector<sched::switch_point>> {
         if (!try_once(std::make_unique<sched::guided_strategy>(
-                std::vector<sched::switch_point>(guide.begin(), guide.end()))))
+                std::vector<sched::switch_point>(guide.begin(), guide.end()), order)))
           return std::nullopt;
         // shrink keeps a try with fewer preemptions than its best so far, which is this best too.
         if (sched::preemptions_in(last->switches) < sched::preemptions_in(best.switches))

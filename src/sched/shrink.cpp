@@ -13,9 +13,10 @@ shrink_outcome shrink(std::vector<switch_point> original, const guided_attempt& 
     return result.runs >= budget.runs || std::chrono::steady_clock::now() >= give_up_at;
   };
   // Keeps `tried`'s outcome when it is better: the same failure with fewer preemptions.
-  const auto better = [&](const std::vector<switch_point>& tried) {
+  const auto better = [&](const std::vector<switch_point>& tried,
+                          free_order order = free_order::lowest_first) {
     ++result.runs;
-    std::optional<std::vector<switch_point>> failed = attempt(tried);
+    std::optional<std::vector<switch_point>> failed = attempt(tried, order);
     if (!failed || preemptions_in(*failed) >= preemptions_in(result.switches)) return false;
     result.switches = std::move(*failed);
     return true;
@@ -44,11 +45,28 @@ shrink_outcome shrink(std::vector<switch_point> original, const guided_attempt& 
       without.erase(without.begin() + static_cast<std::ptrdiff_t>(at));
       if (better(without)) shrunk = true;
     }
-    if (!shrunk) {
-      result.minimal = true;
-      return result;
+    if (!shrunk) break;
+  }
+  result.minimal = true;
+  // 1-minimal is not fewest: a preemption taken out can move the threads so that a later one no longer
+  // falls where it did, though it alone would do. Most bugs need one, so each is tried alone.
+  if (preemptions_in(result.switches) < 2) return result;
+  const std::vector<switch_point> minimal = result.switches;
+  for (const free_order order : {free_order::lowest_first, free_order::preempted_first}) {
+    for (std::size_t kept = minimal.size(); kept-- > 0;) {
+      if (spent()) return result;
+      if (!minimal[kept].preemption) continue;
+      // With the other threads in the order the switches that are not preemptions gave them, or,
+      // without those, in the order that lets the preemption find them where it needs them.
+      std::vector<switch_point> alone;
+      for (std::size_t i = 0; i < minimal.size(); ++i) {
+        if (i == kept || (order == free_order::lowest_first && !minimal[i].preemption))
+          alone.push_back(minimal[i]);
+      }
+      if (better(alone, order)) return result;
     }
   }
+  return result;
 }
 
 }  // namespace weft::sched

@@ -123,9 +123,11 @@ std::string render_story(std::span<const switch_point> switches,
   const std::size_t preemptions = preemptions_in(switches);
   std::string text =
       "weft: how it fails, in " + std::to_string(preemptions) + " preemption" + (preemptions == 1 ? "" : "s");
+  const std::string runs = std::to_string(context.runs) + " run" + (context.runs == 1 ? "" : "s");
   if (context.shrunk) {
-    text += " (shrunk from " + std::to_string(context.original_preemptions) + " in " +
-            std::to_string(context.runs) + " run" + (context.runs == 1 ? "" : "s") + ")";
+    text += " (shrunk from " + std::to_string(context.original_preemptions) + " in " + runs + ")";
+  } else if (preemptions > 0) {
+    text += " (as found: no schedule with fewer failed the same way in " + runs + ")";
   }
   text += ":\n";
   std::size_t number = 0;

@@ -22,6 +22,14 @@ std::size_t runnable_index(std::span<const candidate> candidates, thread_id thre
   return none;
 }
 
+// The first candidate that may run now and is not `thread`, else none.
+std::size_t other_than(std::span<const candidate> candidates, thread_id thread) {
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    if (candidates[i].thread != thread && !candidates[i].waits_for_progress) return i;
+  }
+  return none;
+}
+
 }  // namespace
 
 std::size_t preemptions_in(std::span<const switch_point> switches) {
@@ -29,8 +37,8 @@ std::size_t preemptions_in(std::span<const switch_point> switches) {
       std::count_if(switches.begin(), switches.end(), [](const switch_point& s) { return s.preemption; }));
 }
 
-guided_strategy::guided_strategy(std::vector<switch_point> switches)
-    : switches_(std::move(switches)), owner_(std::this_thread::get_id()) {
+guided_strategy::guided_strategy(std::vector<switch_point> switches, free_order order)
+    : switches_(std::move(switches)), order_(order), owner_(std::this_thread::get_id()) {
   add_run_observer(*this);
 }
 
@@ -70,10 +78,14 @@ std::size_t guided_strategy::choose(std::span<const candidate> candidates, threa
     for (const switch_point& wanted : switches_) {
       if (wanted.from == current && wanted.point == point && wanted.again == again) {
         chosen = runnable_index(candidates, wanted.to);
+        // What a preemption needs is mostly that `from` stops there, less who runs instead: when
+        // its thread cannot run now, another that can does.
+        if (chosen == none && wanted.preemption && current_index != none)
+          chosen = other_than(candidates, current);
         break;
       }
     }
-    if (chosen == none) chosen = current_index != none ? current_index : eligible_index(candidates, 0);
+    if (chosen == none) chosen = current_index != none ? current_index : free_choice(candidates);
   }
   const candidate& picked = candidates[std::min(chosen, candidates.size() - 1)];
   if (picked.thread != current) {
@@ -91,6 +103,34 @@ std::size_t guided_strategy::choose(std::span<const candidate> candidates, threa
       awaiting_site_[picked.thread] = taken_.size();
     }
     taken_.push_back(taken);
+  }
+  return chosen;
+}
+
+std::size_t guided_strategy::free_choice(std::span<const candidate> candidates) const {
+  // 0: it has yet to reach a preemption; 1: nothing to do with one; 2: a preemption left is to switch
+  // to it; 3: it was preempted and waits there, which a preemption means: the others go on first. A
+  // thread at its preemption's point that is not current was switched away from there.
+  const auto rank = [&](thread_id thread) {
+    int rank = 1;
+    for (const switch_point& wanted : switches_) {
+      const std::uint32_t reached = wanted.from < points_.size() ? points_[wanted.from] : 0;
+      if (!wanted.preemption || reached > wanted.point) continue;
+      if (thread == wanted.from) return reached < wanted.point ? 0 : 3;
+      if (thread == wanted.to) rank = 2;
+    }
+    return rank;
+  };
+  std::size_t chosen = eligible_index(candidates, 0);
+  if (order_ == free_order::lowest_first) return chosen;
+  int chosen_rank = rank(candidates[chosen].thread);
+  for (std::size_t i = chosen + 1; i < candidates.size(); ++i) {
+    if (candidates[i].waits_for_progress) continue;
+    const int this_rank = rank(candidates[i].thread);
+    if (this_rank < chosen_rank) {
+      chosen = i;
+      chosen_rank = this_rank;
+    }
   }
   return chosen;
 }

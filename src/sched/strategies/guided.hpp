@@ -2,8 +2,9 @@
 // scheduling point, run thread 0". A switch is keyed by its thread's own count of points, which does
 // not depend on how the threads interleave, so it stays where it was when another switch is taken out:
 // what shrinking a failing schedule needs (sched/shrink.hpp).
-// Wherever no switch is given, the current thread goes on if it can; otherwise the lowest-numbered
-// candidate that does not wait for progress runs. So the run preempts nobody the switches do not name.
+// Wherever no switch is given, the current thread goes on if it can; otherwise a candidate that does
+// not wait for progress runs, chosen as free_order says. So the run preempts nobody the switches do
+// not name.
 #pragma once
 
 #include <atomic>
@@ -36,15 +37,21 @@ struct switch_point {
   operation to_next;      // what `to` did first; its site is the first one known of `to` from there
 };
 
+// Who runs when the current thread cannot go on and no switch says: the lowest-numbered candidate, or
+// the one a preemption needs: first a thread that has yet to reach its preemption, then the others,
+// then one a preemption is to switch to, and last a thread preempted and waiting where it was.
+enum class free_order { lowest_first, preempted_first };
+
 // How many of `switches` are preemptions.
 [[nodiscard]] std::size_t preemptions_in(std::span<const switch_point> switches);
 
-// A strategy that follows a list of switches, and notes the switches its run took. A switch whose
-// `to` is not a candidate that may run at that decision is skipped. Also a run observer (to know what
+// A strategy that follows a list of switches, and notes the switches its run took. When a switch's
+// `to` may not run at its decision, a preemption goes to the first other candidate that may, and any
+// other switch is skipped. Also a run observer (to know what
 // each thread performed last), registered while it lives: make and destroy it outside a controlled run.
 class guided_strategy final : public strategy, public run_observer {
  public:
-  explicit guided_strategy(std::vector<switch_point> switches);
+  explicit guided_strategy(std::vector<switch_point> switches, free_order order = free_order::lowest_first);
   // Lets `inner` choose and only notes the switches its choices make: a replayed schedule's switches.
   explicit guided_strategy(std::unique_ptr<strategy> inner);
   ~guided_strategy() override;
@@ -63,8 +70,11 @@ class guided_strategy final : public strategy, public run_observer {
   void point_reached(const run& current, thread_id thread, const operation& op) override;
 
  private:
+  [[nodiscard]] std::size_t free_choice(std::span<const candidate> candidates) const;
+
   std::unique_ptr<strategy> inner_;  // null when following switches_
   std::vector<switch_point> switches_;
+  free_order order_ = free_order::lowest_first;
   std::vector<switch_point> taken_;
   // By thread id: the points it reached so far, the point of its last decision as current thread and
   // how many decisions it has been current at since it reached that point.
