@@ -61,6 +61,8 @@ void run_options::define(CLI::App& subcommand) {
                       "Start each run in a new empty directory, removed afterwards unless the run failed");
   subcommand.add_option("--setup", setup,
                         "A shell command run before each run in its directory (not under control)");
+  subcommand.add_flag("--no-shrink", no_shrink,
+                      "Report a failure as found, without looking for a schedule with fewer preemptions");
 }
 
 void run_options::check(std::vector<std::string>& program) {

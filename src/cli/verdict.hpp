@@ -31,6 +31,10 @@ struct verdict {
     std::string text;
   };
   std::vector<race> races;
+  // A failed replay or guided run (the command's shrinking): the switches it took (guided.hpp's
+  // encode_switches) and its story's lines (story.hpp's story_lines); empty otherwise.
+  std::string switches;
+  std::string story;
 };
 
 // Reads `result_path` and judges the run: `end` is how the process ended, `expected_exit` the exit code

@@ -109,18 +109,7 @@ void thread_origins::point_reached(const run& current, thread_id thread, const o
   if (pending_creates_[thread].empty()) pending_creates_[thread].push_back(0);
 }
 
-std::string render_story(std::span<const switch_point> switches,
-                         std::span<const std::vector<std::uintptr_t>> creation_stacks,
-                         const story_context& context, std::string_view failure) {
-  const auto origin = [&](thread_id thread) -> std::string {
-    if (thread == 0) return "the test's thread";
-    if (thread < creation_stacks.size()) {
-      if (const std::optional<stack_frame> frame = program_frame(creation_stacks[thread]))
-        return "created at " + short_location(*frame);
-    }
-    return "created at an unknown place";
-  };
-  const std::size_t preemptions = preemptions_in(switches);
+std::string story_heading(std::size_t preemptions, const story_context& context) {
   std::string text =
       "weft: how it fails, in " + std::to_string(preemptions) + " preemption" + (preemptions == 1 ? "" : "s");
   const std::string runs = std::to_string(context.runs) + " run" + (context.runs == 1 ? "" : "s");
@@ -130,6 +119,23 @@ std::string render_story(std::span<const switch_point> switches,
     text += " (as found: no schedule with fewer failed the same way in " + runs + ")";
   }
   text += ":\n";
+  if (!context.minimal && preemptions > 0)
+    text += "  (shrinking stopped at its budget: some of these preemptions may not matter)\n";
+  return text;
+}
+
+std::string story_lines(std::span<const switch_point> switches,
+                        std::span<const std::vector<std::uintptr_t>> creation_stacks,
+                        std::string_view failure) {
+  const auto origin = [&](thread_id thread) -> std::string {
+    if (thread == 0) return "the test's thread";
+    if (thread < creation_stacks.size()) {
+      if (const std::optional<stack_frame> frame = program_frame(creation_stacks[thread]))
+        return "created at " + short_location(*frame);
+    }
+    return "created at an unknown place";
+  };
+  std::string text;
   std::size_t number = 0;
   for (const switch_point& taken : switches) {
     if (!taken.preemption) continue;
@@ -141,11 +147,16 @@ std::string render_story(std::span<const switch_point> switches,
                 : operation_at(taken.from_before);
     text += " and its " + operation_at(taken.from_next) + "\n";
   }
-  if (preemptions == 0) text += "  (no thread was preempted: every thread ran until it blocked or ended)\n";
-  if (!context.minimal && preemptions > 0)
-    text += "  (shrinking stopped at its budget: some of these preemptions may not matter)\n";
-  text += "  then: " + first_line(failure) + "\n\n";
+  if (number == 0) text += "  (no thread was preempted: every thread ran until it blocked or ended)\n";
+  text += "  then: " + first_line(failure) + "\n";
   return text;
+}
+
+std::string render_story(std::span<const switch_point> switches,
+                         std::span<const std::vector<std::uintptr_t>> creation_stacks,
+                         const story_context& context, std::string_view failure) {
+  return story_heading(preemptions_in(switches), context) + story_lines(switches, creation_stacks, failure) +
+         "\n";
 }
 
 }  // namespace weft::sched

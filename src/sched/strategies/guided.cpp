@@ -1,7 +1,9 @@
 #include "sched/strategies/guided.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <limits>
+#include <string>
 #include <utility>
 
 namespace weft::sched {
@@ -31,6 +33,60 @@ std::size_t other_than(std::span<const candidate> candidates, thread_id thread) 
 }
 
 }  // namespace
+
+std::string encode_switches(std::span<const switch_point> switches) {
+  std::string text;
+  for (const switch_point& taken : switches) {
+    if (!text.empty()) text += ',';
+    text += std::to_string(taken.from) + '.' + std::to_string(taken.point) + '.' +
+            std::to_string(taken.again) + '.' + std::to_string(taken.to) + '.' +
+            (taken.preemption ? '1' : '0');
+  }
+  return text;
+}
+
+std::string encode_guide(std::span<const switch_point> switches, free_order order) {
+  return std::string(guide_prefix) + (order == free_order::lowest_first ? 'l' : 'p') +
+         encode_switches(switches);
+}
+
+std::optional<std::vector<switch_point>> decode_switches(std::string_view text) {
+  std::vector<switch_point> switches;
+  while (!text.empty()) {
+    std::uint32_t fields[5] = {};
+    for (int field = 0; field < 5; ++field) {
+      const char* end = text.data() + text.size();
+      const auto [stop, error] = std::from_chars(text.data(), end, fields[field]);
+      if (error != std::errc() || stop == text.data()) return std::nullopt;
+      text.remove_prefix(static_cast<std::size_t>(stop - text.data()));
+      const char separator = field < 4 ? '.' : ',';
+      if (text.empty() && field == 4) break;
+      if (text.empty() || text.front() != separator) return std::nullopt;
+      text.remove_prefix(1);
+    }
+    if (fields[4] > 1) return std::nullopt;
+    switch_point taken;
+    taken.from = fields[0];
+    taken.point = fields[1];
+    taken.again = fields[2];
+    taken.to = fields[3];
+    taken.preemption = fields[4] == 1;
+    switches.push_back(taken);
+  }
+  return switches;
+}
+
+std::optional<decoded_guide> decode_guide(std::string_view text) {
+  if (!text.starts_with(guide_prefix)) return std::nullopt;
+  text.remove_prefix(guide_prefix.size());
+  if (text.empty() || (text.front() != 'l' && text.front() != 'p')) return std::nullopt;
+  decoded_guide decoded;
+  decoded.order = text.front() == 'l' ? free_order::lowest_first : free_order::preempted_first;
+  std::optional<std::vector<switch_point>> switches = decode_switches(text.substr(1));
+  if (!switches) return std::nullopt;
+  decoded.switches = std::move(*switches);
+  return decoded;
+}
 
 std::size_t preemptions_in(std::span<const switch_point> switches) {
   return static_cast<std::size_t>(

@@ -10,7 +10,9 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
@@ -41,6 +43,22 @@ struct switch_point {
 // the one a preemption needs: first a thread that has yet to reach its preemption, then the others,
 // then one a preemption is to switch to, and last a thread preempted and waiting where it was.
 enum class free_order { lowest_first, preempted_first };
+
+// A guide as text, for a run in another process (the weft command's shrinking hands it to the
+// program as its replay file): "weft-guide:" then the order's letter (l or p) and each switch as
+// "from.point.again.to.p" (p: 1 for a preemption), joined by ','. Only what following needs is kept:
+// decoded switches have no operations.
+inline constexpr std::string_view guide_prefix = "weft-guide:";
+[[nodiscard]] std::string encode_guide(std::span<const switch_point> switches, free_order order);
+// The switches alone, "from.point.again.to.p,...", as a run reports the ones it took.
+[[nodiscard]] std::string encode_switches(std::span<const switch_point> switches);
+struct decoded_guide {
+  std::vector<switch_point> switches;
+  free_order order = free_order::lowest_first;
+};
+// nullopt for text that is not an encode_guide's (or, without the prefix, an encode_switches').
+[[nodiscard]] std::optional<decoded_guide> decode_guide(std::string_view text);
+[[nodiscard]] std::optional<std::vector<switch_point>> decode_switches(std::string_view text);
 
 // How many of `switches` are preemptions.
 [[nodiscard]] std::size_t preemptions_in(std::span<const switch_point> switches);

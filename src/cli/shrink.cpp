@@ -1,0 +1,126 @@
+#include "cli/shrink.hpp"
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <chrono>
+#include <exception>
+#include <filesystem>
+#include <optional>
+#include <thread>
+
+#include "cli/protocol.hpp"
+#include "sched/schedule_file.hpp"
+#include "sched/shrink.hpp"
+#include "sched/story.hpp"
+#include "sched/strategies/guided.hpp"
+
+namespace weft::cli {
+namespace {
+
+// What makes two failures the same for shrinking: the kind and the first frames the report shows
+// (where a check failed or a race's accesses were), which name functions and lines, never addresses.
+std::string failure_signature(const verdict& judged) {
+  std::string signature = judged.kind;
+  constexpr int top_frames = 3;
+  int frames = 0;
+  std::size_t from = 0;
+  while (frames < top_frames && from < judged.report.size()) {
+    const std::size_t end = std::min(judged.report.find('\n', from), judged.report.size());
+    const std::string_view line = std::string_view(judged.report).substr(from, end - from);
+    if (line.starts_with("  #")) {
+      signature.append("\n").append(line);
+      ++frames;
+    }
+    from = end + 1;
+  }
+  return signature;
+}
+
+}  // namespace
+
+verdict shrink_failure(const verdict& found, const schedule_runner& run_schedule) {
+  if (!found.failed || found.replay.empty() || found.uncontrolled) return found;
+  const std::string wanted = failure_signature(found);
+  std::optional<verdict> last;  // the last try that failed the same way
+  std::vector<sched::switch_point> last_switches;
+  const auto try_once = [&](const std::string& schedule) {
+    verdict judged;
+    try {
+      judged = run_schedule(schedule);
+    } catch (const std::exception&) {
+      return false;  // the try could not start (its setup failed): it shows nothing
+    }
+    if (!judged.failed || judged.uncontrolled || judged.diverged || failure_signature(judged) != wanted)
+      return false;
+    std::optional<std::vector<sched::switch_point>> switches = sched::decode_switches(judged.switches);
+    if (!switches || judged.replay.empty()) return false;
+    last_switches = std::move(*switches);
+    last = std::move(judged);
+    return true;
+  };
+  if (!try_once(found.replay)) return found;
+  verdict best = std::move(*last);
+  std::vector<sched::switch_point> best_switches = last_switches;
+  const std::size_t original_preemptions = sched::preemptions_in(best_switches);
+  const sched::shrink_outcome shrunk = sched::shrink(
+      best_switches,
+      [&](std::span<const sched::switch_point> guide,
+          sched::free_order order) -> std::optional<std::vector<sched::switch_point>> {
+        if (!try_once(sched::encode_guide(guide, order))) return std::nullopt;
+        // shrink keeps a try with fewer preemptions than its best so far, which is this best too.
+        if (sched::preemptions_in(last_switches) < sched::preemptions_in(best_switches)) {
+          best = std::move(*last);
+          best_switches = last_switches;
+        }
+        return best_switches;
+      },
+      sched::shrink_budget{});
+  sched::story_context context;
+  context.original_preemptions = original_preemptions;
+  context.runs = shrunk.runs + 1;
+  context.minimal = shrunk.minimal;
+  context.shrunk = sched::preemptions_in(best_switches) < original_preemptions;
+  best.report =
+      sched::story_heading(sched::preemptions_in(best_switches), context) + best.story + "\n" + best.report;
+  return best;
+}
+
+schedule_runner schedule_runner_for(const run_options& options, const std::vector<std::string>& program,
+                                    const std::string& stem) {
+  return [&options, &program, stem](const std::string& schedule) {
+    const std::string schedule_path = stem + ".schedule";
+    if (!sched::write_schedule_file(schedule_path, schedule, "").empty()) return verdict{};
+    const std::string directory = options.directory_for_run();
+    launch what = options.launch_for(program, 0, stem, /*show_output=*/false, directory);
+    what.settings.emplace_back(replay_variable, schedule_path);
+    const pid_t child = start_program(what);
+    const auto deadline = options.deadline_from_now();
+    bool timed_out = false;
+    program_end end;
+    for (;;) {
+      int status = 0;
+      const pid_t done = waitpid(child, &status, WNOHANG);
+      if (done == child) {
+        end = end_of(status);
+        break;
+      }
+      if (done < 0 && errno != EINTR) break;
+      if (!timed_out && std::chrono::steady_clock::now() >= deadline) {
+        timed_out = true;
+        kill(child, SIGKILL);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    verdict judged = options.judge(stem, end, timed_out);
+    std::error_code ignored;
+    if (!directory.empty()) std::filesystem::remove_all(directory, ignored);
+    std::filesystem::remove(stem + ".result", ignored);
+    std::filesystem::remove(stem + ".out", ignored);
+    std::filesystem::remove(schedule_path, ignored);
+    return judged;
+  };
+}
+
+}  // namespace weft::cli
