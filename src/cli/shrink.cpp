@@ -38,6 +38,19 @@ std::string failure_signature(const verdict& judged) {
   return signature;
 }
 
+// The line "(found by guided after 1 schedule, 44 steps in the failing run)" of a shrink's run says
+// how the exploration found it in `found`'s words, with the shrunk run's steps.
+void keep_found_by(std::string& report, const std::string& found_report) {
+  const auto line_at = [](const std::string& text) { return text.find("\n(found by "); };
+  const std::size_t shrunk_at = line_at(report);
+  const std::size_t found_at = line_at(found_report);
+  if (shrunk_at == std::string::npos || found_at == std::string::npos) return;
+  const std::size_t shrunk_comma = report.find(", ", shrunk_at);
+  const std::size_t found_comma = found_report.find(", ", found_at);
+  if (shrunk_comma == std::string::npos || found_comma == std::string::npos) return;
+  report.replace(shrunk_at, shrunk_comma - shrunk_at, found_report, found_at, found_comma - found_at);
+}
+
 }  // namespace
 
 verdict shrink_failure(const verdict& found, const schedule_runner& run_schedule) {
@@ -82,6 +95,7 @@ verdict shrink_failure(const verdict& found, const schedule_runner& run_schedule
   context.runs = shrunk.runs + 1;
   context.minimal = shrunk.minimal;
   context.shrunk = sched::preemptions_in(best_switches) < original_preemptions;
+  keep_found_by(best.report, found.report);
   best.report =
       sched::story_heading(sched::preemptions_in(best_switches), context) + best.story + "\n" + best.report;
   return best;
