@@ -72,6 +72,8 @@ std::string ran_at(const operation& op) {
 std::string first_line(std::string_view text) {
   std::string line(text.substr(0, text.find('\n')));
   if (line.starts_with("weft: ")) line.erase(0, 6);
+  // "...still blocked when the test function returned:" introduces a list the story leaves out.
+  if (line.ends_with(':')) line.pop_back();
   return line;
 }
 
