@@ -62,10 +62,11 @@ class explore_options {
   explore_options& fork_each_run(bool enabled = true);
   // When a run fails, look for a schedule with fewer preemptions that fails the same way (the same
   // kind, at the same top frames, or the same race) and report that one, its story first
-  // (docs/scheduler.md, "Shrinking"). Each try is one more run of the test; at most 100 runs or 10 s
-  // in all, whichever ends first. If none fails the same way, the schedule found is reported as it
-  // was: shrinking never turns a failure into a pass or into another failure. Default true. A
-  // replay() or a replay_schedule never shrinks.
+  // (docs/scheduler.md, "Shrinking"). Each try is one more run of the test, not counted in
+  // explore_result::schedules; at most 100 runs or 10 s in all, whichever ends first. If none fails the same
+  // way, the schedule found is reported as it was: shrinking never turns a failure into a pass or into
+  // another failure. Default true. A replay() or a replay_schedule never shrinks, nor does an exploration
+  // with fork_each_run: its failure is reported as found.
   explore_options& shrink(bool enabled = true);
   // What data races on plain memory that a run exhibits do (code built with weft_instrument only):
   // two accesses to the same bytes from different threads, at least one a write, not ordered by

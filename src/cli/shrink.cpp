@@ -19,21 +19,34 @@
 namespace weft::cli {
 namespace {
 
-// What makes two failures the same for shrinking: the kind and the first frames the report shows
-// (where a check failed or a race's accesses were), which name functions and lines, never addresses.
+// What makes two failures the same for shrinking, as in-process explore judges it: the kind, and
+// where it failed: the first frames of the stack a failed check or an exception was raised at, or the
+// first frame of each of a race's two accesses. Never the stacks of blocked threads (a deadlock's):
+// which thread is listed first, and where the others wait, may differ for the same deadlock. Frames
+// name functions and lines, never addresses.
 std::string failure_signature(const verdict& judged) {
   std::string signature = judged.kind;
-  constexpr int top_frames = 3;
-  int frames = 0;
-  std::size_t from = 0;
-  while (frames < top_frames && from < judged.report.size()) {
-    const std::size_t end = std::min(judged.report.find('\n', from), judged.report.size());
-    const std::string_view line = std::string_view(judged.report).substr(from, end - from);
-    if (line.starts_with("  #")) {
-      signature.append("\n").append(line);
-      ++frames;
+  const std::string_view report = judged.report;
+  const auto next_frames = [&](std::size_t from, int count) {
+    while (count > 0 && from < report.size()) {
+      const std::size_t end = std::min(report.find('\n', from), report.size());
+      const std::string_view line = report.substr(from, end - from);
+      if (line.starts_with("  #")) {
+        signature.append("\n").append(line);
+        --count;
+      }
+      from = end + 1;
     }
-    from = end + 1;
+  };
+  if (const std::size_t failed_here = report.find(" failed here:\n"); failed_here != std::string_view::npos) {
+    next_frames(failed_here, 3);
+  } else if (judged.kind == "race") {
+    const std::size_t first = report.find(" by thread ");
+    if (first != std::string_view::npos) {
+      next_frames(first, 1);
+      if (const std::size_t second = report.find(" by thread ", first + 1); second != std::string_view::npos)
+        next_frames(second, 1);
+    }
   }
   return signature;
 }
@@ -67,8 +80,10 @@ verdict shrink_failure(const verdict& found, const schedule_runner& run_schedule
     }
     if (!judged.failed || judged.uncontrolled || judged.diverged || failure_signature(judged) != wanted)
       return false;
+    // A run that died (a signal) could not tell the switches it took: it shows nothing.
+    if (judged.story.empty() || judged.replay.empty()) return false;
     std::optional<std::vector<sched::switch_point>> switches = sched::decode_switches(judged.switches);
-    if (!switches || judged.replay.empty()) return false;
+    if (!switches) return false;
     last_switches = std::move(*switches);
     last = std::move(judged);
     return true;
@@ -96,8 +111,8 @@ verdict shrink_failure(const verdict& found, const schedule_runner& run_schedule
   context.minimal = shrunk.minimal;
   context.shrunk = sched::preemptions_in(best_switches) < original_preemptions;
   keep_found_by(best.report, found.report);
-  best.report =
-      sched::story_heading(sched::preemptions_in(best_switches), context) + best.story + "\n" + best.report;
+  best.report = sched::story_heading(sched::preemptions_in(best_switches), context) + best.story +
+                sched::story_ending(best.message) + best.report;
   return best;
 }
 

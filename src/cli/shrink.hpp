@@ -18,8 +18,9 @@ using schedule_runner = std::function<verdict(const std::string& schedule)>;
 
 // The failure to report for `found`: the run with the fewest preemptions found that fails the same
 // way (the same kind and the same innermost frames in its report), its report starting with its
-// story and its replay the shrunk schedule; or `found` unchanged when it has no schedule or even its
-// own replay does not fail the same way. At most 100 runs or 10 s, plus the run in progress.
+// story and its replay the shrunk schedule; or `found` unchanged when it has no schedule, its replay
+// does not fail the same way, or dies of a signal (a process that died cannot tell the switches it
+// took). At most 100 runs or 10 s, plus the run in progress.
 [[nodiscard]] verdict shrink_failure(const verdict& found, const schedule_runner& run_schedule);
 
 // A runner that starts `program` as `options` say (setup, fresh directory, timeout, races, ignore

@@ -127,8 +127,7 @@ std::string story_heading(std::size_t preemptions, const story_context& context)
 }
 
 std::string story_lines(std::span<const switch_point> switches,
-                        std::span<const std::vector<std::uintptr_t>> creation_stacks,
-                        std::string_view failure) {
+                        std::span<const std::vector<std::uintptr_t>> creation_stacks) {
   const auto origin = [&](thread_id thread) -> std::string {
     if (thread == 0) return "the test's thread";
     if (thread < creation_stacks.size()) {
@@ -150,15 +149,18 @@ std::string story_lines(std::span<const switch_point> switches,
     text += " and its " + operation_at(taken.from_next) + "\n";
   }
   if (number == 0) text += "  (no thread was preempted: every thread ran until it blocked or ended)\n";
-  text += "  then: " + first_line(failure) + "\n";
   return text;
+}
+
+std::string story_ending(std::string_view failure) {
+  return "  then: " + first_line(failure) + "\n\n";
 }
 
 std::string render_story(std::span<const switch_point> switches,
                          std::span<const std::vector<std::uintptr_t>> creation_stacks,
                          const story_context& context, std::string_view failure) {
-  return story_heading(preemptions_in(switches), context) + story_lines(switches, creation_stacks, failure) +
-         "\n";
+  return story_heading(preemptions_in(switches), context) + story_lines(switches, creation_stacks) +
+         story_ending(failure);
 }
 
 }  // namespace weft::sched

@@ -53,11 +53,12 @@ struct story_context {
 // The story's first line, "weft: how it fails, in 1 preemption (shrunk from 9 in 31 runs):", and a
 // note when the budget stopped shrinking.
 [[nodiscard]] std::string story_heading(std::size_t preemptions, const story_context& context);
-// One line per preemption of `switches` (a failing run's, in order), then "  then: " and `failure`'s
-// first line. Symbolizes the sites and creation stacks, so call it in the process that ran them.
+// One line per preemption of `switches` (a failing run's, in order), or one that says there was none.
+// Symbolizes the sites and creation stacks, so call it in the process that ran them.
 [[nodiscard]] std::string story_lines(std::span<const switch_point> switches,
-                                      std::span<const std::vector<std::uintptr_t>> creation_stacks,
-                                      std::string_view failure);
+                                      std::span<const std::vector<std::uintptr_t>> creation_stacks);
+// "  then: " and `failure`'s first line (without "weft: "), then a blank line.
+[[nodiscard]] std::string story_ending(std::string_view failure);
 // The heading, the lines and a blank line: the story of `switches` (a failing run's, in order), naming
 // threads by `creation_stacks` (thread_origins'), ending with `failure`'s first line. Symbolizes the sites,
 // so call it in the process that ran them.

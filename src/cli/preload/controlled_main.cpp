@@ -186,9 +186,11 @@ int run_controlled(main_function main, int argc, char** argv, char** envp,
       result.add_race(rendered.key, rendered.text);
     }
   }
-  if (outcome.kind != run_end_kind::completed && guide != nullptr) {
+  // Whether the run failed is the command's to judge (an exit code may say so): every guided or
+  // replayed run tells its switches and its story.
+  if (guide != nullptr) {
     result.add("switches", sched::encode_switches(guide->taken()))
-        .add("story", sched::story_lines(guide->taken(), origins->creation_stacks(), outcome.message));
+        .add("story", sched::story_lines(guide->taken(), origins->creation_stacks()));
   }
   if (outcome.kind != run_end_kind::completed) {
     result.report(sched::render_failure(outcome, replay, settings.run_index + 1, recorder.name()));
