@@ -776,6 +776,14 @@ void check_suite_verdicts(const std::string& suite, const std::string& framework
       EXPECT_EQ(test["replay_command"], "");
       continue;
     }
+    if (!test["death_test"].get<bool>()) {
+      // Its report starts with the story of its shrunk failure.
+      const std::size_t heading = tested.output.find("weft test: " + name + " failed (");
+      ASSERT_NE(heading, std::string::npos) << tested.output;
+      const std::size_t next_line = tested.output.find('\n', heading) + 1;
+      EXPECT_EQ(tested.output.compare(next_line, 23, "weft: how it fails, in "), 0)
+          << tested.output.substr(heading, 400);
+    }
     const std::string command = test["replay_command"];
     ASSERT_FALSE(command.empty()) << test.dump(2);
     EXPECT_NE(tested.output.find("Reproduce: " + command), std::string::npos) << tested.output;
