@@ -61,6 +61,14 @@ class explore_options {
   // explore, with its malloc arena (glibc's main arena when called from main), not on a new thread. Strategies that learn across runs (pct's step count) see
   // only what the parent passes on; dfs is refused in this mode with config_error.
   explore_options& fork_each_run(bool enabled = true);
+  // When a run fails, look for a schedule with fewer preemptions that fails the same way (the same
+  // kind, at the same top frames, or the same race) and report that one, its story first
+  // (docs/scheduler.md, "Shrinking"). Each try is one more run of the test, not counted in
+  // explore_result::schedules; at most 100 runs or 10 s in all, whichever ends first. If none fails the same
+  // way, the schedule found is reported as it was: shrinking never turns a failure into a pass or into
+  // another failure. Default true. A replay() or a replay_schedule never shrinks, nor does an exploration
+  // with fork_each_run: its failure is reported as found.
+  explore_options& shrink(bool enabled = true);
   // What data races on plain memory that a run exhibits do (code built with weft_instrument only):
   // two accesses to the same bytes from different threads, at least one a write, not ordered by
   // happens-before through the synchronization weft sees (locks, condition variables, semaphores,
@@ -93,6 +101,7 @@ class explore_options {
   [[nodiscard]] const std::string& bytes() const { return bytes_; }
   [[nodiscard]] bool quiet() const { return quiet_; }
   [[nodiscard]] bool fork_each_run() const { return fork_each_run_; }
+  [[nodiscard]] bool shrink() const { return shrink_; }
   [[nodiscard]] race_mode races() const { return races_; }
   [[nodiscard]] bool report_races() const { return races_ != race_mode::off; }
   [[nodiscard]] const std::string& replay_schedule() const { return replay_schedule_; }
@@ -110,6 +119,7 @@ class explore_options {
   std::string bytes_;
   bool quiet_ = false;
   bool fork_each_run_ = false;
+  bool shrink_ = true;
   race_mode races_ = race_mode::fail;
   std::string replay_schedule_;
   bool read_environment_ = true;
@@ -149,6 +159,10 @@ struct explore_result {
   // With race_mode::report: every distinct data race the runs exhibited, once per pair of source
   // locations of its two accesses, in the order found; each says what raced and shows both stacks.
   std::vector<std::string> races;
+  // explore, when it shrank the failure (explore_options::shrink): the preemptions of the reported
+  // schedule, switches away from a thread that could have gone on. The report then starts with its
+  // story, one line per preemption. 0 otherwise.
+  std::size_t preemptions = 0;
 
   [[nodiscard]] bool failed() const { return kind != failure::none; }
 };

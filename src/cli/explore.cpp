@@ -28,6 +28,7 @@
 #include "cli/progress.hpp"
 #include "cli/run_options.hpp"
 #include "cli/shard_option.hpp"
+#include "cli/shrink.hpp"
 #include "cli/temp_dir.hpp"
 #include "cli/usage_error.hpp"
 #include "cli/verdict.hpp"
@@ -414,6 +415,11 @@ int explore_command::execute(const std::vector<std::string>& after_dashes) {
   std::sort(failures_.begin(), failures_.end(),
             [](const auto& a, const auto& b) { return a.index < b.index; });
   if (!keep_going_ && failures_.size() > 1) failures_.resize(1);
+  // The first failure is reported shrunk, its story first; with --keep-going the others as found.
+  if (!failures_.empty() && !options_.no_shrink) {
+    failures_.front().judged = shrink_failure(
+        failures_.front().judged, schedule_runner_for(options_, *starter_, program_, scratch.file("shrink")));
+  }
   for (const finished_run& failure : failures_) {
     report(failure);
     if (!save_dir_.empty()) save(failure, saved_path(failure));

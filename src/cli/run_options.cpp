@@ -63,6 +63,8 @@ void run_options::define(CLI::App& subcommand) {
                         "A shell command run before each run in its directory (not under control)");
   subcommand.add_flag("--exec-each-run", exec_each_run,
                       "Start the program anew for every run instead of forking each run from it at main");
+  subcommand.add_flag("--no-shrink", no_shrink,
+                      "Report a failure as found, without looking for a schedule with fewer preemptions");
 }
 
 void run_options::check(std::vector<std::string>& program) {

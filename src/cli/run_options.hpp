@@ -29,9 +29,12 @@ struct run_options {
   bool fresh_dir = false;
   std::string setup;           // --setup: a shell command run before each run, in its directory
   bool exec_each_run = false;  // --exec-each-run: no fork server
+  // --no-shrink: report a failure as found (cli/shrink.hpp).
+  bool no_shrink = false;
 
   // Adds --strategy, --depth, --preemption-bound, --seed, --jobs, --max-steps, --timeout-per-run,
-  // --expect-exit, --ignore, --races, --fresh-dir, --setup and --exec-each-run to `subcommand`.
+  // --expect-exit, --ignore, --races, --fresh-dir, --setup, --exec-each-run and --no-shrink to
+  // `subcommand`.
   void define(CLI::App& subcommand);
   // Checks the values and settles the derived ones; throws usage_error naming a bad option. Makes a
   // relative program path absolute when runs start in a fresh directory.

@@ -28,6 +28,7 @@
 #include "cli/progress.hpp"
 #include "cli/run_options.hpp"
 #include "cli/shard_option.hpp"
+#include "cli/shrink.hpp"
 #include "cli/temp_dir.hpp"
 #include "cli/test_listing.hpp"
 #include "cli/usage_error.hpp"
@@ -722,6 +723,15 @@ int test_command::execute(const std::vector<std::string>& after_dashes) {
   }
   shown_->clear();
   const double elapsed = shown_->elapsed_seconds();
+  // Each failing test's first failure is reported shrunk, its story first.
+  for (std::size_t test = 0; test < tests_.size() && !options_.no_shrink; ++test) {
+    test_state& state = tests_[test];
+    if (!state.failed() || state.test.death_test) continue;
+    failed_run& first = state.failures.front();
+    first.judged = shrink_failure(
+        first.judged,
+        schedule_runner_for(options_, *starter_, state.program, scratch.file("shrink-" + std::to_string(test))));
+  }
   if (!quiet_) print_table();
   report_failures();
   if (!json_path_.empty()) write_json(elapsed);

@@ -57,6 +57,8 @@ verdict judge_run(const std::string& result_path, const program_end& end, int ex
   judged.uncontrolled = field("uncontrolled") == "1";
   judged.diverged = field("diverged") == "1";
   judged.divergence = field("divergence");
+  judged.switches = field("switches");
+  judged.story = field("story");
   judged.single_threaded = field("threads") == "1" && field("futex") == "0";
   if (judged.replay.empty()) judged.replay = sched::schedule_in_crash_line(result.crash_line);
   const std::string kind = field("kind");

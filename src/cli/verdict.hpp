@@ -32,6 +32,11 @@ struct verdict {
     std::string text;
   };
   std::vector<race> races;
+  // A replayed or guided run (the command's shrinking): the switches it took (guided.hpp's
+  // encode_switches) and its story's lines (story.hpp's story_lines); empty otherwise, and when the
+  // process died before it could tell them.
+  std::string switches;
+  std::string story;
 };
 
 // Reads `result_path` and judges the run: `end` is how the process ended, `expected_exit` the exit code

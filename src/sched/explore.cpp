@@ -26,6 +26,9 @@
 #include "sched/run.hpp"
 #include "sched/schedule_codec.hpp"
 #include "sched/schedule_file.hpp"
+#include "sched/shrink.hpp"
+#include "sched/story.hpp"
+#include "sched/strategies/guided.hpp"
 #include "sched/strategies/recording.hpp"
 #include "sched/strategies/replay.hpp"
 #include "weft/options.hpp"
@@ -129,6 +132,96 @@ class retired_runs {
  private:
   std::deque<std::unique_ptr<run>> recent_;
 };
+
+}  // namespace
+
+// In namespace sched, so that reports fold its frames with weft's own: it creates the runs' threads.
+namespace sched {
+namespace {
+
+// A failure as a report tells it: the run's outcome, its schedule, and its story once shrunk.
+struct told_failure {
+  run_outcome outcome;
+  std::string replay;
+  std::string story;  // empty when it was not shrunk
+  std::size_t preemptions = 0;
+};
+
+// What makes two failures the same for shrinking: the kind, the innermost frames where the failure
+// was raised and the first race. Step counts, messages and thread numbers may differ.
+std::string failure_signature(const run_outcome& outcome) {
+  std::string signature(word_of(failure_of(outcome.kind)));
+  constexpr std::size_t top_frames = 3;
+  for (std::size_t i = 0; i < std::min(top_frames, outcome.failure_pcs.size()); ++i)
+    signature += " " + std::to_string(outcome.failure_pcs[i]);
+  if (!outcome.races.empty()) signature += " " + render_race(outcome.races.front()).key;
+  return signature;
+}
+
+// Looks for a schedule with fewer preemptions that fails as `found` did (sched/shrink.hpp), each try
+// one run in this process, and returns the failure to report: the best one, told as a story, or
+// `found` as it was when even its own replay does not fail the same way (an uncontrolled run).
+told_failure shrink_in_process(const std::function<void()>& test, const schedule& found_schedule,
+                               told_failure found, const run_limits& limits, retired_runs& retired) {
+  const std::string wanted = failure_signature(found.outcome);
+  thread_origins origins;
+  struct kept_failure {
+    told_failure failure;
+    std::vector<switch_point> switches;
+    std::vector<std::vector<std::uintptr_t>> creation_stacks;
+  };
+  std::optional<kept_failure> last;  // the last try that failed the same way
+  const auto try_once = [&](std::unique_ptr<guided_strategy> guided) {
+    const guided_strategy& guide = *guided;
+    recording_strategy recorder(std::move(guided));
+    (void)recorder.begin_run(0);
+    auto current = std::make_unique<run>(recorder, limits);
+    run_outcome outcome = current->execute(test);
+    recorder.end_run(outcome.steps);
+    if (outcome.kind == run_end_kind::completed) {
+      retired.retire(std::move(current));
+      return false;
+    }
+    retired_runs::keep_forever(std::move(current));
+    if (outcome.uncontrolled || failure_signature(outcome) != wanted) return false;
+    last.emplace();
+    last->failure.replay = encode_recorded(recorder, failure_of(outcome.kind));
+    last->failure.outcome = std::move(outcome);
+    last->switches = guide.taken();
+    last->creation_stacks = origins.creation_stacks();
+    return true;
+  };
+  // The found schedule's switches, learnt by replaying it.
+  auto replaying = std::make_unique<replaying_strategy>(found_schedule);
+  if (!try_once(std::make_unique<guided_strategy>(std::move(replaying)))) return found;
+  kept_failure best = std::move(*last);
+  const std::size_t original_preemptions = preemptions_in(best.switches);
+  const shrink_outcome shrunk = shrink(
+      best.switches,
+      [&](std::span<const switch_point> guide, free_order order) -> std::optional<std::vector<switch_point>> {
+        if (!try_once(std::make_unique<guided_strategy>(std::vector<switch_point>(guide.begin(), guide.end()),
+                                                        order)))
+          return std::nullopt;
+        // shrink keeps a try with fewer preemptions than its best so far, which is this best too.
+        if (preemptions_in(last->switches) < preemptions_in(best.switches)) best = std::move(*last);
+        return best.switches;
+      },
+      shrink_budget{});
+  story_context context;
+  context.original_preemptions = original_preemptions;
+  context.runs = shrunk.runs + 1;
+  context.minimal = shrunk.minimal;
+  context.shrunk = preemptions_in(best.switches) < original_preemptions;
+  best.failure.preemptions = preemptions_in(best.switches);
+  best.failure.story =
+      render_story(best.switches, best.creation_stacks, context, best.failure.outcome.message);
+  return std::move(best.failure);
+}
+
+}  // namespace
+}  // namespace sched
+
+namespace {
 
 // What a fork()ed run sends back: the outcome, or, if it died of a signal, its crash line.
 struct child_outcome {
@@ -299,10 +392,17 @@ explore_result explore(std::function<void()> test, const explore_options& given)
     }
     result.kind = sched::failure_of(outcome.kind);
     result.strategy = std::string(recorder.name());
-    result.replay = encode_recorded(recorder, result.kind);
-    result.report = sched::render_failure(outcome, printable(result.replay, outcome.message),
-                                          result.schedules, result.strategy);
     retired_runs::keep_forever(std::move(current));
+    sched::told_failure told;
+    told.outcome = outcome;
+    told.replay = encode_recorded(recorder, result.kind);
+    if (options.shrink())
+      told = sched::shrink_in_process(test, recorder.recorded(), std::move(told), limits, retired);
+    result.replay = told.replay;
+    result.preemptions = told.preemptions;
+    result.report =
+        told.story + sched::render_failure(told.outcome, printable(result.replay, told.outcome.message),
+                                           result.schedules, result.strategy);
     if (!options.quiet()) std::fputs(result.report.c_str(), stderr);
     print_races(result, options);
     return result;

@@ -100,6 +100,11 @@ explore_options explore_options::from_environment() const {
   return options;
 }
 
+explore_options& explore_options::shrink(bool enabled) {
+  shrink_ = enabled;
+  return *this;
+}
+
 explore_options& explore_options::quiet(bool enabled) {
   quiet_ = enabled;
   return *this;

@@ -82,6 +82,34 @@ TEST(WeftExplore, FindsEachBugAndItsReplayCommandReproducesItTenTimesOutOfTen) {
   }
 }
 
+TEST(WeftExplore, ReportsAFailureShrunkToOnePreemptionWithItsStoryFirst) {
+  const std::string program = BUSY_LOST_UPDATE;
+  const auto explored =
+      run_program(weft + " explore --strategy random --seed 3 -n 500 --jobs 1 -- " + program);
+  ASSERT_EQ(explored.exit_code, 1) << explored.output;
+  const std::string file = "busy_lost_update.cpp:";
+  const std::string story = line_starting(explored.output, "weft: how it fails, in ");
+  EXPECT_EQ(story.rfind("weft: how it fails, in 1 preemption (shrunk from ", 0), 0u) << explored.output;
+  const std::string preemption = line_starting(explored.output, "  1. thread ");
+  EXPECT_NE(preemption.find("(created at " + file + "16) ran `bump` at " + file + "11 between thread "),
+            std::string::npos)
+      << explored.output;
+  EXPECT_NE(preemption.find("'s atomic_load at " + file + "11 and its atomic_store at " + file + "12"),
+            std::string::npos)
+      << explored.output;
+  EXPECT_EQ(line_starting(explored.output, "  then: "), "  then: check failed: an increment was lost")
+      << explored.output;
+  // The story comes first, then the failure's report as before, saying which strategy found it.
+  EXPECT_LT(explored.output.find("weft: how it fails"), explored.output.find("weft: check failed"));
+  EXPECT_NE(explored.output.find("(found by random after "), std::string::npos) << explored.output;
+  expect_replays_ten_times(explored, "check");
+
+  const auto as_found =
+      run_program(weft + " explore --strategy random --seed 3 -n 500 --jobs 1 --no-shrink -- " + program);
+  ASSERT_EQ(as_found.exit_code, 1) << as_found.output;
+  EXPECT_EQ(as_found.output.find("how it fails"), std::string::npos) << as_found.output;
+}
+
 TEST(WeftExplore, StaysSilentOnTheFixedTwins) {
   for (const char* program : {"lost_update_fixed", "abba_deadlock_fixed", "lost_wakeup_fixed"}) {
     SCOPED_TRACE(program);
@@ -215,8 +243,11 @@ TEST(WeftExplore, TwoJobsFindTheSameFirstFailureAsOne) {
   for (const int jobs : {1, 2}) {
     const auto json = dir / ("jobs" + std::to_string(jobs) + ".json");
     const auto explored =
-        run_program(weft + " explore -n 500 --seed 3 --strategy random --jobs " + std::to_string(jobs) +
-                    " --json " + json.string() + " -- " + bug_program + " bounded_buffer_with_if");
+        // --no-shrink: shrinking may end at its time bound on a loaded machine, and this is about the
+        // failure found.
+        run_program(weft + " explore -n 500 --seed 3 --strategy random --no-shrink --jobs " +
+                    std::to_string(jobs) + " --json " + json.string() + " -- " + bug_program +
+                    " bounded_buffer_with_if");
     ASSERT_EQ(explored.exit_code, 1) << explored.output;
     const nlohmann::json summary = read_json(json);
     ASSERT_EQ(summary["failures"].size(), 1u) << summary.dump(2);
@@ -828,6 +859,14 @@ void check_suite_verdicts(const std::string& suite, const std::string& framework
     if (verdict != "fail") {
       EXPECT_EQ(test["replay_command"], "");
       continue;
+    }
+    if (!test["death_test"].get<bool>()) {
+      // Its report starts with the story of its shrunk failure.
+      const std::size_t heading = tested.output.find("weft test: " + name + " failed (");
+      ASSERT_NE(heading, std::string::npos) << tested.output;
+      const std::size_t next_line = tested.output.find('\n', heading) + 1;
+      EXPECT_EQ(tested.output.compare(next_line, 23, "weft: how it fails, in "), 0)
+          << tested.output.substr(heading, 400);
     }
     const std::string command = test["replay_command"];
     ASSERT_FALSE(command.empty()) << test.dump(2);

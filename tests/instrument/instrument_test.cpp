@@ -9,6 +9,7 @@
 #include <weft/sched.hpp>
 
 #include "instrument/programs.hpp"
+#include "support/failure_text.hpp"
 
 namespace {
 
@@ -33,7 +34,8 @@ void expect_found_and_replayed(const std::function<void()>& program, const char*
   EXPECT_EQ(found.kind, failure::user_check) << found.report;
   EXPECT_FALSE(found.uncontrolled) << found.report;
   ASSERT_FALSE(found.replay.empty());
-  const std::string first_line = found.report.substr(0, found.report.find('\n'));
+  const std::string failure_text = weft_test::without_story(found.report);
+  const std::string first_line = failure_text.substr(0, failure_text.find('\n'));
   for (int i = 0; i < 10; ++i) {
     const weft::explore_result again =
         weft::replay(found.replay, program, weft::explore_options().quiet().report_races(false));

@@ -19,6 +19,7 @@
 #include <weft/sched.hpp>
 
 #include "race/programs.hpp"
+#include "support/failure_text.hpp"
 #include "support/scoped_environment.hpp"
 
 namespace {
@@ -57,8 +58,10 @@ weft::explore_options with(const char* strategy, std::size_t runs) {
       .quiet();
 }
 
+// The failure's first line, after the story explore tells first.
 std::string first_line(const std::string& report) {
-  return report.substr(0, report.find('\n'));
+  const std::string failure_text = weft_test::without_story(report);
+  return failure_text.substr(0, failure_text.find('\n'));
 }
 
 // Where the racing memory is (a stack or heap address) may differ from run to run; which accesses

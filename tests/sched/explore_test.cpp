@@ -20,6 +20,7 @@
 #include <weft/sched.hpp>
 
 #include "support/bug_programs.hpp"
+#include "support/failure_text.hpp"
 #include "support/relabelled_schedule.hpp"
 #include "support/scoped_environment.hpp"
 
@@ -45,7 +46,8 @@ void expect_found_and_replayed(const std::function<void()>& program, failure kin
   EXPECT_EQ(found.kind, kind) << found.report;
   EXPECT_FALSE(found.replay.empty());
   EXPECT_NE(found.report.find("WEFT_REPLAY=" + found.replay), std::string::npos) << found.report;
-  const std::string first_line = found.report.substr(0, found.report.find('\n'));
+  const std::string failure_text = weft_test::without_story(found.report);
+  const std::string first_line = failure_text.substr(0, failure_text.find('\n'));
   for (int i = 0; i < 10; ++i) {
     weft::explore_result again = weft::replay(found.replay, program, weft::explore_options().quiet());
     ASSERT_FALSE(again.diverged) << again.divergence;
@@ -432,7 +434,7 @@ TEST(Leaks, ALeakCheckInsideARunReportsOnlyTheThreadBlockedForGood) {
         }).detach();
         reported.push_back(weft::find_leaks(baseline).thread_count());
       },
-      with("random", 3));
+      with("random", 3).shrink(false));  // counts the runs: shrinking would run the test again
   EXPECT_EQ(result.kind, failure::leak) << result.report;
   EXPECT_FALSE(result.uncontrolled) << "the watchdog took the leak check for a stuck thread";
   EXPECT_EQ(reported, std::vector<std::size_t>{1});
@@ -565,7 +567,8 @@ namespace {
 TEST(Deadlock, SaysHowManyThreadsAreBlockedAndListsThatMany) {
   weft::explore_result result = weft::explore(weft_test::abba_deadlock, with("random", 200));
   ASSERT_EQ(result.kind, failure::deadlock) << result.report;
-  const std::string headline = result.report.substr(0, result.report.find("\n\n"));
+  const std::string failure_text = weft_test::without_story(result.report);
+  const std::string headline = failure_text.substr(0, failure_text.find("\n\n"));
   EXPECT_NE(headline.find("all 3 threads are blocked:"), std::string::npos) << headline;
   std::size_t listed = 0;
   for (std::size_t at = headline.find("\n  thread "); at != std::string::npos;

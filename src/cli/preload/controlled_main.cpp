@@ -8,6 +8,7 @@
 #include <ctime>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "cli/preload/expected_threads.hpp"
@@ -24,6 +25,8 @@
 #include "sched/outcome_words.hpp"
 #include "sched/run.hpp"
 #include "sched/schedule_codec.hpp"
+#include "sched/story.hpp"
+#include "sched/strategies/guided.hpp"
 #include "sched/strategies/recording.hpp"
 #include "sched/strategies/replay.hpp"
 
@@ -123,12 +126,24 @@ void report_asan_errors() {
 }
 
 std::unique_ptr<sched::strategy> chooser_for(const preloaded_settings& settings,
-                                             sched::replaying_strategy*& replaying) {
+                                             sched::replaying_strategy*& replaying,
+                                             sched::guided_strategy*& guide) {
+  // The command's shrinking (src/cli/shrink.cpp) runs guides, and learns a replayed schedule's
+  // switches: both note the switches they take, for the story of a failure.
+  if (settings.replay.starts_with(sched::guide_prefix)) {
+    std::optional<sched::decoded_guide> decoded = sched::decode_guide(settings.replay);
+    if (!decoded) give_up("weft: a malformed guide (a weft bug: the weft command writes it)");
+    auto chooser = std::make_unique<sched::guided_strategy>(std::move(decoded->switches), decoded->order);
+    guide = chooser.get();
+    return chooser;
+  }
   if (!settings.replay.empty()) {
     sched::decode_result decoded = sched::decode(settings.replay);
     if (!decoded.ok()) give_up("weft replay: " + decoded.error);
-    auto chooser = std::make_unique<sched::replaying_strategy>(std::move(decoded.decoded));
-    replaying = chooser.get();
+    auto replayed = std::make_unique<sched::replaying_strategy>(std::move(decoded.decoded));
+    replaying = replayed.get();
+    auto chooser = std::make_unique<sched::guided_strategy>(std::move(replayed));
+    guide = chooser.get();
     return chooser;
   }
   if (settings.strategy == "remote") {
@@ -153,7 +168,11 @@ std::unique_ptr<sched::strategy> chooser_for(const preloaded_settings& settings,
 int run_controlled(main_function main, int argc, char** argv, char** envp,
                    const preloaded_settings& settings) {
   sched::replaying_strategy* replaying = nullptr;
-  sched::recording_strategy recorder(chooser_for(settings, replaying));
+  sched::guided_strategy* guide = nullptr;
+  sched::recording_strategy recorder(chooser_for(settings, replaying, guide));
+  // Where each thread was created, for the story; only a guided or replayed run tells one.
+  std::optional<sched::thread_origins> origins;
+  if (guide != nullptr) origins.emplace();
   // A schedule is a function of (strategy, seed, run index) alone: the same index in another process,
   // on another machine or in another shard gets the same decisions.
   if (!recorder.begin_run(settings.run_index)) give_up("weft: the strategy has no schedule left to try");
@@ -217,6 +236,12 @@ int run_controlled(main_function main, int argc, char** argv, char** envp,
         const sched::rendered_race rendered = sched::render_race(race);
         result.add_race(rendered.key, rendered.text);
       }
+    }
+    // Whether the run failed is the command's to judge (an exit code may say so): every guided or
+    // replayed run tells its switches and its story.
+    if (guide != nullptr) {
+      result.add("switches", sched::encode_switches(guide->taken()))
+          .add("story", sched::story_lines(guide->taken(), origins->creation_stacks()));
     }
     if (outcome.kind != run_end_kind::completed) {
       result.report(sched::render_failure(outcome, replay, settings.run_index + 1, recorder.name()));
