@@ -3,6 +3,7 @@
 #include "weft/census_http.hpp"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <cerrno>
 #include <chrono>
@@ -91,6 +92,12 @@ void census_server::stop() {
 census_server serve_census(const census_server_options& options) {
   auto running = std::make_unique<census_server::state>();
   // One worker: a scrape or a dump at a time is plenty, and each worker is a thread in the census.
+  // httplib's default sets SO_REUSEPORT, which would let a second server share the port silently:
+  // SO_REUSEADDR alone still allows a restart while old connections linger in TIME_WAIT.
+  running->server.set_socket_options([](int socket) {
+    int yes = 1;
+    ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   running->server.new_task_queue = [] { return new httplib::ThreadPool(1); };
   const std::size_t max_sites = options.max_sites;
   running->server.Get("/metrics",
