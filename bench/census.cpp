@@ -4,6 +4,8 @@
 // per thread, the least any per-thread count by state costs.
 //
 // Usage: bench_census <threads> <repetitions>. Prints "name<TAB>value" lines.
+#include "weft/census.hpp"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -18,8 +20,6 @@
 #include <mutex>
 #include <string>
 #include <vector>
-
-#include "weft/census.hpp"
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-// libweft_census_http exports this API and nothing else of the HTTP library it uses.
+// Default visibility, like the rest of the public API, for a program that links it into a shared library.
 #pragma GCC visibility push(default)
 namespace weft {
 
