@@ -122,6 +122,10 @@ void count_threads(census_report& report, const census_options& options) {
   record_site_of_tid.reserve(records.live.size());
   for (const registry::live_thread_site& live : records.live) record_site_of_tid.emplace(live.tid, live.site);
 
+  // Threads listed without a record yet are the pending ones (started, not yet at their first
+  // instruction) as long as there are pending records: counted at those sites, oldest record first.
+  // The pairing of tid to record may be off between two pending threads, the count per site is not.
+  std::size_t next_pending = 0;
   std::unordered_map<int, std::size_t> site_of_tid;
   // One "now" for every thread, so that two threads started in one clock tick have one age.
   const std::chrono::nanoseconds now = platform::time_since_boot();
@@ -133,6 +137,8 @@ void count_threads(census_report& report, const census_options& options) {
     census_thread_site* site = nullptr;
     if (auto it = record_site_of_tid.find(tid); it != record_site_of_tid.end()) {
       site = &sites.all()[sites.index_of(name_of_record_site[it->second])];
+    } else if (!registry::existed_at_load(tid) && next_pending < records.pending.size()) {
+      site = &sites.all()[sites.index_of(name_of_record_site[records.pending[next_pending++]])];
     } else {
       creation_record created;
       created.how = registry::existed_at_load(tid) ? creation_record::origin::before_weft_loaded

@@ -248,11 +248,14 @@ void read_census(census_records& out) {
     });
   }
   for (const pending_thread* r = s.oldest; r != nullptr; r = r->later) {
-    if (r->tid == 0 || r->site == nullptr) continue;
-    // A record kept across fork() points at a site of the parent's state.
+    if (r->site == nullptr) continue;
     auto it = index_of.find(r->site);
     if (it == index_of.end()) continue;
-    out.live.push_back({r->tid, it->second});
+    if (r->tid == 0) {
+      out.pending.push_back(it->second);
+    } else {
+      out.live.push_back({r->tid, it->second});
+    }
   }
 }
 

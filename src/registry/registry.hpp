@@ -54,6 +54,9 @@ struct live_thread_site {
 struct census_records {
   std::vector<site_counts> sites;      // every site seen since the process started (or forked)
   std::vector<live_thread_site> live;  // every started, unfinished record, in birth order
+  // The sites of the records between pthread_create and their thread's first instruction, in birth
+  // order: the kernel may list such a thread already, under a tid no record has yet.
+  std::vector<std::size_t> pending;
 };
 // Copies the site counts and the live records' sites, under one lock; no symbolization.
 void read_census(census_records& out);
