@@ -108,15 +108,15 @@ void count_threads(census_report& report, const census_options& options) {
 
   sites_by_name<census_thread_site> sites;
   // Every registry site, threads or not: its counters belong in the census after its threads exited.
-  std::vector<std::string> name_of_record_site;
-  name_of_record_site.reserve(records.sites.size());
+  std::vector<std::size_t> index_of_record_site;
+  index_of_record_site.reserve(records.sites.size());
   for (const registry::site_counts& counts : records.sites) {
     census_thread_site& site =
         sites.at(record_of(counts.creation_pcs, creation_record::origin::pthread_create));
     site.created_total += counts.created;
     site.exited_total += counts.exited;
     report.threads_exited_total += counts.exited;
-    name_of_record_site.push_back(site.site);
+    index_of_record_site.push_back(static_cast<std::size_t>(&site - sites.all().data()));
   }
   std::unordered_map<int, std::size_t> record_site_of_tid;
   record_site_of_tid.reserve(records.live.size());
@@ -136,9 +136,9 @@ void count_threads(census_report& report, const census_options& options) {
     if (!brief) continue;  // exited meanwhile
     census_thread_site* site = nullptr;
     if (auto it = record_site_of_tid.find(tid); it != record_site_of_tid.end()) {
-      site = &sites.all()[sites.index_of(name_of_record_site[it->second])];
+      site = &sites.all()[index_of_record_site[it->second]];
     } else if (!registry::existed_at_load(tid) && next_pending < records.pending.size()) {
-      site = &sites.all()[sites.index_of(name_of_record_site[records.pending[next_pending++]])];
+      site = &sites.all()[index_of_record_site[records.pending[next_pending++]]];
     } else {
       creation_record created;
       created.how = registry::existed_at_load(tid) ? creation_record::origin::before_weft_loaded
@@ -158,7 +158,6 @@ void count_threads(census_report& report, const census_options& options) {
     std::vector<int> counted;
     for (const auto& [tid, site] : site_of_tid) counted.push_back(tid);
     std::sort(counted.begin(), counted.end());
-    // The caller's stack is unwound directly by describe_threads' capture, like any other thread's.
     std::vector<std::vector<thread_info>> by_site(sites.all().size());
     for (thread_info& thread : snapshots::describe_threads(counted, options.stack_timeout)) {
       by_site[site_of_tid.at(thread.id.tid)].push_back(std::move(thread));
