@@ -50,6 +50,7 @@ struct census_task_site {
   std::size_t live = 0;                       // registered and not unregistered
   std::map<std::string, std::size_t> states;  // by task_state: "created", "running", "suspended", "done"
   std::vector<std::uint64_t> ids;             // in id order
+  std::chrono::nanoseconds oldest_age{0};     // since the oldest live task was registered
   std::vector<task_group> stacks;             // with census_options::stacks: the tasks, grouped
 };
 

@@ -183,6 +183,7 @@ void count_tasks(census_report& report, const census_options& options) {
   // Symbolized once per distinct registration stack, not once per task.
   std::map<std::vector<std::uintptr_t>, std::string> name_of_stack;
   std::unordered_map<std::uint64_t, std::size_t> site_of_task;
+  const auto now = std::chrono::steady_clock::now();
   for (const tasks::task_record& task : records) {
     auto known = name_of_stack.find(task.creation_pcs);
     census_task_site* site = nullptr;
@@ -195,6 +196,10 @@ void count_tasks(census_report& report, const census_options& options) {
     ++site->live;
     ++site->states[report::state_name(task.state)];
     site->ids.push_back(task.id);
+    if (now > task.registered_at) {
+      site->oldest_age = std::max(
+          site->oldest_age, std::chrono::duration_cast<std::chrono::nanoseconds>(now - task.registered_at));
+    }
     site_of_task.emplace(task.id, static_cast<std::size_t>(site - sites.all().data()));
     ++report.task_count;
   }

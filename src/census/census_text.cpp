@@ -51,7 +51,8 @@ void render_thread_site(std::string& out, const census_thread_site& site) {
 }
 
 void render_task_site(std::string& out, const census_task_site& site) {
-  out += "  " + plural(site.live, "task") + " at " + site.site + "  [" + states_text(site.states) + "]\n";
+  out += "  " + plural(site.live, "task") + " at " + site.site + "  [" + states_text(site.states) +
+         "; oldest " + seconds_text(site.oldest_age) + "]\n";
   for (const task_group& group : site.stacks) {
     if (group.tasks.empty()) continue;
     const std::string who = group.tasks.size() > 1 ? plural(group.tasks.size(), "task") + " like Task " +
@@ -107,6 +108,7 @@ std::string census_report::json() const {
         {"site", site.site},
         {"count", site.live},
         {"states", counts_json(site.states)},
+        {"oldest_age_seconds", std::chrono::duration<double>(site.oldest_age).count()},
         {"ids", site.ids},
         {"created_by", report::created_by_json(site.created)},
         {"groups", std::move(groups)},

@@ -132,6 +132,9 @@ TEST(Census, CountsTasksBySiteAndState) {
   EXPECT_EQ(a->states, (std::map<std::string, std::size_t>{{"created", 1}, {"running", 1}}));
   EXPECT_EQ(a->ids, (std::vector<std::uint64_t>{one, two}));
   EXPECT_EQ(b->live, 1u);
+  // The first site's tasks were registered first.
+  EXPECT_GE(a->oldest_age, b->oldest_age);
+  EXPECT_GT(a->oldest_age, std::chrono::nanoseconds(0));
   EXPECT_EQ(report.task_count, 3u);
 
   weft::unregister_task(one);
