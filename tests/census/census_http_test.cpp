@@ -15,7 +15,7 @@
 
 namespace {
 
-[[gnu::noipa]] void park_for_endpoint(weft_test::parked_threads& threads) {
+WEFT_TEST_SITE void park_for_endpoint(weft_test::parked_threads& threads) {
   threads.adopt(std::thread(threads.waiter()));
 }
 

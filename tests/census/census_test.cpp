@@ -16,12 +16,10 @@ namespace {
 using weft_test::parked_threads;
 
 // Two creation sites: each function below is the creator of the threads it starts.
-// noipa: identical functions would otherwise be folded into one, and be one site.
-[[gnu::noipa]] void park_at_first_site(parked_threads& threads, int count) {
+WEFT_TEST_SITE void park_at_first_site(parked_threads& threads, int count) {
   for (int i = 0; i < count; ++i) threads.adopt(std::thread(threads.waiter()));
 }
-// noipa: identical functions would otherwise be folded into one, and be one site.
-[[gnu::noipa]] void park_at_second_site(parked_threads& threads, int count) {
+WEFT_TEST_SITE void park_at_second_site(parked_threads& threads, int count) {
   for (int i = 0; i < count; ++i) threads.adopt(std::thread(threads.waiter()));
 }
 
@@ -106,12 +104,12 @@ TEST(Census, StacksWhenAskedAreGroupedAsInLeakReports) {
   EXPECT_NE(text.find("condition_variable wait"), std::string::npos) << text;
 }
 
-[[gnu::noipa]] weft::task_id register_at_first_site(const char* name) {
+WEFT_TEST_SITE weft::task_id register_at_first_site(const char* name) {
   const weft::task_id id = weft::register_task(name);
   asm volatile("" : : "r"(id) : "memory");  // not a tail call: this function stays on the stack
   return id;
 }
-[[gnu::noipa]] weft::task_id register_at_second_site(const char* name) {
+WEFT_TEST_SITE weft::task_id register_at_second_site(const char* name) {
   const weft::task_id id = weft::register_task(name);
   asm volatile("" : : "r"(id) : "memory");  // not a tail call: this function stays on the stack
   return id;

@@ -9,7 +9,7 @@
 namespace {
 
 template <int site>
-[[gnu::noipa]] void park_at(weft_test::parked_threads& threads) {
+WEFT_TEST_SITE void park_at(weft_test::parked_threads& threads) {
   for (int i = 0; i <= site; ++i) threads.adopt(std::thread(threads.waiter()));
 }
 

@@ -6,6 +6,15 @@
 #include <thread>
 #include <vector>
 
+// Marks a function that must stay a creation site of its own: neither inlined into its caller nor
+// folded with an identical function (GCC's -fipa-icf would fold them; clang has no noipa and does not
+// fold at compile time).
+#if defined(__clang__)
+#define WEFT_TEST_SITE [[gnu::noinline]]
+#else
+#define WEFT_TEST_SITE [[gnu::noipa]]
+#endif
+
 namespace weft_test {
 
 class parked_threads {

@@ -83,7 +83,7 @@ TEST(CensusPrometheus, RefusesZeroSites) {
   EXPECT_THROW((void)weft::census_prometheus(0), std::invalid_argument);
 }
 
-[[gnu::noipa]] void park_for_metrics(weft_test::parked_threads& threads) {
+WEFT_TEST_SITE void park_for_metrics(weft_test::parked_threads& threads) {
   threads.adopt(std::thread(threads.waiter()));
 }
 
