@@ -8,6 +8,7 @@ packages=(
   libunwind-dev libdw-dev liblzma-dev elfutils
   googletest catch2 nlohmann-json3-dev libbenchmark-dev libcli11-dev
   clang libclang-rt-14-dev zlib1g-dev libabsl-dev
+  prometheus libcpp-httplib-dev curl python3
 )
 
 missing=()

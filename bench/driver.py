@@ -382,6 +382,24 @@ def bench_deep_bugs(table, build, quick):
                      300 if quick else 2000)
 
 
+# --- 9. census ---------------------------------------------------------------------------------------
+def bench_census(table, build, quick):
+    section = "9. census"
+    print(section, flush=True)
+    target = os.path.join(build, "bench", "bench_census")
+    baseline_name = "/proc/self/task listing + one stat read per thread"
+    for threads in ([100, 1000] if quick else [100, 1000, 5000]):
+        values = run_lines([target, str(threads), "5" if quick else "21"], timeout=120)
+        # The goal is a ratio, as a loaded machine slows the /proc reads of both alike.
+        goal, met = "within 2x the /proc baseline", values["census_ms"] <= 2 * values["proc_ms"]
+        table.add(section, f"{threads:,} threads at 4 sites: weft::census() (no stacks), warm median",
+                  values["census_ms"], values["proc_ms"], baseline_name, "ms", goal, met)
+        table.add(section, f"{threads:,} threads: weft::census_prometheus(), warm median", values["prometheus_ms"],
+                  values["proc_ms"], baseline_name, "ms")
+        table.add(section, f"{threads:,} threads: first census in the process (symbolizes the sites)",
+                  values["census_cold_ms"], values["proc_ms"], baseline_name, "ms")
+
+
 # --- the report ------------------------------------------------------------------------------------
 def machine_description():
     model = "unknown CPU"
@@ -449,6 +467,7 @@ SECTIONS = {
     "cli": bench_cli,
     "first_bug": bench_first_bug,
     "deep_bugs": bench_deep_bugs,
+    "census": bench_census,
 }
 
 

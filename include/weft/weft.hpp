@@ -4,6 +4,7 @@
 #pragma once
 
 #include "weft/atomic.hpp"
+#include "weft/census.hpp"
 #include "weft/leaks.hpp"
 #include "weft/options.hpp"
 #include "weft/sched.hpp"

@@ -22,6 +22,8 @@ class command {
 [[nodiscard]] std::unique_ptr<command> make_explore_command();
 [[nodiscard]] std::unique_ptr<command> make_replay_command();
 [[nodiscard]] std::unique_ptr<command> make_test_command();
+[[nodiscard]] std::unique_ptr<command> make_dump_command();
+[[nodiscard]] std::unique_ptr<command> make_diff_command();
 
 // The path this weft was started as, for the replay commands it prints.
 [[nodiscard]] const std::string& weft_path();

@@ -1,5 +1,5 @@
 // The weft command: parses the command line and hands it to one subcommand (run.cpp, explore.cpp,
-// replay.cpp, test.cpp). Exit codes: usage_error.hpp and docs/cli.md.
+// replay.cpp, test.cpp, dump.cpp, diff.cpp). Exit codes: usage_error.hpp and docs/cli.md.
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -38,6 +38,8 @@ int main(int argc, char** argv) {
   commands.push_back(make_explore_command());
   commands.push_back(make_replay_command());
   commands.push_back(make_test_command());
+  commands.push_back(make_dump_command());
+  commands.push_back(make_diff_command());
   std::vector<CLI::App*> subcommands;
   for (const auto& each : commands) subcommands.push_back(each->define(app));
 
@@ -46,7 +48,7 @@ int main(int argc, char** argv) {
       std::none_of(subcommands.begin(), subcommands.end(),
                    [&](const CLI::App* sub) { return sub->check_name(own_words[1]); })) {
     std::fprintf(stderr,
-                 "weft: unknown subcommand %s; the subcommands are run, explore, replay and test\n"
+                 "weft: unknown subcommand %s; the subcommands are run, explore, replay, test, dump and diff\n"
                  "Run 'weft --help' for the options.\n",
                  weft::report::quoted_prefix(own_words[1]).c_str());
     return exit_bad_input;

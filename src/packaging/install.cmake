@@ -42,6 +42,11 @@ weft_install_integration(libfuzzer weftLibfuzzerTargets)
 install(FILES ${PROJECT_SOURCE_DIR}/integrations/libfuzzer/weft_add_schedule_fuzzer.cmake
         DESTINATION ${WEFT_INSTALL_CMAKEDIR})
 
+# weft::census_http, the census's HTTP endpoint (docs/production.md), in its own file too.
+install(TARGETS weft_census_http EXPORT weftCensusHttpTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(EXPORT weftCensusHttpTargets NAMESPACE weft:: FILE weftCensusHttpTargets.cmake
+        DESTINATION ${WEFT_INSTALL_CMAKEDIR})
+
 # weft::instrument and weft_instrument() ship in their own files: weftConfig.cmake includes both, and the
 # function finds the imported target under the same name it has in weft's build.
 install(TARGETS weft_instrument EXPORT weftInstrumentTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})

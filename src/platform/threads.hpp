@@ -67,6 +67,22 @@ struct task_status {
 // Reads the status of one thread of this process. nullopt when the thread is gone.
 [[nodiscard]] std::optional<task_status> read_task(int tid);
 
+// What one read of /proc/self/task/<tid>/stat tells: enough to count and age a thread without
+// signalling it or reading its other files (the census, src/census/).
+struct task_brief {
+  std::uint64_t start_time = 0;  // clock ticks since boot
+  char state = '?';              // the /proc state letter
+};
+
+// Reads the stat file of one thread of this process. nullopt when the thread is gone or the file
+// cannot be parsed.
+[[nodiscard]] std::optional<task_brief> read_task_brief(int tid);
+
+// The time since boot, and a start time (clock ticks since boot) in the same unit: a thread's age is
+// their difference. Both zero when the clock cannot be read.
+[[nodiscard]] std::chrono::nanoseconds time_since_boot();
+[[nodiscard]] std::chrono::nanoseconds since_boot(std::uint64_t start_time);
+
 // The signal weft sends to capture stacks; the first call installs its handler. Throws config_error
 // for a malformed WEFT_SIGNAL, std::runtime_error when no real-time signal is free.
 [[nodiscard]] int stack_signal();

@@ -18,6 +18,15 @@ namespace weft::registry {
 // fixed array keeps begin_creation at one allocation.
 constexpr std::size_t max_creation_pcs = 64;
 
+// One creation stack's counts; allocated once per distinct stack and never freed, so that a record
+// may point at its site for its whole life, through a fork too.
+struct creation_site {
+  std::uint64_t created = 0;  // guarded by the registry mutex, like the two below
+  std::uint64_t exited = 0;
+  std::size_t pc_count = 0;
+  std::array<std::uintptr_t, max_creation_pcs> creation_pcs{};
+};
+
 struct pending_thread {
   std::uint64_t birth = 0;
   int tid = 0;  // 0 until thread_started; guarded by the registry mutex
@@ -26,6 +35,7 @@ struct pending_thread {
   std::uintptr_t start_routine = 0;
   std::size_t pc_count = 0;
   std::array<std::uintptr_t, max_creation_pcs> creation_pcs{};
+  creation_site* site = nullptr;  // nullptr when there was no memory for a new site
   // Links of the birth-ordered list of unfinished records, guarded by the registry mutex.
   pending_thread* earlier = nullptr;
   pending_thread* later = nullptr;
@@ -40,6 +50,9 @@ struct registry_state {
   pending_thread* oldest = nullptr;
   pending_thread* newest = nullptr;
   std::unordered_map<int, pending_thread*> started;  // by tid
+  // Sites by a hash of their creation stack. Two stacks with one 64-bit hash would share counts, which
+  // would take billions of distinct creation stacks to happen by chance.
+  std::unordered_map<std::uint64_t, creation_site*> sites;
   // The tids of the threads that finished last, oldest overwritten first. The kernel lists a thread
   // for a few microseconds after its routine returned; a check that sees it then knows it is leaving.
   std::array<int, 256> finished{};
@@ -78,11 +91,45 @@ void unlink(registry_state& s, pending_thread* record) {
   record->earlier = record->later = nullptr;
 }
 
-// Removes a record that ends, started or not, and wakes whoever waits for records to end.
-void end_record(pending_thread* record) {
+std::uint64_t hash_of(std::span<const std::uintptr_t> pcs) {
+  std::uint64_t hash = 14695981039346656037ull;  // FNV-1a, over whole words: cheap and good enough here
+  for (std::uintptr_t pc : pcs) {
+    hash ^= pc;
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+// The site of a new record, created on its first thread. Called with the registry mutex held.
+creation_site* site_for(registry_state& s, const pending_thread& record) {
+  const std::uint64_t hash = hash_of({record.creation_pcs.data(), record.pc_count});
+  if (auto it = s.sites.find(hash); it != s.sites.end()) return it->second;
+  auto* site = new (std::nothrow) creation_site;
+  if (site == nullptr) return nullptr;
+  site->pc_count = record.pc_count;
+  site->creation_pcs = record.creation_pcs;
+  try {
+    s.sites.emplace(hash, site);
+  } catch (const std::bad_alloc&) {
+    delete site;
+    return nullptr;
+  }
+  return site;
+}
+
+// Removes a record that ends, started or not, and wakes whoever waits for records to end. A record
+// whose pthread_create failed is taken back from its site's count rather than counted as exited.
+void end_record(pending_thread* record, bool thread_ran = true) {
   registry_state& s = state();
   {
     std::lock_guard lock(s.mutex);
+    if (record->site != nullptr) {
+      if (thread_ran) {
+        ++record->site->exited;
+      } else {
+        --record->site->created;
+      }
+    }
     unlink(s, record);
     if (auto it = s.started.find(record->tid); it != s.started.end() && it->second == record) {
       s.started.erase(it);
@@ -186,6 +233,32 @@ void wait_for_exit(std::uint32_t seen_epoch, std::chrono::steady_clock::time_poi
   }
 }
 
+void read_census(census_records& out) {
+  registry_state& s = state();
+  std::lock_guard lock(s.mutex);
+  std::unordered_map<const creation_site*, std::size_t> index_of;
+  index_of.reserve(s.sites.size());
+  out.sites.reserve(out.sites.size() + s.sites.size());
+  for (const auto& [hash, site] : s.sites) {
+    index_of.emplace(site, out.sites.size());
+    out.sites.push_back(site_counts{
+        .creation_pcs = {site->creation_pcs.begin(), site->creation_pcs.begin() + site->pc_count},
+        .created = site->created,
+        .exited = site->exited,
+    });
+  }
+  for (const pending_thread* r = s.oldest; r != nullptr; r = r->later) {
+    if (r->site == nullptr) continue;
+    auto it = index_of.find(r->site);
+    if (it == index_of.end()) continue;
+    if (r->tid == 0) {
+      out.pending.push_back(it->second);
+    } else {
+      out.live.push_back({r->tid, it->second});
+    }
+  }
+}
+
 // ---- write side -------------------------------------------------------------------------------
 
 pending_thread* begin_creation(std::span<const std::uintptr_t> pcs, std::uintptr_t start_routine) {
@@ -202,11 +275,13 @@ pending_thread* begin_creation(std::span<const std::uintptr_t> pcs, std::uintptr
   // Numbered under the lock so that the list stays in birth order.
   record->birth = births.fetch_add(1, std::memory_order_acq_rel) + 1;
   append(s, record);
+  record->site = site_for(s, *record);
+  if (record->site != nullptr) ++record->site->created;
   return record;
 }
 
 void creation_failed(pending_thread* thread) {
-  end_record(thread);
+  end_record(thread, /*thread_ran=*/false);
 }
 
 void thread_started(pending_thread* thread, int tid) {
@@ -236,6 +311,9 @@ void forget_all_but_caller(int new_tid) {
     own->tid = new_tid;
     append(*fresh, own);
     fresh->started.emplace(new_tid, own);
+    // The child counts its own sites from zero; its one thread is counted as created there.
+    own->site = site_for(*fresh, *own);
+    if (own->site != nullptr) ++own->site->created;
   }
   state_slot() = fresh;
 }

@@ -39,6 +39,28 @@ void live_born_after(std::uint64_t birth, std::vector<thread_record>& out);
 // Whether this tid was a thread of the process when weft was loaded.
 [[nodiscard]] bool existed_at_load(int tid);
 
+// Threads counted by creation stack, for the census (src/census/): each distinct creation stack is one
+// site, counted when a thread is created there and when one of its threads finishes. Sites are never
+// forgotten, so the counts only grow.
+struct site_counts {
+  std::vector<std::uintptr_t> creation_pcs;  // innermost first, as in thread_record
+  std::uint64_t created = 0;
+  std::uint64_t exited = 0;
+};
+struct live_thread_site {
+  int tid = 0;
+  std::size_t site = 0;  // index into census_records::sites
+};
+struct census_records {
+  std::vector<site_counts> sites;      // every site seen since the process started (or forked)
+  std::vector<live_thread_site> live;  // every started, unfinished record, in birth order
+  // The sites of the records between pthread_create and their thread's first instruction, in birth
+  // order: the kernel may list such a thread already, under a tid no record has yet.
+  std::vector<std::size_t> pending;
+};
+// Copies the site counts and the live records' sites, under one lock; no symbolization.
+void read_census(census_records& out);
+
 // A counter bumped (and waiters woken) each time a recorded thread finishes.
 [[nodiscard]] std::uint32_t exit_epoch();
 // Blocks until exit_epoch() != seen_epoch or the deadline passes.

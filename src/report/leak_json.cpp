@@ -3,11 +3,12 @@
 #include <nlohmann/json.hpp>
 
 #include "report/frame_text.hpp"
+#include "report/report_json.hpp"
 #include "symbolize/runtime_frames.hpp"
 #include "weft/leaks.hpp"
 
 namespace weft {
-namespace {
+namespace report {
 
 using nlohmann::json;
 
@@ -29,6 +30,8 @@ json stack_json(const stack_trace& stack) {
   return {{"available", true}, {"frames", std::move(frames)}};
 }
 
+namespace {
+
 const char* origin_name(creation_record::origin how) {
   switch (how) {
     case creation_record::origin::pthread_create:
@@ -42,6 +45,8 @@ const char* origin_name(creation_record::origin how) {
   }
   return "unseen";
 }
+
+}  // namespace
 
 json created_by_json(const creation_record& created) {
   return {
@@ -84,10 +89,14 @@ const char* state_name(task_state state) {
   return "created";
 }
 
+namespace {
+
 // A suspension site carries function, file and line only; the rest of a frame's fields stay empty.
 json site_json(const stack_frame& site) {
   return report::is_empty_frame(site) ? json(nullptr) : frame_json(site);
 }
+
+}  // namespace
 
 json task_group_json(const task_group& group) {
   const task_info& first = group.tasks.front();
@@ -107,9 +116,11 @@ json task_group_json(const task_group& group) {
   };
 }
 
-}  // namespace
+}  // namespace report
 
 std::string leak_report::json() const {
+  using report::group_json;
+  using report::task_group_json;
   nlohmann::json groups = nlohmann::json::array();
   for (const leak_group& group : groups_) {
     if (!group.threads.empty()) groups.push_back(group_json(group));

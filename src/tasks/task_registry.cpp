@@ -60,6 +60,7 @@ task_id add(std::string_view name, void* frame, bool (*is_done)(void*), std::uin
   fields.creation_pcs.assign(first, first + std::min<std::size_t>(end - first, max_creation_pcs));
   fields.test = registry::current_test();
   fields.creator_tid = platform::current_tid();
+  fields.registered_at = std::chrono::steady_clock::now();
   registry_state& s = state();
   std::lock_guard lock(s.mutex);
   // Numbered under the lock so that the map's order is registration order.

@@ -1,6 +1,7 @@
 // The record of every live task: registered through weft/tasks.hpp, read by leak checks and snapshots.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -21,7 +22,8 @@ struct task_record {
   std::vector<std::uintptr_t> creation_pcs;  // innermost first, from register_task's caller
   const char* test = nullptr;                // interned test name; nullptr outside any test
   int creator_tid = 0;
-  bool coroutine = false;  // registered by tracked_promise
+  bool coroutine = false;                               // registered by tracked_promise
+  std::chrono::steady_clock::time_point registered_at;  // for the census's oldest age
 };
 
 // Id of the newest task; 0 before any was registered.

@@ -15,6 +15,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 
 #include "platform/linux/proc_parse.hpp"
 #include "platform/threads.hpp"
@@ -244,6 +245,31 @@ std::optional<task_status> read_task(int tid) {
   // The syscall file is read after stat, so when both exist and disagree it is the newer word.
   if (call == call_source::unavailable) status.running = status.state == 'R' || tid == current_tid();
   return status;
+}
+
+std::optional<task_brief> read_task_brief(int tid) {
+  char path[48];
+  std::snprintf(path, sizeof path, "/proc/self/task/%d/stat", tid);
+  char buffer[proc_file_buffer_size];
+  const proc_text text = read_file_at(AT_FDCWD, path, buffer);
+  if (text.error != 0) return std::nullopt;
+  const parsed<stat_fields> stat = parse_stat(text.text);
+  if (!stat.ok()) return std::nullopt;
+  return task_brief{stat.value->start_time, stat.value->state};
+}
+
+std::chrono::nanoseconds time_since_boot() {
+  // /proc counts start times in clock ticks since boot, which CLOCK_BOOTTIME also counts from.
+  timespec now{};
+  if (::clock_gettime(CLOCK_BOOTTIME, &now) != 0) return {};
+  return std::chrono::seconds(now.tv_sec) + std::chrono::nanoseconds(now.tv_nsec);
+}
+
+std::chrono::nanoseconds since_boot(std::uint64_t start_time) {
+  static const long ticks_per_second = ::sysconf(_SC_CLK_TCK);
+  if (ticks_per_second <= 0) return {};
+  return std::chrono::nanoseconds(
+      static_cast<std::int64_t>(start_time * (1'000'000'000 / static_cast<std::uint64_t>(ticks_per_second))));
 }
 
 }  // namespace weft::platform

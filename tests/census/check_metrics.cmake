@@ -1,0 +1,22 @@
+# cmake -DPROGRAM=<metrics_sample> -DPROMTOOL=<promtool> -P check_metrics.cmake: the program's output
+# must pass `promtool check metrics` (format and lint) and hold every metric of the census.
+execute_process(COMMAND ${PROGRAM} OUTPUT_VARIABLE metrics RESULT_VARIABLE program_result)
+if(NOT program_result EQUAL 0)
+  message(FATAL_ERROR "${PROGRAM} failed: ${program_result}")
+endif()
+foreach(metric "weft_threads{" "weft_threads_created_total{" "weft_threads_exited_total " "site=\"other\"")
+  string(FIND "${metrics}" "${metric}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "no ${metric} in:\n${metrics}")
+  endif()
+endforeach()
+string(RANDOM LENGTH 8 suffix)
+set(file ${CMAKE_CURRENT_BINARY_DIR}/census_metrics_${suffix}.txt)
+file(WRITE ${file} "${metrics}")
+execute_process(COMMAND ${PROMTOOL} check metrics INPUT_FILE ${file} RESULT_VARIABLE promtool_result
+                OUTPUT_VARIABLE promtool_output ERROR_VARIABLE promtool_output)
+file(REMOVE ${file})
+if(NOT promtool_result EQUAL 0)
+  message(FATAL_ERROR "promtool check metrics failed (${promtool_result}):\n${promtool_output}\non:\n${metrics}")
+endif()
+message(STATUS "promtool check metrics: ok\n${promtool_output}")
