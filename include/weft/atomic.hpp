@@ -26,10 +26,15 @@ void atomic_point(atomic_access access, const void* object, int memory_order);
 // order): a point where another thread may run before the caller goes on.
 void after_release_point(const void* object);
 
+// Every function between the program's call and the scheduling point is inlined into the caller even
+// without optimization: the point's call site (stories and reports name it) is then the caller's line,
+// not a line of this header.
+#define WEFT_AT_CALLER [[gnu::always_inline]]
+
 // One operation's scheduling points: one before it, and one after it when it released.
 class operation_points {
  public:
-  operation_points(atomic_access access, const void* object, std::memory_order order) noexcept
+  WEFT_AT_CALLER operation_points(atomic_access access, const void* object, std::memory_order order) noexcept
       : object_(object),
         releases_(access != atomic_access::load &&
                   (order == std::memory_order_release || order == std::memory_order_acq_rel ||
@@ -37,13 +42,13 @@ class operation_points {
     if (controlled_runs.load(std::memory_order_relaxed) != 0)
       atomic_point(access, object, static_cast<int>(order));
   }
-  ~operation_points() {
+  WEFT_AT_CALLER ~operation_points() {
     if (releases_ && controlled_runs.load(std::memory_order_relaxed) != 0) after_release_point(object_);
   }
   operation_points(const operation_points&) = delete;
   operation_points& operator=(const operation_points&) = delete;
   // A compare-exchange that failed only read.
-  void did_not_release() noexcept { releases_ = false; }
+  WEFT_AT_CALLER void did_not_release() noexcept { releases_ = false; }
 
  private:
   const void* object_;
@@ -64,32 +69,32 @@ class atomic {
   atomic(const atomic&) = delete;
   atomic& operator=(const atomic&) = delete;
 
-  T load(std::memory_order order = std::memory_order_seq_cst) const noexcept {
+  WEFT_AT_CALLER T load(std::memory_order order = std::memory_order_seq_cst) const noexcept {
     detail::operation_points points(detail::atomic_access::load, this, order);
     return value_.load(order);
   }
-  void store(T desired, std::memory_order order = std::memory_order_seq_cst) noexcept {
+  WEFT_AT_CALLER void store(T desired, std::memory_order order = std::memory_order_seq_cst) noexcept {
     detail::operation_points points(detail::atomic_access::store, this, order);
     value_.store(desired, order);
   }
-  operator T() const noexcept { return load(); }  // NOLINT(google-explicit-constructor)
-  T operator=(T desired) noexcept {
+  WEFT_AT_CALLER operator T() const noexcept { return load(); }  // NOLINT(google-explicit-constructor)
+  WEFT_AT_CALLER T operator=(T desired) noexcept {
     store(desired);
     return desired;
   }
-  T exchange(T desired, std::memory_order order = std::memory_order_seq_cst) noexcept {
+  WEFT_AT_CALLER T exchange(T desired, std::memory_order order = std::memory_order_seq_cst) noexcept {
     detail::operation_points points(detail::atomic_access::read_modify_write, this, order);
     return value_.exchange(desired, order);
   }
-  bool compare_exchange_weak(T& expected, T desired,
-                             std::memory_order order = std::memory_order_seq_cst) noexcept {
+  WEFT_AT_CALLER bool compare_exchange_weak(T& expected, T desired,
+                                            std::memory_order order = std::memory_order_seq_cst) noexcept {
     detail::operation_points points(detail::atomic_access::read_modify_write, this, order);
     const bool exchanged = value_.compare_exchange_weak(expected, desired, order);
     if (!exchanged) points.did_not_release();
     return exchanged;
   }
-  bool compare_exchange_strong(T& expected, T desired,
-                               std::memory_order order = std::memory_order_seq_cst) noexcept {
+  WEFT_AT_CALLER bool compare_exchange_strong(T& expected, T desired,
+                                              std::memory_order order = std::memory_order_seq_cst) noexcept {
     detail::operation_points points(detail::atomic_access::read_modify_write, this, order);
     const bool exchanged = value_.compare_exchange_strong(expected, desired, order);
     if (!exchanged) points.did_not_release();
@@ -98,54 +103,54 @@ class atomic {
 
   // Arithmetic and bitwise operations, for the types std::atomic offers them for.
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
-  T fetch_add(std::conditional_t<std::is_pointer_v<U>, std::ptrdiff_t, U> arg,
-              std::memory_order order = std::memory_order_seq_cst) noexcept {
+  WEFT_AT_CALLER T fetch_add(std::conditional_t<std::is_pointer_v<U>, std::ptrdiff_t, U> arg,
+                             std::memory_order order = std::memory_order_seq_cst) noexcept {
     detail::operation_points points(detail::atomic_access::read_modify_write, this, order);
     return value_.fetch_add(arg, order);
   }
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
-  T fetch_sub(std::conditional_t<std::is_pointer_v<U>, std::ptrdiff_t, U> arg,
-              std::memory_order order = std::memory_order_seq_cst) noexcept {
+  WEFT_AT_CALLER T fetch_sub(std::conditional_t<std::is_pointer_v<U>, std::ptrdiff_t, U> arg,
+                             std::memory_order order = std::memory_order_seq_cst) noexcept {
     detail::operation_points points(detail::atomic_access::read_modify_write, this, order);
     return value_.fetch_sub(arg, order);
   }
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U>>>
-  T fetch_and(U arg, std::memory_order order = std::memory_order_seq_cst) noexcept {
+  WEFT_AT_CALLER T fetch_and(U arg, std::memory_order order = std::memory_order_seq_cst) noexcept {
     detail::operation_points points(detail::atomic_access::read_modify_write, this, order);
     return value_.fetch_and(arg, order);
   }
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U>>>
-  T fetch_or(U arg, std::memory_order order = std::memory_order_seq_cst) noexcept {
+  WEFT_AT_CALLER T fetch_or(U arg, std::memory_order order = std::memory_order_seq_cst) noexcept {
     detail::operation_points points(detail::atomic_access::read_modify_write, this, order);
     return value_.fetch_or(arg, order);
   }
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U>>>
-  T fetch_xor(U arg, std::memory_order order = std::memory_order_seq_cst) noexcept {
+  WEFT_AT_CALLER T fetch_xor(U arg, std::memory_order order = std::memory_order_seq_cst) noexcept {
     detail::operation_points points(detail::atomic_access::read_modify_write, this, order);
     return value_.fetch_xor(arg, order);
   }
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
-  T operator++() noexcept {
+  WEFT_AT_CALLER T operator++() noexcept {
     return fetch_add(1) + 1;
   }
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
-  T operator++(int) noexcept {
+  WEFT_AT_CALLER T operator++(int) noexcept {
     return fetch_add(1);
   }
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
-  T operator--() noexcept {
+  WEFT_AT_CALLER T operator--() noexcept {
     return fetch_sub(1) - 1;
   }
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U> || std::is_pointer_v<U>>>
-  T operator--(int) noexcept {
+  WEFT_AT_CALLER T operator--(int) noexcept {
     return fetch_sub(1);
   }
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U>>>
-  T operator+=(U arg) noexcept {
+  WEFT_AT_CALLER T operator+=(U arg) noexcept {
     return fetch_add(arg) + arg;
   }
   template <typename U = T, typename = std::enable_if_t<std::is_integral_v<U>>>
-  T operator-=(U arg) noexcept {
+  WEFT_AT_CALLER T operator-=(U arg) noexcept {
     return fetch_sub(arg) - arg;
   }
 
@@ -156,4 +161,5 @@ class atomic {
 };
 
 }  // namespace weft
+#undef WEFT_AT_CALLER
 #pragma GCC visibility pop

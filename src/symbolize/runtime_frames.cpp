@@ -19,10 +19,19 @@ struct owned_prefix {
 
 // Libraries by file name prefix, so that every version suffix (libc.so.6, libstdc++.so.6.0.30) matches.
 constexpr std::array runtime_modules = {
-    owned_prefix{"libc.so"sv, "libc"sv},    owned_prefix{"libstdc++.so"sv, "libstdc++"sv},
-    owned_prefix{"libgcc_s"sv, "libgcc"sv}, owned_prefix{"ld-linux"sv, "ld.so"sv},
-    owned_prefix{"libpthread"sv, "libc"sv}, owned_prefix{"libm.so"sv, "libm"sv},
+    owned_prefix{"libc.so"sv, "libc"sv},
+    owned_prefix{"libstdc++.so"sv, "libstdc++"sv},
+    owned_prefix{"libgcc_s"sv, "libgcc"sv},
+    owned_prefix{"ld-linux"sv, "ld.so"sv},
+    owned_prefix{"libpthread"sv, "libc"sv},
+    owned_prefix{"libm.so"sv, "libm"sv},
     owned_prefix{"libweft"sv, "weft"sv},
+    // The sanitizers' runtimes: their interceptors stand between a program's call and libc's or
+    // weft's (a thread an ASan program creates is created at ASan's pthread_create, not the program's).
+    owned_prefix{"libasan"sv, "sanitizer"sv},
+    owned_prefix{"libtsan"sv, "sanitizer"sv},
+    owned_prefix{"libubsan"sv, "sanitizer"sv},
+    owned_prefix{"liblsan"sv, "sanitizer"sv},
 };
 
 // Functions of the runtimes that end up outside the runtime libraries: std:: and __gnu_cxx::
@@ -40,6 +49,10 @@ constexpr std::array runtime_functions = {
     owned_prefix{"__futex"sv, "libc"sv},
     owned_prefix{"__GI_"sv, "libc"sv},
     owned_prefix{"_dl_"sv, "ld.so"sv},
+    // A sanitizer runtime linked statically (clang's default): its interceptors and internals.
+    owned_prefix{"__interceptor_"sv, "sanitizer"sv},
+    owned_prefix{"__asan"sv, "sanitizer"sv},
+    owned_prefix{"__sanitizer"sv, "sanitizer"sv},
     // libc's pthread and semaphore functions outside libc: weft's interposers, in a program linked with
     // weft's static library (libc's own are told by their module first).
     owned_prefix{"pthread_"sv, "weft"sv},
