@@ -147,6 +147,12 @@ struct told_failure {
   std::size_t preemptions = 0;
 };
 
+// A run abandoned as hung leaves its threads running, possibly inside its strategy: the strategy then
+// stays, like the run, for the rest of the process.
+void keep_if_abandoned(std::unique_ptr<recording_strategy>& recorder, const run_outcome& outcome) {
+  if (outcome.kind == run_end_kind::hung) (void)recorder.release();
+}
+
 // What makes two failures the same for shrinking: the kind, the innermost frames where the failure
 // was raised and the first race. Step counts, messages and thread numbers may differ.
 std::string failure_signature(const run_outcome& outcome) {
@@ -173,7 +179,8 @@ told_failure shrink_in_process(const std::function<void()>& test, const schedule
   std::optional<kept_failure> last;  // the last try that failed the same way
   const auto try_once = [&](std::unique_ptr<guided_strategy> guided) {
     const guided_strategy& guide = *guided;
-    recording_strategy recorder(std::move(guided));
+    auto owned_recorder = std::make_unique<recording_strategy>(std::move(guided));
+    recording_strategy& recorder = *owned_recorder;
     (void)recorder.begin_run(0);
     auto current = std::make_unique<run>(recorder, limits);
     run_outcome outcome = current->execute(test);
@@ -183,6 +190,7 @@ told_failure shrink_in_process(const std::function<void()>& test, const schedule
       return false;
     }
     retired_runs::keep_forever(std::move(current));
+    keep_if_abandoned(owned_recorder, outcome);
     if (outcome.uncontrolled || failure_signature(outcome) != wanted) return false;
     last.emplace();
     last->failure.replay = encode_recorded(recorder, failure_of(outcome.kind));
@@ -347,7 +355,8 @@ explore_result explore(std::function<void()> test, const explore_options& given)
     throw config_error(
         "weft: dfs cannot run with fork_each_run: its search state lives in each run's process");
   }
-  sched::recording_strategy recorder(sched::make_strategy(kind, config));
+  auto owned_recorder = std::make_unique<sched::recording_strategy>(sched::make_strategy(kind, config));
+  sched::recording_strategy& recorder = *owned_recorder;
   const sched::run_limits limits = limits_from(options);
   const auto give_up_at = std::chrono::steady_clock::now() + options.time_budget();
 
@@ -393,6 +402,7 @@ explore_result explore(std::function<void()> test, const explore_options& given)
     result.kind = sched::failure_of(outcome.kind);
     result.strategy = std::string(recorder.name());
     retired_runs::keep_forever(std::move(current));
+    sched::keep_if_abandoned(owned_recorder, outcome);
     sched::told_failure told;
     told.outcome = outcome;
     told.replay = encode_recorded(recorder, result.kind);
@@ -421,7 +431,8 @@ explore_result replay(std::string_view schedule, std::function<void()> test, con
   auto replaying = std::make_unique<sched::replaying_strategy>(std::move(decoded.decoded));
   const sched::replaying_strategy& chooser = *replaying;
   // Recorded again as it runs, so that a crash prints the schedule as far as it got.
-  sched::recording_strategy recorder(std::move(replaying));
+  auto owned_recorder = std::make_unique<sched::recording_strategy>(std::move(replaying));
+  sched::recording_strategy& recorder = *owned_recorder;
   const sched::run_limits limits = limits_from(options);
   std::atomic<std::size_t> run_number{1};
   const sched::crash_guard crash_report(recorder, run_number);
@@ -450,6 +461,7 @@ explore_result replay(std::string_view schedule, std::function<void()> test, con
     result.kind = sched::failure_of(outcome.kind);
     result.uncontrolled = outcome.uncontrolled;
     result.divergence = chooser.divergence();
+    sched::keep_if_abandoned(owned_recorder, outcome);
     if (options.races() == race_mode::report) race_list().add(outcome.races, result);
     if (result.failed()) {
       failure_report =

@@ -137,10 +137,20 @@ std::string story_lines(std::span<const switch_point> switches,
     return "created at an unknown place";
   };
   std::string text;
+  // A story of hundreds of preemptions (a random walk that shrinking could not cut down in its
+  // budget) is read by no one, and symbolizing every site costs seconds: the last ones, nearest the
+  // failure, are told.
+  constexpr std::size_t most_told = 20;
+  const std::size_t preemptions = preemptions_in(switches);
+  const std::size_t first_told = preemptions > most_told ? preemptions - most_told : 0;
+  if (first_told > 0) {
+    text += "  (the first " + std::to_string(first_told) +
+            " preemptions are not told; the Reproduce line replays them all)\n";
+  }
   std::size_t number = 0;
   for (const switch_point& taken : switches) {
-    if (!taken.preemption) continue;
-    text += "  " + std::to_string(++number) + ". thread " + std::to_string(taken.to) + " (" +
+    if (!taken.preemption || ++number <= first_told) continue;
+    text += "  " + std::to_string(number) + ". thread " + std::to_string(taken.to) + " (" +
             origin(taken.to) + ") ran " + ran_at(taken.to_next) + " between thread " +
             std::to_string(taken.from) + "'s ";
     text += taken.from_before.kind == op_kind::start && taken.from_before.site == 0

@@ -53,7 +53,8 @@ struct story_context {
 // The story's first line, "weft: how it fails, in 1 preemption (shrunk from 9 in 31 runs):", and a
 // note when the budget stopped shrinking.
 [[nodiscard]] std::string story_heading(std::size_t preemptions, const story_context& context);
-// One line per preemption of `switches` (a failing run's, in order), or one that says there was none.
+// One line per preemption of `switches` (a failing run's, in order), or one that says there was none;
+// past twenty, only the last twenty, after a line that says how many earlier ones are not told.
 // Symbolizes the sites and creation stacks, so call it in the process that ran them.
 [[nodiscard]] std::string story_lines(std::span<const switch_point> switches,
                                       std::span<const std::vector<std::uintptr_t>> creation_stacks);

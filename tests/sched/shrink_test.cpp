@@ -3,6 +3,7 @@
 // and lines where the preemptions fell. Shrinking never reports a pass or another failure, and ends
 // within its budget.
 #include "sched/shrink.hpp"
+#include "sched/story.hpp"
 
 #include <gtest/gtest.h>
 
@@ -222,6 +223,28 @@ TEST(ShrinkLoop, KeepsOnlyThePreemptionsTheFailureNeeds) {
   EXPECT_EQ(outcome.switches[0].point, 3u);
   EXPECT_EQ(outcome.switches[1].point, 5u);
   EXPECT_TRUE(outcome.minimal);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Story, TellsOnlyTheLastTwentyOfALongRandomWalksPreemptions) {
+  const std::string told = weft::sched::story_lines(preemptions(50), {});
+  EXPECT_NE(told.find("(the first 30 preemptions are not told; the Reproduce line replays them all)\n"),
+            std::string::npos)
+      << told;
+  EXPECT_EQ(told.find("  30. thread"), std::string::npos) << told;
+  EXPECT_NE(told.find("  31. thread 2"), std::string::npos) << told;
+  EXPECT_NE(told.find("  50. thread 2"), std::string::npos) << told;
+  EXPECT_EQ(told.find("  51."), std::string::npos) << told;
+}
+
+TEST(Story, TellsEveryPreemptionOfAShortStory) {
+  const std::string told = weft::sched::story_lines(preemptions(20), {});
+  EXPECT_EQ(told.find("not told"), std::string::npos) << told;
+  EXPECT_NE(told.find("  1. thread 2"), std::string::npos) << told;
+  EXPECT_NE(told.find("  20. thread 2"), std::string::npos) << told;
 }
 
 }  // namespace

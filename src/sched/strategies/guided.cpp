@@ -95,7 +95,34 @@ std::size_t preemptions_in(std::span<const switch_point> switches) {
 
 guided_strategy::guided_strategy(std::vector<switch_point> switches, free_order order)
     : switches_(std::move(switches)), order_(order), owner_(std::this_thread::get_id()) {
+  for (std::size_t i = 0; i < switches_.size(); ++i) {
+    const thread_id from = switches_[i].from;
+    if (switches_of_.size() <= from) {
+      switches_of_.resize(from + 1);
+      preemptions_of_.resize(from + 1);
+    }
+    switches_of_[from].push_back(i);
+    if (switches_[i].preemption) preemptions_of_[from].push_back(i);
+  }
+  // Stable: of two switches wanted at one decision (a hand-written guide), the first still wins.
+  const auto by_place = [&](std::size_t a, std::size_t b) {
+    return std::pair(switches_[a].point, switches_[a].again) < std::pair(switches_[b].point, switches_[b].again);
+  };
+  for (std::vector<std::size_t>& own : switches_of_) std::stable_sort(own.begin(), own.end(), by_place);
+  for (std::vector<std::size_t>& own : preemptions_of_) std::stable_sort(own.begin(), own.end(), by_place);
+  rewind();
   add_run_observer(*this);
+}
+
+void guided_strategy::rewind() {
+  next_switch_.assign(switches_of_.size(), 0);
+  next_preemption_.assign(preemptions_of_.size(), 0);
+  preemptions_to_.clear();
+  for (const switch_point& wanted : switches_) {
+    if (!wanted.preemption) continue;
+    grow_to(preemptions_to_, wanted.to);
+    ++preemptions_to_[wanted.to];
+  }
 }
 
 guided_strategy::guided_strategy(std::unique_ptr<strategy> inner)
@@ -115,6 +142,7 @@ bool guided_strategy::begin_run(std::uint64_t run_index) {
   pending_.clear();
   performed_.clear();
   awaiting_site_.clear();
+  rewind();
   return inner_ == nullptr || inner_->begin_run(run_index);
 }
 
@@ -131,15 +159,11 @@ std::size_t guided_strategy::choose(std::span<const candidate> candidates, threa
   if (inner_ != nullptr) {
     chosen = inner_->choose(candidates, current);
   } else {
-    for (const switch_point& wanted : switches_) {
-      if (wanted.from == current && wanted.point == point && wanted.again == again) {
-        chosen = runnable_index(candidates, wanted.to);
-        // What a preemption needs is mostly that `from` stops there, less who runs instead: when
-        // its thread cannot run now, another that can does.
-        if (chosen == none && wanted.preemption && current_index != none)
-          chosen = other_than(candidates, current);
-        break;
-      }
+    if (const switch_point* wanted = wanted_at(current, point, again)) {
+      chosen = runnable_index(candidates, wanted->to);
+      // What a preemption needs is mostly that `from` stops there, less who runs instead: when its
+      // thread cannot run now, another that can does.
+      if (chosen == none && wanted->preemption && current_index != none) chosen = other_than(candidates, current);
     }
     if (chosen == none) chosen = current_index != none ? current_index : free_choice(candidates);
   }
@@ -163,26 +187,36 @@ std::size_t guided_strategy::choose(std::span<const candidate> candidates, threa
   return chosen;
 }
 
+const switch_point* guided_strategy::wanted_at(thread_id from, std::uint32_t point, std::uint32_t again) {
+  if (from >= switches_of_.size()) return nullptr;
+  const std::vector<std::size_t>& own = switches_of_[from];
+  std::size_t& next = next_switch_[from];
+  const auto place = std::pair(point, again);
+  while (next < own.size() && std::pair(switches_[own[next]].point, switches_[own[next]].again) < place) ++next;
+  if (next == own.size()) return nullptr;
+  const switch_point& wanted = switches_[own[next]];
+  return std::pair(wanted.point, wanted.again) == place ? &wanted : nullptr;
+}
+
+// 0: it has yet to reach a preemption; 1: nothing to do with one; 2: a preemption left is to switch to
+// it; 3: it was preempted and waits there, which a preemption means: the others go on first. A thread
+// at its preemption's point that is not current was switched away from there.
+int guided_strategy::free_rank(thread_id thread) const {
+  if (thread < preemptions_of_.size() && next_preemption_[thread] < preemptions_of_[thread].size()) {
+    const switch_point& own = switches_[preemptions_of_[thread][next_preemption_[thread]]];
+    const std::uint32_t reached = thread < points_.size() ? points_[thread] : 0;
+    return reached < own.point ? 0 : 3;
+  }
+  return thread < preemptions_to_.size() && preemptions_to_[thread] > 0 ? 2 : 1;
+}
+
 std::size_t guided_strategy::free_choice(std::span<const candidate> candidates) const {
-  // 0: it has yet to reach a preemption; 1: nothing to do with one; 2: a preemption left is to switch
-  // to it; 3: it was preempted and waits there, which a preemption means: the others go on first. A
-  // thread at its preemption's point that is not current was switched away from there.
-  const auto rank = [&](thread_id thread) {
-    int rank = 1;
-    for (const switch_point& wanted : switches_) {
-      const std::uint32_t reached = wanted.from < points_.size() ? points_[wanted.from] : 0;
-      if (!wanted.preemption || reached > wanted.point) continue;
-      if (thread == wanted.from) return reached < wanted.point ? 0 : 3;
-      if (thread == wanted.to) rank = 2;
-    }
-    return rank;
-  };
   std::size_t chosen = eligible_index(candidates, 0);
   if (order_ == free_order::lowest_first) return chosen;
-  int chosen_rank = rank(candidates[chosen].thread);
+  int chosen_rank = free_rank(candidates[chosen].thread);
   for (std::size_t i = chosen + 1; i < candidates.size(); ++i) {
     if (candidates[i].waits_for_progress) continue;
-    const int this_rank = rank(candidates[i].thread);
+    const int this_rank = free_rank(candidates[i].thread);
     if (this_rank < chosen_rank) {
       chosen = i;
       chosen_rank = this_rank;
@@ -210,6 +244,15 @@ void guided_strategy::point_reached(const run& current, thread_id thread, const 
   grow_to(performed_, thread);
   grow_to(points_, thread);
   ++points_[thread];
+  // A preemption is passed once its thread has gone beyond its point.
+  if (thread < preemptions_of_.size()) {
+    const std::vector<std::size_t>& own = preemptions_of_[thread];
+    std::size_t& next = next_preemption_[thread];
+    while (next < own.size() && switches_[own[next]].point < points_[thread]) {
+      --preemptions_to_[switches_[own[next]].to];
+      ++next;
+    }
+  }
   // Reaching a point means the previous one was performed (one thread runs at a time).
   performed_[thread] = pending_[thread];
   pending_[thread] = op;

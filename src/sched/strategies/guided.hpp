@@ -89,9 +89,22 @@ class guided_strategy final : public strategy, public run_observer {
 
  private:
   [[nodiscard]] std::size_t free_choice(std::span<const candidate> candidates) const;
+  [[nodiscard]] int free_rank(thread_id thread) const;
+  void rewind();  // every switch not yet reached
+  // The switch wanted where `from` decides now, if any. Each thread's (point, again) only grows, so
+  // a cursor into its own switches finds it in amortized constant time, however long the schedule.
+  [[nodiscard]] const switch_point* wanted_at(thread_id from, std::uint32_t point, std::uint32_t again);
 
   std::unique_ptr<strategy> inner_;  // null when following switches_
   std::vector<switch_point> switches_;
+  // By thread id: indices into switches_ of its switches, by (point, again), and of its preemptions,
+  // by point; a cursor into each (the first not yet reached, the first not yet passed); and how many
+  // preemptions not yet passed switch to it.
+  std::vector<std::vector<std::size_t>> switches_of_;
+  std::vector<std::vector<std::size_t>> preemptions_of_;
+  std::vector<std::size_t> next_switch_;
+  std::vector<std::size_t> next_preemption_;
+  std::vector<std::size_t> preemptions_to_;
   free_order order_ = free_order::lowest_first;
   std::vector<switch_point> taken_;
   // By thread id: the points it reached so far, the point of its last decision as current thread and
