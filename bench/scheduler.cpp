@@ -4,7 +4,12 @@
 //   Baselines: the same ping-pong natively, through a mutex and condition variable, and through one
 //   futex word with both threads pinned to one CPU (the floor for waking one thread from another).
 // - Cost per scheduling point with 2, 8 and 64 threads, each calling weft::yield_point in a loop in one
-//   controlled run: the wall time of the run over its points.
+//   controlled run: the wall time of the run over its points. How many of those points switch threads
+//   is the strategy's choice, and grows with the thread count, so the run's context switches are
+//   counted too (getrusage): the cost per switch is what an O(1) hand-off keeps flat.
+// - The same for a token ring: each thread waits on its own semaphore and posts the next one's, so
+//   at most two threads can run at any time however many there are: no per-point work may grow with
+//   the threads that only wait.
 // - Schedules per second of bench::counter_test (2 threads x 25 steps, 8 threads x 25 steps) under
 //   weft::explore with the random strategy, against the same test run natively back to back.
 // - Schedules per second of a two-worker pool that runs 4 jobs and hands each result back through a
@@ -16,6 +21,8 @@
 #include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
+#include <semaphore.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -141,29 +148,82 @@ std::vector<double> pinned_futex_handoffs() {
   return samples;
 }
 
-// Nanoseconds per scheduling point of one controlled run of `threads` threads, each reaching
-// `points` yield points.
-double controlled_point_cost(int threads, int points) {
+// Context switches of every thread of the process so far, exited ones included.
+long context_switches() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_nvcsw + usage.ru_nivcsw;
+}
+
+struct run_cost {
+  double ns_per_step = 0;
+  double switches_per_step = 0;
+  double ns_per_switch = 0;
+};
+
+// One controlled run of `test`, which takes `steps` steps: its wall time and context switches per step.
+run_cost controlled_run_cost(const char* what, int threads, int steps, const std::function<void()>& test) {
+  const long switches_before = context_switches();
   const auto start = clock_type::now();
-  const weft::explore_result result = weft::explore(
-      [=] {
-        std::vector<std::thread> players;
-        for (int t = 0; t < threads; ++t) {
-          players.emplace_back([=] {
-            for (int i = 0; i < points; ++i) weft::yield_point();
-          });
-        }
-        for (std::thread& player : players) player.join();
-      },
-      weft::explore_options().strategy("random").iterations(1).quiet());
+  const weft::explore_result result =
+      weft::explore(test, weft::explore_options().strategy("random").iterations(1).quiet());
   const double elapsed = ns_since(start);
-  // A run that needed its watchdog (64 threads starting on a busy machine can) still measured its points.
+  const long switches = context_switches() - switches_before;
   if (result.failed()) {
-    std::fprintf(stderr, "bench_scheduler: the %d-thread point run did not complete cleanly (%s):\n%s\n",
-                 threads, result.failed() ? "failed" : "a thread ran uncontrolled", result.report.c_str());
+    std::fprintf(stderr, "bench_scheduler: the %d-thread %s run did not complete cleanly:\n%s\n", threads, what,
+                 result.report.c_str());
     std::exit(1);
   }
-  return elapsed / (static_cast<double>(threads) * points);
+  run_cost cost;
+  cost.ns_per_step = elapsed / steps;
+  cost.switches_per_step = static_cast<double>(switches) / steps;
+  cost.ns_per_switch = switches > 0 ? elapsed / static_cast<double>(switches) : 0;
+  return cost;
+}
+
+// `threads` threads, each reaching `points` yield points.
+run_cost controlled_point_cost(int threads, int points) {
+  return controlled_run_cost("yield", threads, threads * points, [=] {
+    std::vector<std::thread> players;
+    for (int t = 0; t < threads; ++t) {
+      players.emplace_back([=] {
+        for (int i = 0; i < points; ++i) weft::yield_point();
+      });
+    }
+    for (std::thread& player : players) player.join();
+  });
+}
+
+// `threads` threads passing a token round a ring `rounds` times; a step is one pass.
+run_cost controlled_ring_cost(int threads, int rounds) {
+  return controlled_run_cost("token ring", threads, threads * rounds, [=] {
+    std::vector<sem_t> turns(static_cast<std::size_t>(threads));
+    for (sem_t& turn : turns) sem_init(&turn, 0, 0);
+    std::vector<std::thread> players;
+    for (int t = 0; t < threads; ++t) {
+      players.emplace_back([&turns, t, threads, rounds] {
+        for (int i = 0; i < rounds; ++i) {
+          sem_wait(&turns[static_cast<std::size_t>(t)]);
+          sem_post(&turns[static_cast<std::size_t>((t + 1) % threads)]);
+        }
+      });
+    }
+    sem_post(&turns[0]);
+    for (std::thread& player : players) player.join();
+    for (sem_t& turn : turns) sem_destroy(&turn);
+  });
+}
+
+void print_costs(const char* name, int threads, const std::vector<run_cost>& costs) {
+  std::vector<double> per_step, switches, per_switch;
+  for (const run_cost& cost : costs) {
+    per_step.push_back(cost.ns_per_step);
+    switches.push_back(cost.switches_per_step);
+    per_switch.push_back(cost.ns_per_switch);
+  }
+  std::printf("%s_cost_%dt_ns\t%.0f\n", name, threads, median(per_step));
+  std::printf("%s_switches_%dt\t%.3f\n", name, threads, median(switches));
+  std::printf("%s_switch_cost_%dt_ns\t%.0f\n", name, threads, median(per_switch));
 }
 
 double controlled_rate(int threads, int steps, std::chrono::milliseconds block) {
@@ -301,9 +361,13 @@ int main(int argc, char** argv) {
   // The same number of points in every run, so that only the thread count differs.
   constexpr int total_points = 12'800;
   for (const int threads : {2, 8, 64}) {
-    std::vector<double> costs;
-    for (int i = 0; i < repetitions; ++i) costs.push_back(controlled_point_cost(threads, total_points / threads));
-    std::printf("point_cost_%dt_ns\t%.0f\n", threads, median(costs));
+    std::vector<run_cost> points, passes;
+    for (int i = 0; i < repetitions; ++i) {
+      points.push_back(controlled_point_cost(threads, total_points / threads));
+      passes.push_back(controlled_ring_cost(threads, total_points / threads));
+    }
+    print_costs("point", threads, points);
+    print_costs("ring_pass", threads, passes);
   }
 
   for (const int threads : {2, 8}) {

@@ -552,7 +552,7 @@ void end_managed_create(managed_thread& me, managed_creation creation, int resul
   (void)me;
   if (result != 0) {
     // The thread never existed: it must not be waited for, and its start block is still ours.
-    creation.thread->state = thread_state::finished;
+    creation.thread->owner->set_state(*creation.thread, thread_state::finished);
     delete creation.start;
     return;
   }

@@ -55,26 +55,39 @@ managed_thread* run::find(pthread_t handle) {
   return nullptr;
 }
 
-std::vector<candidate> run::candidates() const {
-  std::vector<candidate> runnable;
-  for (const managed_thread& thread : threads_) {
-    if (thread.state == thread_state::runnable)
-      runnable.push_back({thread.id, thread.next, waits_for_progress(thread)});
+void run::set_state(managed_thread& thread, thread_state state) {
+  thread.state = state;
+  if (state == thread_state::runnable) {
+    runnable_.insert(thread.id);
+  } else {
+    runnable_.erase(thread.id);
   }
-  return runnable;
+  if (state == thread_state::blocked && thread.deadline_ns) {
+    timed_waiters_.insert(thread.id);
+  } else {
+    timed_waiters_.erase(thread.id);
+  }
 }
 
-void run::offer_early_time_outs(std::vector<candidate>& runnable) const {
+void run::gather_candidates() {
+  candidates_.clear();
+  runnable_.for_each([&](thread_id id) {
+    const managed_thread& thread = threads_[id];
+    candidates_.push_back({thread.id, thread.next, waits_for_progress(thread)});
+  });
+}
+
+void run::offer_early_time_outs() {
   bool offered = false;
-  for (const managed_thread& thread : threads_) {
-    if (thread.state != thread_state::blocked || !thread.deadline_ns || thread.firm_deadline) continue;
-    if (thread.blocked_at_progress == progress_of_punctual_threads_) continue;
-    runnable.push_back({thread.id, {op_kind::time_out, thread.waiting_for.object}, false});
+  timed_waiters_.for_each([&](thread_id id) {
+    const managed_thread& thread = threads_[id];
+    if (thread.firm_deadline || thread.blocked_at_progress == progress_of_punctual_threads_) return;
+    candidates_.push_back({thread.id, {op_kind::time_out, thread.waiting_for.object}, false});
     offered = true;
-  }
+  });
   // Strategies see candidates in thread id order.
   if (offered) {
-    std::sort(runnable.begin(), runnable.end(),
+    std::sort(candidates_.begin(), candidates_.end(),
               [](const candidate& a, const candidate& b) { return a.thread < b.thread; });
   }
 }
@@ -90,6 +103,10 @@ void run::note_progress() {
 
 void run::hand_baton_to(managed_thread& next) {
   running_.store(&next, std::memory_order_release);
+  pass_baton_to(next);
+}
+
+void run::pass_baton_to(managed_thread& next) {
   next.baton.store(1, std::memory_order_release);
   platform::wake_all(next.baton);
 }
@@ -109,7 +126,7 @@ managed_thread& run::add_thread() {
   managed_thread& added = threads_.emplace_back();
   added.id = static_cast<thread_id>(threads_.size() - 1);
   added.owner = this;
-  added.state = thread_state::runnable;
+  set_state(added, thread_state::runnable);
   added.next = {op_kind::start, 0};
   return added;
 }
@@ -178,7 +195,8 @@ std::string run::describe_blocked() const {
 // make progress before the others can.
 managed_thread* run::choose_next(thread_id current) {
   for (;;) {
-    std::vector<candidate> runnable = candidates();
+    gather_candidates();
+    std::vector<candidate>& runnable = candidates_;
     const bool all_wait = std::all_of(runnable.begin(), runnable.end(),
                                       [](const candidate& c) { return c.waits_for_progress; });
     if (!runnable.empty() && all_wait) {
@@ -199,7 +217,7 @@ managed_thread* run::choose_next(thread_id current) {
       // come first. Offered only once a thread that was not itself woken early has made progress since
       // it began to wait, so that threads polling with short sleeps or timed waits cannot keep the
       // others from ever running by waking each other in turn (pct with them on top would).
-      if (!all_wait) offer_early_time_outs(runnable);
+      if (!all_wait) offer_early_time_outs();
       const std::size_t chosen = runnable.size() > 1 ? chooser_.choose(runnable, current) : 0;
       const candidate& picked = runnable[std::min(chosen, runnable.size() - 1)];
       managed_thread& next = threads_[picked.thread];
@@ -222,7 +240,7 @@ managed_thread* run::choose_next(thread_id current) {
     // The test function returned and waits for the others: now they have all had their turns.
     managed_thread& test_thread = threads_.front();
     if (test_thread.state == thread_state::blocked && test_thread.waiting_for.kind == op_kind::run_end) {
-      test_thread.state = thread_state::runnable;
+      set_state(test_thread, thread_state::runnable);
       continue;
     }
     bool any_blocked = false;
@@ -237,11 +255,10 @@ managed_thread* run::choose_next(thread_id current) {
 
 bool run::advance_time() {
   std::optional<std::int64_t> earliest;
-  for (const managed_thread& thread : threads_) {
-    if (thread.state == thread_state::blocked && thread.deadline_ns) {
-      earliest = earliest ? std::min(*earliest, *thread.deadline_ns) : *thread.deadline_ns;
-    }
-  }
+  timed_waiters_.for_each([&](thread_id id) {
+    const std::int64_t deadline = *threads_[id].deadline_ns;
+    earliest = earliest ? std::min(*earliest, deadline) : deadline;
+  });
   if (!earliest) return false;
   now_ns_ = std::max(now_ns_, *earliest);
   time_out_reached_deadlines(/*early=*/false);
@@ -249,14 +266,14 @@ bool run::advance_time() {
 }
 
 void run::time_out_reached_deadlines(bool early) {
-  for (managed_thread& thread : threads_) {
-    if (thread.state == thread_state::blocked && thread.deadline_ns && *thread.deadline_ns <= now_ns_) {
-      thread.state = thread_state::runnable;
-      thread.timed_out = true;
-      thread.woke_early = early;
-      model_.futexes.remove(thread.id);  // a futex waiter that timed out is no longer in its queue
-    }
-  }
+  timed_waiters_.for_each([&](thread_id id) {
+    managed_thread& thread = threads_[id];
+    if (*thread.deadline_ns > now_ns_) return;
+    set_state(thread, thread_state::runnable);
+    thread.timed_out = true;
+    thread.woke_early = early;
+    model_.futexes.remove(thread.id);  // a futex waiter that timed out is no longer in its queue
+  });
 }
 
 void run::end_in_deadlock() {
@@ -291,7 +308,7 @@ bool run::wake_futex_waiters_whose_word_changed() {
     if (thread.state != thread_state::blocked || thread.waiting_for.kind != op_kind::futex_wait) continue;
     const auto* word = reinterpret_cast<const std::uint32_t*>(thread.waiting_for.object);
     if (__atomic_load_n(word, __ATOMIC_SEQ_CST) == seen) continue;
-    thread.state = thread_state::runnable;
+    set_state(thread, thread_state::runnable);
     model_.futexes.remove(waiter);
     woke = true;
   }
@@ -308,12 +325,18 @@ void run::dispatch(managed_thread& me, bool me_waits) {
   if (next == &me) return;  // me keeps the baton
   if (next != nullptr) {
     notify_observers([&](run_observer& observer) { observer.switched(*this, me.id, next->id); });
-    hand_baton_to(*next);
   } else {
     running_.store(nullptr, std::memory_order_release);
   }
-  if (!me_waits) return;
+  if (!me_waits) {
+    if (next != nullptr) hand_baton_to(*next);
+    return;
+  }
+  if (next != nullptr) running_.store(next, std::memory_order_release);
   unlock_model(model_lock_);
+  // Woken only now: the kernel often runs a woken thread at once, and one woken while this thread still
+  // held the model lock went straight back to sleep on it, two context switches for one hand-off.
+  if (next != nullptr) pass_baton_to(*next);
   if (ended_.load(std::memory_order_acquire) != 0) park(me);
   wait_for_baton(me);
   lock_model(model_lock_);
@@ -388,7 +411,6 @@ bool run::block(managed_thread& me, operation on, std::optional<std::int64_t> de
 bool run::block_locked(managed_thread& me, operation on, std::optional<std::int64_t> deadline_ns,
                        deadline_kind kind) {
   progress_.fetch_add(1, std::memory_order_relaxed);
-  me.state = thread_state::blocked;
   me.waiting_for = on;
   me.next = on;
   me.deadline_ns = deadline_ns;
@@ -398,11 +420,12 @@ bool run::block_locked(managed_thread& me, operation on, std::optional<std::int6
   // Back to waiting for time: what it does after its next wake is judged afresh.
   if (deadline_ns) me.woke_early = false;
   me.firm_deadline = kind == deadline_kind::firm;
+  set_state(me, thread_state::blocked);  // after the deadline: a timed waiter is one of timed_waiters_
   dispatch(me, true);
   // dispatch returned: me was made runnable and chosen (or it ran out of others and woke itself).
   if (me.state == thread_state::blocked) {
     // Chosen while still blocked cannot happen; dispatch only hands the baton to runnable threads.
-    me.state = thread_state::runnable;
+    set_state(me, thread_state::runnable);
   }
   me.deadline_ns.reset();
   return !me.timed_out;
@@ -415,18 +438,34 @@ std::size_t run::wake(std::uintptr_t object, std::size_t count) {
 }
 
 std::size_t run::wake_locked(std::uintptr_t object, std::size_t count) {
-  std::vector<managed_thread*> waiting;
-  for (managed_thread& thread : threads_) {
-    if (thread.state == thread_state::blocked && thread.waiting_for.object == object)
-      waiting.push_back(&thread);
-  }
-  std::sort(waiting.begin(), waiting.end(),
-            [](const managed_thread* a, const managed_thread* b) { return a->woken_order < b->woken_order; });
+  // The longest waiting first. Most wakes (an unlock, a post, a signal) wake one or none: for those, a
+  // search for the earliest sleeper, with no allocation and no sort.
+  const auto waits_here = [&](const managed_thread& thread) {
+    return thread.state == thread_state::blocked && thread.waiting_for.object == object;
+  };
   std::size_t woken = 0;
-  for (managed_thread* thread : waiting) {
-    if (woken == count) break;
-    thread->state = thread_state::runnable;
-    ++woken;
+  if (count == 1) {
+    managed_thread* earliest = nullptr;
+    for (managed_thread& thread : threads_) {
+      if (waits_here(thread) && (earliest == nullptr || thread.woken_order < earliest->woken_order))
+        earliest = &thread;
+    }
+    if (earliest != nullptr) {
+      set_state(*earliest, thread_state::runnable);
+      woken = 1;
+    }
+  } else {
+    std::vector<managed_thread*> waiting;
+    for (managed_thread& thread : threads_) {
+      if (waits_here(thread)) waiting.push_back(&thread);
+    }
+    std::sort(waiting.begin(), waiting.end(),
+              [](const managed_thread* a, const managed_thread* b) { return a->woken_order < b->woken_order; });
+    for (managed_thread* thread : waiting) {
+      if (woken == count) break;
+      set_state(*thread, thread_state::runnable);
+      ++woken;
+    }
   }
   if (woken > 0) resume_if_idle(0);
   return woken;
@@ -454,14 +493,14 @@ void run::finish(managed_thread& me) {
     }
   }
   const bool was_released = me.state == thread_state::released;
-  me.state = thread_state::finished;
+  set_state(me, thread_state::finished);
   note_progress();
   me.next = {op_kind::exit, 0};
   // Joiners block on the thread's record.
   for (managed_thread& thread : threads_) {
     if (thread.state == thread_state::blocked && thread.waiting_for.kind == op_kind::join &&
         thread.waiting_for.object == reinterpret_cast<std::uintptr_t>(&me)) {
-      thread.state = thread_state::runnable;
+      set_state(thread, thread_state::runnable);
     }
   }
   if (was_released) {
@@ -703,7 +742,7 @@ void run::watch(std::chrono::steady_clock::time_point started) {
     model_guard guard(model_lock_);
     managed_thread* stuck = running_.load(std::memory_order_acquire);
     if (stuck == nullptr || stuck->state != thread_state::runnable) continue;
-    stuck->state = thread_state::released;
+    set_state(*stuck, thread_state::released);
     uncontrolled_ = true;
     last_change = now;
     running_.store(nullptr, std::memory_order_release);

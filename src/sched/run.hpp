@@ -17,6 +17,7 @@
 
 #include "sched/heap_checker.hpp"
 #include "sched/managed_thread.hpp"
+#include "sched/thread_set.hpp"
 #include "sched/strategies/strategy.hpp"
 #include "sched/sync_model.hpp"
 #include "weft/sched.hpp"
@@ -187,6 +188,10 @@ class run {
   void misused_heap(managed_thread& me, heap_misuse misuse);
   // [first, last] was freed by `me`: the race detector forgets what it held.
   void forget_memory(const managed_thread& me, std::uintptr_t first, std::uintptr_t last);
+  // Every change of a thread's state goes through here, with the model locked (or before the thread
+  // runs): it keeps the sets each scheduling point reads.
+  void set_state(managed_thread& thread, thread_state state);
+
   // Instrumented code entered a function from `call_site`, or returned: `me`'s shadow call stack.
   void entered_function(managed_thread& me, std::uintptr_t call_site);
   void left_function(managed_thread& me);
@@ -201,10 +206,11 @@ class run {
   // Chooses who runs next and hands them the baton; `me` waits for it unless `me_waits` is false.
   void dispatch(managed_thread& me, bool me_waits);
   void resume_if_idle(thread_id current);
-  [[nodiscard]] std::vector<candidate> candidates() const;
-  // Adds a time_out candidate for every thread in a timed wait or sleep that may be woken by its
-  // deadline now (item 4 of docs/scheduler.md's model), keeping thread id order.
-  void offer_early_time_outs(std::vector<candidate>& runnable) const;
+  // Fills candidates_ with the runnable threads, in thread id order.
+  void gather_candidates();
+  // Adds a time_out candidate to candidates_ for every thread in a timed wait or sleep that may be
+  // woken by its deadline now (item 4 of docs/scheduler.md's model), keeping thread id order.
+  void offer_early_time_outs();
   [[nodiscard]] bool waits_for_progress(const managed_thread& thread) const;
   // Virtual time jumps to the earliest deadline of a timed wait and wakes who reached it; false when
   // nobody waits for time.
@@ -227,6 +233,7 @@ class run {
   [[nodiscard]] bool wake_futex_waiters_whose_word_changed();
   void end_in_deadlock();
   void hand_baton_to(managed_thread& next);
+  void pass_baton_to(managed_thread& next);  // hand_baton_to without naming it running_
   void wait_for_baton(managed_thread& me);
   [[nodiscard]] std::string describe_blocked() const;
   void watch(std::chrono::steady_clock::time_point started);
@@ -234,6 +241,9 @@ class run {
   strategy& chooser_;
   const run_limits limits_;
   std::deque<managed_thread> threads_;  // stable addresses; index = thread id
+  thread_set runnable_;                 // threads whose state is runnable
+  thread_set timed_waiters_;            // blocked threads with a deadline
+  std::vector<candidate> candidates_;   // the last point's, kept to spare an allocation per point
   std::size_t steps_ = 0;
   // Steps that made progress (makes_progress), and the step count at the last one: a yielder waits
   // for the first, a livelock report says how long the second has stood still.

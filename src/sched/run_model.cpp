@@ -157,7 +157,7 @@ std::size_t run::futex_wake(std::uintptr_t word, std::uint32_t bitset, std::size
   std::size_t woken = 0;
   for (thread_id waiter : model_.futexes.take(word, bitset, count)) {
     if (threads_[waiter].state != thread_state::blocked) continue;
-    threads_[waiter].state = thread_state::runnable;
+    set_state(threads_[waiter], thread_state::runnable);
     // A futex_waitv waiter is in several queues and leaves them all, knowing which word woke it.
     threads_[waiter].waiting_for.object = word;
     model_.futexes.remove(waiter);
@@ -175,7 +175,7 @@ std::size_t run::futex_requeue(std::uintptr_t from, std::size_t wake_count, std:
   std::size_t woken = 0;
   for (thread_id waiter : model_.futexes.take(from, ~std::uint32_t{0}, wake_count)) {
     if (threads_[waiter].state != thread_state::blocked) continue;
-    threads_[waiter].state = thread_state::runnable;
+    set_state(threads_[waiter], thread_state::runnable);
     threads_[waiter].waiting_for.object = from;
     model_.futexes.remove(waiter);
     ++woken;
