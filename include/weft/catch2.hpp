@@ -100,6 +100,8 @@ class test_case_check {
   bool fatal_error_seen_ = false;
   int depth_ = 0;                    // sections open; 0 between runs
   std::optional<options> baseline_;  // set while a checked run is open
+  // The last run's baseline when its check found nothing: the next run's, if no thread came or went.
+  std::optional<options> clean_baseline_;
   std::optional<test_scope> scope_;  // set while a run is open
 };
 

@@ -24,7 +24,14 @@ void test_case_check::test_case_starting(std::string_view name, bool allows_leak
 void test_case_check::section_starting() {
   if (depth_++ > 0) return;
   if (policy_ != leak_policy::off && !allows_leaks_ && !fatal_error_seen_) {
-    baseline_ = options().ignore_current();
+    if (clean_baseline_) {
+      baseline_ = std::exchange(clean_baseline_, std::nullopt);
+      baseline_->ignore_current_after_clean_check();
+    } else {
+      baseline_ = options().ignore_current();
+    }
+  } else {
+    clean_baseline_.reset();  // a run left unchecked may have left a thread weft did not see created
   }
   scope_.emplace(test_name_);
 }
@@ -45,13 +52,17 @@ void test_case_check::fatal_error() {
 
 std::string test_case_check::check_run(const options& baseline) {
   leak_report report;
+  clean_baseline_.reset();
   try {
     report = find_leaks(baseline);
   } catch (const std::exception& error) {
     // A malformed WEFT_IGNORE, for one: the test case cannot be said to pass.
     return "weft: could not check test case \"" + test_name_ + "\" for leaked threads: " + error.what();
   }
-  if (report.empty()) return {};
+  if (report.empty()) {
+    clean_baseline_ = baseline;
+    return {};
+  }
   if (policy_ == leak_policy::warn) {
     *warnings_ << "weft: warning (WEFT_LEAKS=warn), test case \"" << test_name_ << "\" leaked:\n"
                << report.text() << std::flush;

@@ -32,7 +32,13 @@ class leak_listener final : public ::testing::EmptyTestEventListener {
     allowed_ = false;
     forks_at_start_ = forked_children.load(std::memory_order_relaxed);
     scope_.emplace(std::string(test.test_suite_name()) + "." + test.name());
-    baseline_ = weft::options(opts_).ignore_current();
+    // After a clean test, most tests start no thread: the last baseline usually still holds.
+    if (last_check_clean_) {
+      baseline_.ignore_current_after_clean_check();
+    } else {
+      baseline_ = weft::options(opts_).ignore_current();
+    }
+    last_check_clean_ = false;
   }
 
   void OnTestEnd(const ::testing::TestInfo& test) override {
@@ -50,6 +56,7 @@ class leak_listener final : public ::testing::EmptyTestEventListener {
       check_error = error.what();
     }
     scope_.reset();
+    last_check_clean_ = checks && check_error.empty() && report.empty();
     const char* file = test.file() != nullptr ? test.file() : "unknown file";
     if (!check_error.empty()) {
       ADD_FAILURE_AT(file, test.line()) << "weft: could not check test " << test.test_suite_name() << "."
@@ -71,6 +78,7 @@ class leak_listener final : public ::testing::EmptyTestEventListener {
   weft::options baseline_;
   std::optional<test_scope> scope_;
   bool allowed_ = false;
+  bool last_check_clean_ = false;  // the last test's check ran and found nothing
   unsigned forks_at_start_ = 0;
 };
 

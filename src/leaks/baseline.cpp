@@ -52,4 +52,15 @@ options& options::ignore_current() {
   return *this;
 }
 
+options& options::ignore_current_after_clean_check() {
+  // The clean check saw the kernel's thread count unchanged since this baseline; weft's own counters
+  // say whether any thread it sees came or went since.
+  const detail::baseline* kept = baseline_.get();
+  if (kept != nullptr && kept->thread_count >= 0 && registry::last_birth() == kept->last_birth &&
+      registry::exit_epoch() == kept->exit_epoch && tasks::last_task_id() == kept->last_task) {
+    return *this;
+  }
+  return ignore_current();
+}
+
 }  // namespace weft

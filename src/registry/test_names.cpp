@@ -2,9 +2,10 @@
 // of the process: a thread leaked by a test that ended long ago still names that test.
 #include <atomic>
 #include <mutex>
-#include <set>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 
 #include "registry/registry.hpp"
 #include "weft/test_scope.hpp"
@@ -14,9 +15,17 @@ namespace registry {
 
 namespace {
 
+// Looked up by string_view without building a string: a suite interns thousands of names that share
+// long prefixes, which a tree compares again at every level.
+struct name_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view name) const { return std::hash<std::string_view>{}(name); }
+};
+
 struct interned_names {
   std::mutex mutex;
-  std::set<std::string, std::less<>> names;  // node-based: c_str() of an element never moves
+  // Node-based: c_str() of an element never moves, not even when the table grows.
+  std::unordered_set<std::string, name_hash, std::equal_to<>> names;
 };
 
 // Never destroyed: a record may name a test after static destructors ran.
