@@ -91,7 +91,10 @@ def bench_teardown(table, build, quick):
     weft_ms, plain_ms = statistics.median(times[weft]), statistics.median(times[plain])
     ratio = weft_ms / plain_ms
     table.add(section, "2,000 trivial gtest tests, whole process (median of %d, alternating)" % repetitions,
-              weft_ms, plain_ms, "GTest::gtest_main", "ms", "ratio <= 1.05", ratio <= 1.05)
+              weft_ms, plain_ms, "GTest::gtest_main", "ms", "ratio <= 1.05", ratio <= 1.05,
+              note="" if ratio <= 1.05 else
+              "floor: one fstat of /proc/self/task per test, which finds raw clone() threads, and loading "
+              "libweft and libdw at start; measured in docs/bench.md")
     table.add(section, "added per test", (weft_ms - plain_ms) * 1000 / 2000, None, "", "us")
 
 
@@ -278,12 +281,23 @@ def bench_hooks(table, build, quick):
     for entry in json.loads(completed.stdout)["benchmarks"]:
         if entry.get("run_type") == "aggregate" and entry.get("aggregate_name") == "median":
             medians[entry["run_name"]] = 1e9 / entry["items_per_second"]
-    for workload, what in (("increment_array", "plain read + write of an int array, per element"),
-                           ("load_through_pointers", "plain load through a pointer, per load"),
-                           ("atomic_fetch_add", "std::atomic fetch_add (relaxed), per operation"),
-                           ("atomic_load", "std::atomic load (acquire), per operation")):
-        table.add(section, f"outside a run: {what}", medians[f"{workload}/instrumented"], medians[f"{workload}/plain"],
-                  "same code without weft_instrument", "ns")
+    for workload, what, plain_access in (
+            ("increment_array", "plain read + write of an int array, per element", True),
+            ("load_through_pointers", "plain load through a pointer, per load", True),
+            ("atomic_fetch_add", "std::atomic fetch_add (relaxed), per operation", False),
+            ("atomic_load", "std::atomic load (acquire), per operation", False)):
+        instrumented, plain, floor = (medians[f"{workload}/{build_kind}"]
+                                      for build_kind in ("instrumented", "plain", "call_floor"))
+        met = instrumented <= 2 * plain if plain_access else None
+        note = ""
+        if met is False:
+            note = ("floor: a call per access, which the compiler emits and which stops vectorization: "
+                    f"{floor:.3g} ns with an empty function called instead ({floor / plain:.2f}x); "
+                    "the hook itself is a load and a branch")
+        table.add(section, f"outside a run: {what}", instrumented, plain, "same code without weft_instrument", "ns",
+                  goal="ratio <= 2" if plain_access else "", goal_met=met, note=note)
+        table.add(section, f"outside a run: {what}", instrumented, floor,
+                  "same code calling an empty function per access instead", "ns")
 
 
 # --- 6. weft explore -------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 // The cost of weft::instrument's __tsan_* hooks outside a controlled run: the workload of
-// hooks_workload.cpp built with weft_instrument against the same source built plainly. Google
+// hooks_workload.cpp built with weft_instrument against the same source built plainly, and built
+// with a call to an empty function where the compiler would call a hook (the floor of any hook). Google
 // Benchmark; bench/driver.py runs it with interleaved repetitions and takes the medians.
 #include <benchmark/benchmark.h>
 
@@ -52,12 +53,16 @@ void atomic_load(benchmark::State& state) {
 
 BENCHMARK(increment_array<bench::plain::increment_each>)->Name("increment_array/plain");
 BENCHMARK(increment_array<bench::instrumented::increment_each>)->Name("increment_array/instrumented");
+BENCHMARK(increment_array<bench::call_floor::increment_each>)->Name("increment_array/call_floor");
 BENCHMARK(load_through_pointers<bench::plain::sum_through_pointers>)->Name("load_through_pointers/plain");
 BENCHMARK(load_through_pointers<bench::instrumented::sum_through_pointers>)
     ->Name("load_through_pointers/instrumented");
+BENCHMARK(load_through_pointers<bench::call_floor::sum_through_pointers>)->Name("load_through_pointers/call_floor");
 BENCHMARK(atomic_fetch_add<bench::plain::add_atomically>)->Name("atomic_fetch_add/plain");
 BENCHMARK(atomic_fetch_add<bench::instrumented::add_atomically>)->Name("atomic_fetch_add/instrumented");
+BENCHMARK(atomic_fetch_add<bench::call_floor::add_atomically>)->Name("atomic_fetch_add/call_floor");
 BENCHMARK(atomic_load<bench::plain::load_atomically>)->Name("atomic_load/plain");
 BENCHMARK(atomic_load<bench::instrumented::load_atomically>)->Name("atomic_load/instrumented");
+BENCHMARK(atomic_load<bench::call_floor::load_atomically>)->Name("atomic_load/call_floor");
 
 BENCHMARK_MAIN();

@@ -1,5 +1,6 @@
-// One workload, compiled twice by bench/CMakeLists.txt: in namespace bench::instrumented with
-// weft_instrument (every access calls a __tsan_* hook) and in bench::plain without.
+// One workload, compiled three times by bench/CMakeLists.txt: in namespace bench::instrumented with
+// weft_instrument (every access calls a __tsan_* hook), in bench::plain without, and in
+// bench::call_floor with a call to an empty function per access instead of the hook.
 #pragma once
 
 #include <atomic>
@@ -15,3 +16,9 @@
 
 BENCH_DECLARE_WORKLOAD(plain)
 BENCH_DECLARE_WORKLOAD(instrumented)
+BENCH_DECLARE_WORKLOAD(call_floor)
+
+namespace bench::call_floor {
+// Does nothing, in a file of its own so that no call to it is inlined.
+void touch(const volatile void* address);
+}
