@@ -29,13 +29,13 @@ int main(int argc, char** argv) {
   }
   for (const bool forked : {false, true}) {
     const auto start = std::chrono::steady_clock::now();
-    const weft::explore_result result =
-        weft::explore([] { bench::counter_test(2, 25); }, weft::explore_options()
-                                                              .strategy("random")
-                                                              .iterations(1'000'000)
-                                                              .time_budget(std::chrono::milliseconds(block_ms))
-                                                              .fork_each_run(forked)
-                                                              .quiet());
+    const weft::explore_result result = weft::explore([] { bench::counter_test(2, 25); },
+                                                      weft::explore_options()
+                                                          .strategy("random")
+                                                          .iterations(1'000'000)
+                                                          .time_budget(std::chrono::milliseconds(block_ms))
+                                                          .fork_each_run(forked)
+                                                          .quiet());
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (result.failed()) {
       std::fprintf(stderr, "bench_cli_inprocess: counter_test failed:\n%s\n", result.report.c_str());

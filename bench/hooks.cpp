@@ -57,7 +57,8 @@ BENCHMARK(increment_array<bench::call_floor::increment_each>)->Name("increment_a
 BENCHMARK(load_through_pointers<bench::plain::sum_through_pointers>)->Name("load_through_pointers/plain");
 BENCHMARK(load_through_pointers<bench::instrumented::sum_through_pointers>)
     ->Name("load_through_pointers/instrumented");
-BENCHMARK(load_through_pointers<bench::call_floor::sum_through_pointers>)->Name("load_through_pointers/call_floor");
+BENCHMARK(load_through_pointers<bench::call_floor::sum_through_pointers>)
+    ->Name("load_through_pointers/call_floor");
 BENCHMARK(atomic_fetch_add<bench::plain::add_atomically>)->Name("atomic_fetch_add/plain");
 BENCHMARK(atomic_fetch_add<bench::instrumented::add_atomically>)->Name("atomic_fetch_add/instrumented");
 BENCHMARK(atomic_fetch_add<bench::call_floor::add_atomically>)->Name("atomic_fetch_add/call_floor");

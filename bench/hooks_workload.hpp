@@ -21,4 +21,4 @@ BENCH_DECLARE_WORKLOAD(call_floor)
 namespace bench::call_floor {
 // Does nothing, in a file of its own so that no call to it is inlined.
 void touch(const volatile void* address);
-}
+}  // namespace bench::call_floor

@@ -170,8 +170,8 @@ run_cost controlled_run_cost(const char* what, int threads, int steps, const std
   const double elapsed = ns_since(start);
   const long switches = context_switches() - switches_before;
   if (result.failed()) {
-    std::fprintf(stderr, "bench_scheduler: the %d-thread %s run did not complete cleanly:\n%s\n", threads, what,
-                 result.report.c_str());
+    std::fprintf(stderr, "bench_scheduler: the %d-thread %s run did not complete cleanly:\n%s\n", threads,
+                 what, result.report.c_str());
     std::exit(1);
   }
   run_cost cost;

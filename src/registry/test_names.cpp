@@ -1,8 +1,8 @@
 // The running test's name. Records keep a bare pointer to it, so every name is interned for the life
 // of the process: a thread leaked by a test that ended long ago still names that test.
 #include <atomic>
-#include <mutex>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_set>

@@ -459,8 +459,9 @@ std::size_t run::wake_locked(std::uintptr_t object, std::size_t count) {
     for (managed_thread& thread : threads_) {
       if (waits_here(thread)) waiting.push_back(&thread);
     }
-    std::sort(waiting.begin(), waiting.end(),
-              [](const managed_thread* a, const managed_thread* b) { return a->woken_order < b->woken_order; });
+    std::sort(waiting.begin(), waiting.end(), [](const managed_thread* a, const managed_thread* b) {
+      return a->woken_order < b->woken_order;
+    });
     for (managed_thread* thread : waiting) {
       if (woken == count) break;
       set_state(*thread, thread_state::runnable);

@@ -17,9 +17,9 @@
 
 #include "sched/heap_checker.hpp"
 #include "sched/managed_thread.hpp"
-#include "sched/thread_set.hpp"
 #include "sched/strategies/strategy.hpp"
 #include "sched/sync_model.hpp"
+#include "sched/thread_set.hpp"
 #include "weft/sched.hpp"
 
 namespace weft::sched {

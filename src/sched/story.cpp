@@ -150,9 +150,8 @@ std::string story_lines(std::span<const switch_point> switches,
   std::size_t number = 0;
   for (const switch_point& taken : switches) {
     if (!taken.preemption || ++number <= first_told) continue;
-    text += "  " + std::to_string(number) + ". thread " + std::to_string(taken.to) + " (" +
-            origin(taken.to) + ") ran " + ran_at(taken.to_next) + " between thread " +
-            std::to_string(taken.from) + "'s ";
+    text += "  " + std::to_string(number) + ". thread " + std::to_string(taken.to) + " (" + origin(taken.to) +
+            ") ran " + ran_at(taken.to_next) + " between thread " + std::to_string(taken.from) + "'s ";
     text += taken.from_before.kind == op_kind::start && taken.from_before.site == 0
                 ? std::string("start")
                 : operation_at(taken.from_before);

@@ -3,7 +3,6 @@
 // and lines where the preemptions fell. Shrinking never reports a pass or another failure, and ends
 // within its budget.
 #include "sched/shrink.hpp"
-#include "sched/story.hpp"
 
 #include <gtest/gtest.h>
 
@@ -17,6 +16,8 @@
 #include <vector>
 #include <weft/atomic.hpp>
 #include <weft/sched.hpp>
+
+#include "sched/story.hpp"
 
 namespace {
 

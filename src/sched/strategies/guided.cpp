@@ -106,7 +106,8 @@ guided_strategy::guided_strategy(std::vector<switch_point> switches, free_order 
   }
   // Stable: of two switches wanted at one decision (a hand-written guide), the first still wins.
   const auto by_place = [&](std::size_t a, std::size_t b) {
-    return std::pair(switches_[a].point, switches_[a].again) < std::pair(switches_[b].point, switches_[b].again);
+    return std::pair(switches_[a].point, switches_[a].again) <
+           std::pair(switches_[b].point, switches_[b].again);
   };
   for (std::vector<std::size_t>& own : switches_of_) std::stable_sort(own.begin(), own.end(), by_place);
   for (std::vector<std::size_t>& own : preemptions_of_) std::stable_sort(own.begin(), own.end(), by_place);
@@ -163,7 +164,8 @@ std::size_t guided_strategy::choose(std::span<const candidate> candidates, threa
       chosen = runnable_index(candidates, wanted->to);
       // What a preemption needs is mostly that `from` stops there, less who runs instead: when its
       // thread cannot run now, another that can does.
-      if (chosen == none && wanted->preemption && current_index != none) chosen = other_than(candidates, current);
+      if (chosen == none && wanted->preemption && current_index != none)
+        chosen = other_than(candidates, current);
     }
     if (chosen == none) chosen = current_index != none ? current_index : free_choice(candidates);
   }
@@ -192,7 +194,8 @@ const switch_point* guided_strategy::wanted_at(thread_id from, std::uint32_t poi
   const std::vector<std::size_t>& own = switches_of_[from];
   std::size_t& next = next_switch_[from];
   const auto place = std::pair(point, again);
-  while (next < own.size() && std::pair(switches_[own[next]].point, switches_[own[next]].again) < place) ++next;
+  while (next < own.size() && std::pair(switches_[own[next]].point, switches_[own[next]].again) < place)
+    ++next;
   if (next == own.size()) return nullptr;
   const switch_point& wanted = switches_[own[next]];
   return std::pair(wanted.point, wanted.again) == place ? &wanted : nullptr;
