@@ -279,27 +279,34 @@ bool threads_listed_include(int tid) {
   return std::filesystem::exists("/proc/self/task/" + std::to_string(tid));
 }
 
+// Starts a thread with raw clone(), checks with `baseline` while it runs, and returns the report once
+// the thread has exited (its stack must outlive it).
+weft::leak_report check_with_a_raw_clone_running(const weft::options& baseline, int& tid) {
+  std::vector<char> stack(256 * 1024);
+  std::atomic<bool> release{false};
+  tid = clone(spin_until_released, stack.data() + stack.size(),
+              CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM, &release);
+  if (tid <= 0) return {};
+  weft::leak_report report = weft::find_leaks(baseline);
+  release = true;
+  for (int waited = 0; waited < 5000 && threads_listed_include(tid); ++waited)
+    std::this_thread::sleep_for(1ms);
+  EXPECT_FALSE(threads_listed_include(tid));
+  return report;
+}
+
 TEST(Baseline, ARawCloneAfterItIsFoundThoughWeftDidNotSeeItCreated) {
 #if defined(__SANITIZE_ADDRESS__)
   GTEST_SKIP() << "a thread AddressSanitizer did not see created crashes in its runtime";
 #endif
   const weft::options baseline = weft::options().settle_timeout(50ms).ignore_current();
   EXPECT_TRUE(weft::find_leaks(baseline).empty());
-  std::vector<char> stack(256 * 1024);
-  std::atomic<bool> release{false};
-  const int tid =
-      clone(spin_until_released, stack.data() + stack.size(),
-            CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM, &release);
+  int tid = 0;
+  const weft::leak_report report = check_with_a_raw_clone_running(baseline, tid);
   ASSERT_GT(tid, 0);
-  const weft::leak_report report = weft::find_leaks(baseline);
-  release = true;
   ASSERT_EQ(report.thread_count(), 1u) << report.text();
   EXPECT_EQ(report.groups()[0].threads[0].id.tid, tid);
   EXPECT_EQ(report.groups()[0].threads[0].created.how, weft::creation_record::origin::unseen);
-  // Its stack must outlive it.
-  for (int waited = 0; waited < 5000 && threads_listed_include(tid); ++waited)
-    std::this_thread::sleep_for(1ms);
-  ASSERT_FALSE(threads_listed_include(tid));
 }
 
 TEST(Baseline, KeptAfterACleanCheckStillFindsARawCloneOfTheNextTest) {
@@ -309,19 +316,11 @@ TEST(Baseline, KeptAfterACleanCheckStillFindsARawCloneOfTheNextTest) {
   weft::options baseline = weft::options().settle_timeout(50ms).ignore_current();
   ASSERT_TRUE(weft::find_leaks(baseline).empty());  // the last test's end
   baseline.ignore_current_after_clean_check();      // the next test's start
-  std::vector<char> stack(256 * 1024);
-  std::atomic<bool> release{false};
-  const int tid =
-      clone(spin_until_released, stack.data() + stack.size(),
-            CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM, &release);
+  int tid = 0;
+  const weft::leak_report report = check_with_a_raw_clone_running(baseline, tid);
   ASSERT_GT(tid, 0);
-  const weft::leak_report report = weft::find_leaks(baseline);
-  release = true;
   ASSERT_EQ(report.thread_count(), 1u) << report.text();
   EXPECT_EQ(report.groups()[0].threads[0].id.tid, tid);
-  for (int waited = 0; waited < 5000 && threads_listed_include(tid); ++waited)
-    std::this_thread::sleep_for(1ms);
-  ASSERT_FALSE(threads_listed_include(tid));
 }
 
 TEST(Baseline, AfterACleanCheckIsTakenAgainWhenAThreadWasCreatedSince) {
